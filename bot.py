@@ -1,0 +1,216 @@
+"""Entry point: builds the Application, wires every handler in one list, and holds the CLI.
+
+    python bot.py run            run the bot (default)
+    python bot.py check          validate configuration and event file, print a summary
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+import locales
+from config import MissingTokenError, Settings, describe_settings_error
+from handlers import errors, flows, start
+from handlers.context import BotApp, BotContext, Services
+from handlers.updates import PerChatUpdateProcessor
+from schedules.clock import Clock
+from schedules.event import Event, EventFileError, load_event
+from storage.db import Database
+
+log = logging.getLogger("bimtek")
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
+    """Every handler, in the order PTB tries them (group, handler). Read top to bottom."""
+    return [
+        # Before anything else: remember the user's language and that they can be reached.
+        (-1, TypeHandler(object, start.remember_user, block=True)),
+        # Basics
+        (0, CommandHandler("start", start.start)),
+        (0, CommandHandler(["bantuan", "help"], start.help_command)),
+        (0, CommandHandler(["batal", "cancel"], flows.cancel, filters=PRIVATE)),
+        # Free messages: the flow in progress, else the FAQ, else a hint.
+        (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
+        # Last: commands nobody knows.
+        (0, MessageHandler(filters.COMMAND, start.unknown_command)),
+    ]
+
+
+def private_commands(lang: str) -> list[BotCommand]:
+    names = ("start", "daftar", "jadwal", "usul", "usulanku", "faq", "profil", "pengingat")
+    names += ("privasi", "bantuan", "batal")
+    return [BotCommand(name, locales.plain(lang, f"commands.{name}")) for name in names]
+
+
+def group_commands(lang: str) -> list[BotCommand]:
+    names = ("jadwal", "faq", "daftar", "bantuan")
+    return [BotCommand(name, locales.plain(lang, f"commands.{name}")) for name in names]
+
+
+async def set_commands(app: BotApp) -> None:
+    """Command menus in Indonesian (default) and English. Cosmetic: roles are checked anyway."""
+    try:
+        for lang, code in (("id", None), ("en", "en")):
+            await app.bot.set_my_commands(
+                private_commands(lang), scope=BotCommandScopeAllPrivateChats(), language_code=code
+            )
+            await app.bot.set_my_commands(
+                group_commands(lang), scope=BotCommandScopeAllGroupChats(), language_code=code
+            )
+    except TelegramError as exc:
+        log.warning("Could not set the command menus: %s", exc)
+
+
+async def startup(app: BotApp) -> None:
+    """Open the database (migrating it) and start the features' background work."""
+    services: Services = app.bot_data["services"]
+    await services.db.open()
+    await set_commands(app)
+    log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
+
+
+async def shutdown(app: BotApp) -> None:
+    services: Services = app.bot_data["services"]
+    await services.db.close()
+
+
+def build_application(
+    settings: Settings, event: Event | None = None, clock: Clock | None = None
+) -> BotApp:
+    """The Application with its services; `startup` runs in post_init (or call it yourself)."""
+    event = event or load_event(settings.event_file)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
+        .concurrent_updates(PerChatUpdateProcessor(64))
+        .post_init(startup)
+        .post_shutdown(shutdown)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+        builder = builder.base_file_url(_file_url(settings))
+    app: BotApp = builder.build()
+    app.bot_data["services"] = Services(
+        settings=settings, db=Database(settings.database_path), event=event, clock=clock or Clock()
+    )
+    for group, handler in build_handlers():
+        app.add_handler(handler, group=group)
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+def _file_url(settings: Settings) -> str:
+    if settings.telegram_api_base_file_url:
+        return settings.telegram_api_base_file_url
+    base = settings.telegram_api_base_url or ""
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
+
+
+# --- logging -------------------------------------------------------------------------------
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token wherever it appears in a log record (httpx logs request URLs)."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "<BOT_TOKEN>")
+                record.args = None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    handler.addFilter(RedactToken(token))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    # httpx logs every request URL, token included, at INFO: keep it to warnings.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    app = build_application(settings)
+    app.run_polling(allowed_updates=["message", "callback_query", "edited_message"])
+    return 0
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    event = load_event(settings.event_file)
+    sessions = event.sessions()
+    print(f"Event: {event.event.name} ({event.event.timezone})")
+    print(f"Event file: {settings.event_file}")
+    print(f"Stages: {len(event.stages)}, sessions: {len(sessions)}, OPD: {len(event.opds)}")
+    print(f"Reminder offsets: {', '.join(event.reminders.offsets) or 'none'}")
+    print(f"Admins: {len(settings.admin_ids)}, organisers: {len(settings.organiser_ids)}")
+    print(f"Database: {settings.database_path}")
+    print("Token: " + ("set" if settings.bot_token else "NOT SET (needed for `run`)"))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
+    sub = root.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (default)").set_defaults(func=cmd_run)
+    sub.add_parser("check", help="validate the configuration and event file").set_defaults(
+        func=cmd_check
+    )
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    func = getattr(args, "func", cmd_run)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(describe_settings_error(exc), file=sys.stderr)
+        return 2
+    setup_logging(settings)
+    try:
+        return func(settings, args)
+    except MissingTokenError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except EventFileError as exc:
+        print(f"Configuration error: EVENT_FILE: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""/start, /bantuan (/help), unknown commands, and remembering who talks to the bot."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+import locales
+from handlers.common import reply
+from handlers.context import BotContext, display_name, is_admin, is_organiser, is_private, lang_of
+from storage import participants, users
+
+
+async def remember_user(update: Update, context: BotContext) -> None:
+    """Runs before every handler (group -1): language and reachability, nothing personal.
+
+    A message from a user who had blocked the bot means they are reachable again."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    await users.touch(context.db, user.id, lang_of(update))
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start without a payload (features handle their own deep links, e.g. start=daftar)."""
+    lang = lang_of(update)
+    event_name = context.event.event.name
+    if not is_private(update):
+        await reply(update, locales.t(lang, "start.group", event_name=event_name))
+        return
+    user = update.effective_user
+    welcome = locales.t(lang, "start.welcome", name=display_name(user), event_name=event_name)
+    profile = await participants.get(context.db, user.id) if user else None
+    next_key = "start.next_registered" if profile and profile.is_registered else "start.next_register"
+    await reply(update, f"{welcome}\n\n{locales.t(lang, next_key)}")
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/bantuan and /help: the commands this user can use, by role."""
+    lang = lang_of(update)
+    parts = [locales.t(lang, "help.title")]
+    if not is_private(update):
+        parts.append(locales.t(lang, "help.group", bot_username=context.bot.username))
+        await reply(update, "\n".join(parts))
+        return
+    parts.append(locales.t(lang, "help.participant"))
+    user = update.effective_user
+    if user is not None and await is_organiser(context, user.id):
+        parts.append("\n" + locales.t(lang, "help.organiser"))
+    if user is not None and await is_admin(context, user.id):
+        parts.append("\n" + locales.t(lang, "help.admin"))
+    await reply(update, "\n".join(parts))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command nobody handles. In groups only when it was addressed to this bot."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not is_private(update):
+        command = (message.text or "").split()[0]
+        if f"@{context.bot.username}".lower() not in command.lower():
+            return
+    await reply(update, locales.t(lang_of(update), "common.unknown_command"))

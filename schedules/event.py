@@ -1,0 +1,255 @@
+"""The event file: one regency's bimtek series, loaded into validated pydantic models."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DIMENSION_IDS = ("governance", "branding", "economy", "living", "society", "environment")
+ROLES = ("tim_pelaksana", "dewan", "narasumber", "lainnya")
+MODES = ("offline", "online")
+
+_OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+_OFFSET_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+class EventFileError(ValueError):
+    """A bad event file; the message names the file and the path of the bad field."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(_Model):
+    name: str
+    role: str = ""
+    phone: str = ""
+    telegram: str = ""
+
+
+class EventInfo(_Model):
+    name: str
+    regency: str
+    organiser: str
+    timezone: str = "Asia/Jakarta"
+    registration_opens: str = Field(default="07.30", description="desk opening time, local")
+    contacts: list[Contact] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}'") from exc
+        return value
+
+
+class Dimension(_Model):
+    id: Literal["governance", "branding", "economy", "living", "society", "environment"]
+    name: str
+    description: str = ""
+    elements: list[str] = Field(min_length=3, max_length=3)
+
+
+class Opd(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,30}$")
+    name: str
+    dimension: Literal["governance", "branding", "economy", "living", "society", "environment"]
+
+
+class Audience(_Model):
+    """Who a session is for; an empty list means "no restriction" on that axis."""
+
+    roles: list[Literal["tim_pelaksana", "dewan", "narasumber", "lainnya"]] = Field(
+        default_factory=list
+    )
+    dimensions: list[
+        Literal["governance", "branding", "economy", "living", "society", "environment"]
+    ] = Field(default_factory=list)
+    modes: list[Literal["offline", "online"]] = Field(default_factory=list)
+
+    def includes(self, role: str | None, dimension: str | None, mode: str | None) -> bool:
+        """True when a participant with these attributes belongs to the audience.
+
+        A participant in "all dimensions" (dimension None) belongs to every dimension group.
+        """
+        if self.roles and role not in self.roles:
+            return False
+        if self.dimensions and dimension is not None and dimension not in self.dimensions:
+            return False
+        return not (self.modes and mode not in self.modes)
+
+    @property
+    def is_everyone(self) -> bool:
+        return not (self.roles or self.dimensions or self.modes)
+
+
+class Session(_Model):
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    title: str
+    start: datetime
+    end: datetime
+    location: str = ""
+    online_url: str | None = None
+    audience: Audience = Field(default_factory=Audience)
+
+    @field_validator("audience", mode="before")
+    @classmethod
+    def _all(cls, value: object) -> object:
+        return {} if value in ("all", None) else value
+
+    @field_validator("start", "end")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("needs a UTC offset, e.g. 2021-09-06T08:00:00+07:00")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Session:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Stage(_Model):
+    number: int = Field(ge=1, le=9)
+    title: str
+    goal: str = ""
+    example_dates: bool = Field(default=False, description="dates are placeholders, not confirmed")
+    sessions: list[Session] = Field(min_length=1)
+
+    @property
+    def start(self) -> datetime:
+        return min(s.start for s in self.sessions)
+
+    @property
+    def end(self) -> datetime:
+        return max(s.end for s in self.sessions)
+
+
+class Reminders(_Model):
+    offsets: list[str] = Field(default_factory=lambda: ["1d", "1h"])
+
+    @field_validator("offsets")
+    @classmethod
+    def _offsets(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _OFFSET_RE.match(str(value)):
+                raise ValueError(f"'{value}' is not an offset like 1d, 1h, 30m or 90s")
+        return values
+
+    def deltas(self) -> list[tuple[str, timedelta]]:
+        """Each offset with its duration, largest first."""
+        pairs = [(o, parse_offset(o)) for o in self.offsets]
+        return sorted(pairs, key=lambda pair: pair[1], reverse=True)
+
+
+class Proposals(_Model):
+    deadline: datetime | None = None
+    max_per_participant: int = Field(default=10, ge=1, le=100)
+
+
+class Event(_Model):
+    event: EventInfo
+    dimensions: list[Dimension]
+    opds: list[Opd] = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=1)
+    reminders: Reminders = Field(default_factory=Reminders)
+    proposals: Proposals = Field(default_factory=Proposals)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Event:
+        ids = [d.id for d in self.dimensions]
+        if sorted(ids) != sorted(DIMENSION_IDS):
+            raise ValueError(f"dimensions must be exactly the six: {', '.join(DIMENSION_IDS)}")
+        _unique("opds", [o.id for o in self.opds])
+        _unique("stages", [s.number for s in self.stages])
+        _unique("sessions", [s.id for st in self.stages for s in st.sessions])
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.event.timezone)
+
+    def dimension(self, dimension_id: str | None) -> Dimension | None:
+        return next((d for d in self.dimensions if d.id == dimension_id), None)
+
+    def opd(self, opd_id: str | None) -> Opd | None:
+        return next((o for o in self.opds if o.id == opd_id), None)
+
+    def stage(self, number: int) -> Stage | None:
+        return next((s for s in self.stages if s.number == number), None)
+
+    def sessions(self) -> list[tuple[Stage, Session]]:
+        """Every session with its stage, in time order."""
+        pairs = [(stage, session) for stage in self.stages for session in stage.sessions]
+        return sorted(pairs, key=lambda pair: pair[1].start)
+
+    def session(self, session_id: str) -> tuple[Stage, Session] | None:
+        return next((p for p in self.sessions() if p[1].id == session_id), None)
+
+    def next_session(self, now: datetime) -> tuple[Stage, Session] | None:
+        """The first session that has not ended yet."""
+        return next((p for p in self.sessions() if p[1].end > now), None)
+
+    def current_stage(self, now: datetime) -> Stage | None:
+        """The stage in progress, else the next one, else the last one."""
+        upcoming = [s for s in sorted(self.stages, key=lambda s: s.start) if s.end > now]
+        return upcoming[0] if upcoming else max(self.stages, key=lambda s: s.start)
+
+
+def _unique(name: str, values: list[object]) -> None:
+    seen: set[object] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{name}: '{value}' appears twice")
+        seen.add(value)
+
+
+def parse_offset(text: str) -> timedelta:
+    """'1d' -> 1 day, '90s' -> 90 seconds."""
+    match = _OFFSET_RE.match(str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not an offset like 1d, 1h, 30m or 90s")
+    return timedelta(**{_OFFSET_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def _error_path(loc: tuple[int | str, ...]) -> str:
+    """('stages', 1, 'sessions', 0, 'start') -> 'stages[1].sessions[0].start'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.startswith(("function-", "literal")) or part in ("list", "dict"):
+            continue
+        else:
+            out += f".{part}" if out else part
+    return out or "(top level)"
+
+
+def load_event(path: Path | str) -> Event:
+    """Read and validate an event file; raise EventFileError with one readable line."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise EventFileError(f"{path}: file not found") from exc
+    except (OSError, yaml.YAMLError) as exc:
+        raise EventFileError(f"{path}: not readable YAML ({exc})".replace("\n", " ")) from exc
+    if not isinstance(raw, dict):
+        raise EventFileError(f"{path}: expected a mapping at the top level")
+    try:
+        return Event.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise EventFileError(f"{path}: {_error_path(first['loc'])}: {message}") from exc

@@ -1,0 +1,109 @@
+"""Participants' registrations. The registration flow writes each answer here before the
+next question, so that a restart resumes where the user was."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storage.db import Database, utcnow
+
+# Columns a flow may set one at a time (a whitelist: column names are never user input).
+EDITABLE_FIELDS = ("full_name", "opd_id", "opd_other", "role", "dimension", "mode", "phone")
+
+
+@dataclass(frozen=True)
+class Participant:
+    user_id: int
+    status: str
+    full_name: str | None
+    opd_id: str | None
+    opd_other: str | None
+    role: str | None
+    dimension: str | None
+    mode: str | None
+    phone: str | None
+    reminders_muted: bool
+    created_at: str
+    updated_at: str
+    registered_at: str | None
+    language: str = "id"
+
+    @property
+    def is_registered(self) -> bool:
+        return self.status == "registered"
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+_SELECT = """SELECT p.*, COALESCE(u.language, 'id') AS language
+             FROM participants p LEFT JOIN users u ON u.user_id = p.user_id"""
+
+
+def _from_row(row: Any) -> Participant:
+    data = dict(row)
+    data["reminders_muted"] = bool(data["reminders_muted"])
+    return Participant(**data)
+
+
+async def get(db: Database, user_id: int) -> Participant | None:
+    row = await db.fetchone(f"{_SELECT} WHERE p.user_id = ?", (user_id,))
+    return _from_row(row) if row else None
+
+
+async def start_draft(db: Database, user_id: int) -> None:
+    """Create (or revive) a draft registration after consent; keeps an existing profile."""
+    now = utcnow()
+    await db.execute(
+        """INSERT INTO participants (user_id, status, created_at, updated_at)
+           VALUES (?, 'draft', ?, ?)
+           ON CONFLICT(user_id) DO UPDATE SET
+               status = CASE WHEN status = 'deleted' THEN 'draft' ELSE status END,
+               updated_at = excluded.updated_at""",
+        (user_id, now, now),
+    )
+
+
+async def update(db: Database, user_id: int, **fields: Any) -> None:
+    """Set some of EDITABLE_FIELDS in one committed statement."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if not fields:
+        return
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    await db.execute(
+        f"UPDATE participants SET {assignments}, updated_at = ? WHERE user_id = ?",
+        (*fields.values(), utcnow(), user_id),
+    )
+
+
+async def mark_registered(db: Database, user_id: int) -> None:
+    now = utcnow()
+    await db.execute(
+        """UPDATE participants SET status = 'registered', updated_at = ?,
+                  registered_at = COALESCE(registered_at, ?) WHERE user_id = ?""",
+        (now, now, user_id),
+    )
+
+
+async def set_reminders_muted(db: Database, user_id: int, muted: bool) -> None:
+    await db.execute(
+        "UPDATE participants SET reminders_muted = ?, updated_at = ? WHERE user_id = ?",
+        (int(muted), utcnow(), user_id),
+    )
+
+
+async def registered(db: Database) -> list[Participant]:
+    """Every registered participant, reachable or not, oldest first."""
+    rows = await db.fetchall(f"{_SELECT} WHERE p.status = 'registered' ORDER BY p.registered_at")
+    return [_from_row(r) for r in rows]
+
+
+async def reachable(db: Database) -> list[Participant]:
+    """Registered participants whose chat has not blocked the bot."""
+    rows = await db.fetchall(
+        f"{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1 ORDER BY p.user_id"
+    )
+    return [_from_row(r) for r in rows]
