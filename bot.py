@@ -1,13 +1,12 @@
 """Entry point: builds the Application, wires every handler in one list, and holds the CLI.
 
-    python bot.py run            run the bot (default)
-    python bot.py check          validate configuration and event file, print a summary
+python bot.py run            run the bot (default)
+python bot.py check          validate configuration and event file, print a summary
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,7 +17,6 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAl
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     BaseHandler,
     CommandHandler,
@@ -33,6 +31,7 @@ import locales
 from config import MissingTokenError, Settings, describe_settings_error
 from handlers import errors, flows, start
 from handlers.context import BotApp, BotContext, Services
+from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
@@ -88,12 +87,16 @@ async def startup(app: BotApp) -> None:
     """Open the database (migrating it) and start the features' background work."""
     services: Services = app.bot_data["services"]
     await services.db.open()
+    services.sender = Sender(app.bot, services.db, services.clock)
+    services.sender.start()
     await set_commands(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
 
 
 async def shutdown(app: BotApp) -> None:
     services: Services = app.bot_data["services"]
+    if services.sender is not None:
+        await services.sender.stop()
     await services.db.close()
 
 

@@ -30,7 +30,9 @@ def _parse_id_list(value: object) -> list[int]:
         if not text:
             continue
         if not text.lstrip("-").isdigit():
-            raise ValueError(f"'{text}' is not a Telegram user id (expected whole numbers, comma-separated)")
+            raise ValueError(
+                f"'{text}' is not a Telegram user id (expected whole numbers, comma-separated)"
+            )
         ids.append(int(text))
     return ids
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,10 +27,8 @@ async def answer_callback(update: Update, text: str | None = None, alert: bool =
     """Acknowledge a button press; an already-answered or too-old query is not an error."""
     if update.callback_query is None:
         return
-    try:
+    with contextlib.suppress(BadRequest):
         await update.callback_query.answer(text, show_alert=alert)
-    except BadRequest:
-        pass
 
 
 async def edit_or_send(update: Update, text: str, **kwargs: Any) -> None:

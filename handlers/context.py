@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update, User
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -15,6 +15,9 @@ from schedules.event import Event
 from storage import staff
 from storage.db import Database
 
+if TYPE_CHECKING:
+    from handlers.sender import Sender
+
 
 @dataclass
 class Services:
@@ -24,7 +27,10 @@ class Services:
     db: Database
     event: Event
     clock: Clock = field(default_factory=Clock)
-    extras: dict[str, Any] = field(default_factory=dict)  # feature services (sender, scheduler, ...)
+    sender: Sender | None = None  # started in bot.startup
+    extras: dict[str, Any] = field(
+        default_factory=dict
+    )  # feature services (sender, scheduler, ...)
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):

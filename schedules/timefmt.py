@@ -60,7 +60,9 @@ def format_date(moment: datetime, tz: tzinfo, lang: str = "id") -> str:
 
 def format_datetime(moment: datetime, tz: tzinfo, lang: str = "id") -> str:
     """'Senin, 6 September 2021, 08.00 WIB'."""
-    return f"{format_date(moment, tz, lang)}, {format_time(moment, tz, lang)} {zone_name(tz, moment)}"
+    return (
+        f"{format_date(moment, tz, lang)}, {format_time(moment, tz, lang)} {zone_name(tz, moment)}"
+    )
 
 
 def format_range(start: datetime, end: datetime, tz: tzinfo, lang: str = "id") -> str:

@@ -15,7 +15,9 @@ async def record(db: Database, actor_id: int | None, action: str, **detail: Any)
     )
 
 
-async def entries(db: Database, action: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+async def entries(
+    db: Database, action: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
     """Newest first."""
     where, params = ("WHERE action = ?", [action]) if action else ("", [])
     rows = await db.fetchall(
@@ -23,6 +25,11 @@ async def entries(db: Database, action: str | None = None, limit: int = 100) -> 
         [*params, limit],
     )
     return [
-        {"actor_id": r["actor_id"], "action": r["action"], "detail": json.loads(r["detail"]), "at": r["at"]}
+        {
+            "actor_id": r["actor_id"],
+            "action": r["action"],
+            "detail": json.loads(r["detail"]),
+            "at": r["at"],
+        }
         for r in rows
     ]

@@ -90,7 +90,9 @@ class Database:
                 )
             except Exception:
                 await self.conn.execute("ROLLBACK") if self.conn.in_transaction else None
-                log.error("Migration %s failed; the database stays at version %s", path.name, current)
+                log.error(
+                    "Migration %s failed; the database stays at version %s", path.name, current
+                )
                 raise
             log.info("Applied migration %s", path.name)
             applied.append(version)

@@ -24,7 +24,9 @@ async def get(db: Database, user_id: int) -> Flow | None:
     )
     if row is None:
         return None
-    return Flow(row["user_id"], row["flow"], row["step"], json.loads(row["data"]), row["message_id"])
+    return Flow(
+        row["user_id"], row["flow"], row["step"], json.loads(row["data"]), row["message_id"]
+    )
 
 
 async def save(db: Database, state: Flow) -> None:

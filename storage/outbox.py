@@ -66,3 +66,63 @@ async def counts(db: Database, kind: str, ref: str) -> dict[str, int]:
         (kind, ref),
     )
     return {r["status"]: int(r["n"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    kind: str
+    ref: str | None
+    chat_id: int
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def due(db: Database, now: datetime, limit: int = 100) -> list[OutboxRow]:
+    """Pending rows whose time has come, oldest first. Rows left 'sending' by a crash are due
+    again: only the messages in flight at the moment of the crash can go out twice."""
+    rows = await db.fetchall(
+        """SELECT id, kind, ref, chat_id, payload, attempts FROM outbox
+           WHERE status IN ('pending', 'sending') AND not_before <= ?
+           ORDER BY not_before, id LIMIT ?""",
+        (_iso(now), limit),
+    )
+    return [
+        OutboxRow(
+            r["id"], r["kind"], r["ref"], r["chat_id"], json.loads(r["payload"]), r["attempts"]
+        )
+        for r in rows
+    ]
+
+
+async def next_due_time(db: Database) -> datetime | None:
+    row = await db.fetchone(
+        "SELECT MIN(not_before) FROM outbox WHERE status IN ('pending', 'sending')"
+    )
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+async def mark(db: Database, row_id: int, status: str, error: str | None = None) -> None:
+    """Record the outcome of one attempt: sending | sent | failed | blocked | pending (retry)."""
+    sent_at = utcnow() if status == "sent" else None
+    await db.execute(
+        """UPDATE outbox SET status = ?, last_error = ?, sent_at = COALESCE(?, sent_at),
+                  attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END
+           WHERE id = ?""",
+        (status, error, sent_at, status, row_id),
+    )
+
+
+async def postpone(db: Database, row_id: int, until: datetime, error: str) -> None:
+    await db.execute(
+        "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ? WHERE id = ?",
+        (_iso(until), error, row_id),
+    )
+
+
+async def cancel(db: Database, kind: str, ref: str) -> int:
+    """Cancel the rows of one batch that have not gone out yet."""
+    return await db.execute_rowcount(
+        "UPDATE outbox SET status = 'cancelled' WHERE kind = ? AND ref = ? AND status = 'pending'",
+        (kind, ref),
+    )

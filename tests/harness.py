@@ -106,7 +106,7 @@ class BotProcess:
         env.update(self.extra_env)
         return env
 
-    async def start(self) -> BotProcess:
+    def start(self) -> BotProcess:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, str(PROJECT_ROOT / "bot.py"), "run"],

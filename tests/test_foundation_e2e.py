@@ -105,7 +105,7 @@ async def test_restart_on_the_same_database(tg, settings) -> None:
 
 
 async def test_bot_process_answers_and_never_logs_the_token(tg, settings) -> None:
-    process = await BotProcess(settings.model_copy(update={"log_level": "DEBUG"})).start()
+    process = BotProcess(settings.model_copy(update={"log_level": "DEBUG"})).start()
     try:
         eko = tg.user(first_name="Eko", language_code="id")
         await eko.send("/start")

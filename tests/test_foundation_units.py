@@ -60,7 +60,10 @@ def test_event_error_names_the_field_path(tmp_path: Path) -> None:
         (lambda d: d["opds"].append(dict(d["opds"][0])), "appears twice"),
         (lambda d: d["event"].update(timezone="Mars/Olympus"), "unknown time zone"),
         (lambda d: d["reminders"].update(offsets=["2x"]), "not an offset"),
-        (lambda d: d["stages"][0]["sessions"][0].update(end="2021-09-06T07:00:00+07:00"), "after start"),
+        (
+            lambda d: d["stages"][0]["sessions"][0].update(end="2021-09-06T07:00:00+07:00"),
+            "after start",
+        ),
     ],
 )
 def test_event_errors_are_readable(tmp_path: Path, mutate, message: str) -> None:
@@ -132,7 +135,11 @@ def test_cli_bad_configuration_is_one_clear_line() -> None:
         "(expected whole numbers, comma-separated)"
     ]
     result = _run_cli("check", EVENT_FILE="/nope.yaml")
-    assert result.returncode != 0 and "EVENT_FILE" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode != 0
+        and "EVENT_FILE" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_cli_run_without_token_says_how_to_get_one() -> None:
@@ -150,7 +157,9 @@ def test_cli_check_prints_a_summary() -> None:
 
 def test_token_is_redacted_from_logs(caplog) -> None:
     token = "123:SECRET-token"
-    record = logging.LogRecord("httpx", logging.INFO, "", 0, "POST %s", (f"http://x/bot{token}/getMe",), None)
+    record = logging.LogRecord(
+        "httpx", logging.INFO, "", 0, "POST %s", (f"http://x/bot{token}/getMe",), None
+    )
     RedactToken(token).filter(record)
     assert token not in record.getMessage() and "<BOT_TOKEN>" in record.getMessage()
 
@@ -159,8 +168,19 @@ async def test_migrations_on_empty_database(tmp_path: Path) -> None:
     db = await Database(tmp_path / "a.sqlite3").open()
     try:
         assert await db.version() == migrations()[-1][0]
-        tables = {r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"users", "participants", "consents", "staff", "audit_log", "outbox", "flows"} <= tables
+        tables = {
+            r["name"]
+            for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        assert {
+            "users",
+            "participants",
+            "consents",
+            "staff",
+            "audit_log",
+            "outbox",
+            "flows",
+        } <= tables
         mode = await db.fetchone("PRAGMA journal_mode")
         assert mode[0] == "wal"
         fk = await db.fetchone("PRAGMA foreign_keys")
