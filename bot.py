@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -29,8 +30,9 @@ from telegram.ext import (
 
 import locales
 from config import MissingTokenError, Settings, describe_settings_error
-from handlers import errors, flows, start
+from handlers import broadcast, errors, flows, start
 from handlers.context import BotApp, BotContext, Services
+from handlers.ratelimit import ChatRateLimiter
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
 from schedules.clock import Clock
@@ -51,6 +53,10 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler(["bantuan", "help"], start.help_command)),
         (0, CommandHandler(["batal", "cancel"], flows.cancel, filters=PRIVATE)),
+        # Announcements (organisers)
+        (0, CommandHandler("umumkan", broadcast.umumkan)),
+        (0, CommandHandler("siaran", broadcast.siaran)),
+        (0, CallbackQueryHandler(broadcast.on_button, pattern=r"^bc:")),
         # Free messages: the flow in progress, else the FAQ, else a hint.
         (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
         # Last: commands nobody knows.
@@ -89,12 +95,16 @@ async def startup(app: BotApp) -> None:
     await services.db.open()
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start()
+    services.extras["broadcasts"] = broadcast.BroadcastService(app)
+    services.extras["broadcasts"].start()
     await set_commands(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
 
 
 async def shutdown(app: BotApp) -> None:
     services: Services = app.bot_data["services"]
+    if "broadcasts" in services.extras:
+        await services.extras.pop("broadcasts").stop()
     if services.sender is not None:
         await services.sender.stop()
     await services.db.close()
@@ -111,6 +121,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
         .concurrent_updates(PerChatUpdateProcessor(64))
+        # Telegram's flood limits for every message, replies first (handlers/ratelimit.py).
+        .rate_limiter(ChatRateLimiter())
         .post_init(startup)
         .post_shutdown(shutdown)
     )
@@ -121,6 +133,7 @@ def build_application(
     app.bot_data["services"] = Services(
         settings=settings, db=Database(settings.database_path), event=event, clock=clock or Clock()
     )
+    broadcast.register_flow()
     for group, handler in build_handlers():
         app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
