@@ -27,6 +27,7 @@ class Broadcast:
     created_at: str
     started_at: str | None
     finished_at: str | None
+    cancelled_by: int | None
     total: int
     sent: int
     failed: int
