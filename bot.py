@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -29,7 +30,7 @@ from telegram.ext import (
 
 import locales
 from config import MissingTokenError, Settings, describe_settings_error
-from handlers import errors, flows, start
+from handlers import admin, errors, flows, registration, start
 from handlers.context import BotApp, BotContext, Services
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
@@ -47,12 +48,30 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
     return [
         # Before anything else: remember the user's language and that they can be reached.
         (-1, TypeHandler(object, start.remember_user, block=True)),
+        # Registration: the deep link t.me/<bot>?start=daftar, and /start from a private chat
+        # (registers an unregistered user), both before the generic /start.
+        (0, CommandHandler("start", registration.daftar, filters=filters.Regex(r"^/start daftar"))),
+        (0, CommandHandler("start", registration.start, filters=PRIVATE)),
+        (0, CommandHandler(["daftar", "register"], registration.daftar)),
+        (0, CommandHandler(["profil", "profile"], registration.profil)),
+        (0, CommandHandler(["datasaya", "mydata"], registration.datasaya)),
+        (0, CommandHandler(["hapusdata", "deletedata"], registration.hapusdata)),
+        (0, CommandHandler(["privasi", "privacy"], registration.privasi)),
+        (0, CallbackQueryHandler(registration.on_callback, pattern=r"^reg:")),
+        (0, CallbackQueryHandler(registration.on_profile_callback, pattern=r"^prof:")),
+        (0, CallbackQueryHandler(registration.on_delete_callback, pattern=r"^del:")),
+        # Staff: roles are checked inside, on every command and button.
+        (0, CommandHandler("panitia", admin.panitia)),
+        (0, CommandHandler("statistik", admin.statistik)),
+        (0, CallbackQueryHandler(admin.on_staff_callback, pattern=r"^adm:")),
         # Basics
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler(["bantuan", "help"], start.help_command)),
         (0, CommandHandler(["batal", "cancel"], flows.cancel, filters=PRIVATE)),
         # Free messages: the flow in progress, else the FAQ, else a hint.
         (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
+        # An unknown command inside the registration re-asks the question.
+        (0, MessageHandler(PRIVATE & filters.COMMAND, registration.on_command_in_flow)),
         # Last: commands nobody knows.
         (0, MessageHandler(filters.COMMAND, start.unknown_command)),
     ]
@@ -90,6 +109,7 @@ async def startup(app: BotApp) -> None:
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start()
     await set_commands(app)
+    await admin.set_staff_menus(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
 
 
