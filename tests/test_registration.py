@@ -532,3 +532,39 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     assert (await audit.entries(bot.db, "data_deleted_self"))[0]["actor_id"] == ika.id
     await ika.send("/profil")
     await ika.expect("belum terdaftar")
+
+
+async def test_forged_callbacks_only_ever_touch_the_presser(tg, bot) -> None:
+    owner = tg.user(first_name="Owner", language_code="id")
+    await register_via_bot(owner, "id", "Pemilik Data", "dlh", "dewan", "all", "online")
+    mallory = tg.user(first_name="Mallory", language_code="id")
+    await mallory.send("/privasi")
+    msg = await mallory.expect("Pemberitahuan Privasi")
+    # Profile edit, deletion and registration answers: none names a user, all act on the
+    # presser, who has no profile, no consent and no flow.
+    for data in (
+        "prof:edit:full_name",
+        "del:yes",
+        "reg:summary:save",
+        "reg:role:dewan",
+        f"adm:rm:{owner.id}",
+    ):
+        await mallory.press_data(data, msg)
+        await mallory.wait_idle(0.2)
+    assert await flows.get(bot.db, mallory.id) is None
+    assert await participants.get(bot.db, mallory.id) is None
+    await check_profile(bot.db, owner.id, full_name="Pemilik Data", role="dewan", dimension="all")
+    assert await consents.active(bot.db, owner.id) is not None
+
+
+def test_name_rules() -> None:
+    from handlers.registration import clean_name, clean_org
+
+    good = ["Dr. Ir. Siti Aminah, S.Kom., M.T.", "Nguyễn Thị Lan", "محمد علي", "O'Neil-Smith", "Li"]
+    for name in good:
+        assert clean_name(name) == name
+    assert clean_name("  Budi   Santoso ") == "Budi Santoso"
+    for bad in ("12345", "😀😀😀", "A", "x" * 101, "/start", "B2", "Budi <b>", "..", "", None):
+        assert clean_name(bad) is None, bad
+    assert clean_org("PT PLN (Persero) UP3 Pasuruan") == "PT PLN (Persero) UP3 Pasuruan"
+    assert clean_org("1234") is None
