@@ -41,6 +41,7 @@ from storage.db import Database
 log = logging.getLogger("bimtek")
 
 PRIVATE = filters.ChatType.PRIVATE
+BARE_START = filters.Regex(r"^/start(@\w+)?\s*$")
 
 
 def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
@@ -51,7 +52,9 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         # Registration: the deep link t.me/<bot>?start=daftar, and /start from a private chat
         # (registers an unregistered user), both before the generic /start.
         (0, CommandHandler("start", registration.daftar, filters=filters.Regex(r"^/start daftar"))),
-        (0, CommandHandler("start", registration.start, filters=PRIVATE)),
+        (0, CommandHandler("start", registration.deep_link, filters=registration.DEEP_LINKS)),
+        # Only a bare /start: other features' deep links (/start usul, ...) pass through.
+        (0, CommandHandler("start", registration.start, filters=PRIVATE & BARE_START)),
         (0, CommandHandler(["daftar", "register"], registration.daftar)),
         (0, CommandHandler(["profil", "profile"], registration.profil)),
         (0, CommandHandler(["datasaya", "mydata"], registration.datasaya)),

@@ -23,6 +23,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.ext import filters
 
 import locales
 from handlers import flows as flow_routes
@@ -343,6 +344,18 @@ async def begin(update: Update, context: BotContext) -> None:
 async def daftar(update: Update, context: BotContext) -> None:
     """/daftar and the deep link /start daftar."""
     await begin(update, context)
+
+
+# /start payloads that the group deep-link buttons of this module carry.
+DEEP_LINKS = filters.Regex(r"^/start (profil|datasaya|hapusdata)\s*$")
+
+
+async def deep_link(update: Update, context: BotContext) -> None:
+    """/start profil|datasaya|hapusdata: the private continuation of a group command."""
+    payload = (context.args or [""])[0]
+    handler = {"profil": profil, "datasaya": datasaya, "hapusdata": hapusdata}.get(payload)
+    if handler is not None:
+        await handler(update, context)
 
 
 async def start(update: Update, context: BotContext) -> None:

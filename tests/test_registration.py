@@ -481,6 +481,13 @@ async def test_personal_commands_in_a_group_deep_link_to_private(tg, bot) -> Non
         ) or f"start={payload}" in json.dumps(msg.button_data)
     assert await participants.get(bot.db, hana.id) is None
     assert await flows.get(bot.db, hana.id) is None
+    # The deep links continue in the private chat.
+    await hana.send("/start profil")
+    await hana.expect("belum terdaftar")
+    await hana.send("/start hapusdata")
+    await hana.expect("tidak menyimpan data pribadi")
+    await hana.send("/start daftar")
+    await hana.expect("Pemberitahuan Privasi")
 
 
 async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
