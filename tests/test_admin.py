@@ -76,14 +76,14 @@ async def test_role_checks_on_every_staff_command_and_button(tg, bot, admin, org
     stranger = tg.user(first_name="Tamu", language_code="en")
     for user in (stranger, organiser):
         await user.send("/panitia tambah 777002")
-        await user.expect("only for admins" if user is stranger else "hanya untuk admin")
+        await user.expect("for admins only" if user is stranger else "hanya untuk admin")
         await user.send("/panitia hapus 777001")
         await user.wait_idle(0.2)
         # A forged removal button on the admin's menu.
         await user.press_data("adm:rm:777001", menu)
         await user.wait_idle(0.3)
     await stranger.send("/statistik")
-    await stranger.expect("only for organisers")
+    await stranger.expect("for organisers only")
     assert await staff.organiser_ids(bot.db) == {777001}
     assert await audit.entries(bot.db) == before
 

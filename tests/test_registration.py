@@ -53,7 +53,7 @@ L = {
         "skip": "Lewati",
         "summary": "Periksa data",
         "save": "Simpan",
-        "saved": "tersimpan",
+        "saved": "✅ Pendaftaran",
     },
     "en": {
         "notice": "Privacy notice",
@@ -72,7 +72,7 @@ L = {
         "skip": "Skip",
         "summary": "Please check",
         "save": "Save",
-        "saved": "is saved",
+        "saved": "✅ Your registration",
     },
 }
 
@@ -272,7 +272,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
     summary = await joko.expect("Periksa data")
     assert "PT PLN (Persero) UP3 Pasuruan" in summary.text and "+628777" in summary.text
     await joko.press("Simpan")
-    await joko.expect("tersimpan")
+    await joko.expect("✅ Pendaftaran")
     await check_profile(
         bot.db, joko.id, opd_id=None, opd_other="PT PLN (Persero) UP3 Pasuruan", phone="+628777"
     )
@@ -328,7 +328,7 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     await eko.press("✓ Smart Governance")
     await eko.expect("Periksa data")
     await eko.press("Simpan")
-    await eko.expect("tersimpan")
+    await eko.expect("✅ Pendaftaran")
     await check_profile(
         bot.db, eko.id, full_name="Eko Prasetyo, S.T.", role="tim_pelaksana", dimension="governance"
     )
@@ -379,7 +379,7 @@ async def test_resume_after_restart(tg, bot) -> None:
     await fajar.send("Skip")
     await fajar.expect("Please check")
     await fajar.press("Save")
-    await fajar.expect("is saved")
+    await fajar.expect("✅ Your registration")
     await check_profile(
         bot.db,
         fajar.id,
