@@ -15,7 +15,7 @@ from schedules.timefmt import format_time
 from storage import outbox, participants
 from storage.db import Database
 from tests.conftest import ADMIN_ID
-from tests.harness import RunningBot, make_settings
+from tests.harness import BotProcess, RunningBot, make_settings
 from tests.schedule_helpers import LINK, VENUE, now, seed, session, write_event
 
 
@@ -223,3 +223,40 @@ async def test_cli_reload_request_is_served_by_the_running_bot(tg, tmp_path: Pat
         await user.expect("Aula Baru")
     finally:
         await bot.stop()
+
+
+async def test_no_duplicate_after_sigkill(tg, tmp_path: Path) -> None:
+    start = now() + timedelta(seconds=9)
+    path = write_event(tmp_path / "e.yaml", [[session("k1", start)]], ["1h", "4s"])
+    settings = _settings(tg, tmp_path, path)
+    await _seed_all(settings.database_path, [(7401, "id", {}), (7402, "id", {})])
+    users = [tg.user(first_name=f"U{i}", language_code="id", user_id=i) for i in (7401, 7402)]
+    proc = BotProcess(settings).start()
+    try:
+        for user in users:  # catch-up of the overdue 1h reminder
+            await user.expect("Pengingat bimtek", timeout=8)
+        # Kill between the two offsets, once the sender has recorded the first batch as sent:
+        # a message in flight at the very instant of a SIGKILL is the outbox's known window.
+        await _wait_sent(settings.database_path, 2)
+        proc.kill()
+        proc = BotProcess(settings).start()
+        for user in users:  # the 4s reminder, once
+            await user.expect("Pengingat bimtek", timeout=10)
+        await users[0].expect_silence(1.5)
+        for user in users:
+            assert len(user.messages) == 2, proc.log()
+    finally:
+        await proc.stop()
+
+
+async def _wait_sent(db_path: Path, count: int) -> None:
+    db = await Database(db_path).open()
+    try:
+        for _ in range(100):
+            row = await db.fetchone("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            if row[0] >= count:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("outbox rows not marked sent")
+    finally:
+        await db.close()
