@@ -2,13 +2,18 @@
 
 python bot.py run            run the bot (default)
 python bot.py check          validate configuration and event file, print a summary
+python bot.py schedule       print stages, sessions and every planned reminder
+python bot.py event reload   validate the event file and ask the running bot to reload it
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import functools
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -29,12 +35,15 @@ from telegram.ext import (
 
 import locales
 from config import MissingTokenError, Settings, describe_settings_error
-from handlers import errors, flows, start
+from handlers import errors, flows, schedule, start
 from handlers.context import BotApp, BotContext, Services
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
+from schedules.reminders import ReminderService, describe_plan
+from storage import participants
+from storage import reminders as reminder_store
 from storage.db import Database
 
 log = logging.getLogger("bimtek")
@@ -47,6 +56,12 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
     return [
         # Before anything else: remember the user's language and that they can be reached.
         (-1, TypeHandler(object, start.remember_user, block=True)),
+        # Schedule: deep link before the generic /start.
+        (0, CommandHandler("start", schedule.jadwal, filters=filters.Regex(r"^/start jadwal"))),
+        (0, CommandHandler("jadwal", schedule.jadwal)),
+        (0, CommandHandler("pengingat", schedule.pengingat, filters=PRIVATE)),
+        (0, CommandHandler("muatulang", schedule.muatulang)),
+        (0, CallbackQueryHandler(schedule.on_button, pattern=r"^jdw:")),
         # Basics
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler(["bantuan", "help"], start.help_command)),
@@ -89,15 +104,34 @@ async def startup(app: BotApp) -> None:
     await services.db.open()
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start()
+    start_reminders(services)
     await set_commands(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
 
 
 async def shutdown(app: BotApp) -> None:
     services: Services = app.bot_data["services"]
+    reminders = services.extras.pop("reminders", None)
+    if reminders is not None:
+        reminders.stop()
     if services.sender is not None:
         await services.sender.stop()
     await services.db.close()
+
+
+def start_reminders(services: Services) -> ReminderService:
+    """APScheduler in the bot's event loop: reminders, and polling CLI reload requests."""
+    assert services.sender is not None
+    service = ReminderService(
+        services.event,
+        services.clock,
+        people=lambda: participants.reachable(services.db),
+        enqueue=services.sender.enqueue,
+    )
+    service.extra_jobs.append((functools.partial(schedule.poll_reload_requests, services), 2.0))
+    services.extras["reminders"] = service
+    service.start()
+    return service
 
 
 def build_application(
@@ -186,6 +220,49 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(settings: Settings, args: argparse.Namespace) -> int:
+    event = load_event(settings.event_file)
+
+    async def people() -> list[participants.Participant]:
+        db = await Database(settings.database_path).open()
+        try:
+            return await participants.reachable(db)
+        finally:
+            await db.close()
+
+    for line in describe_plan(event, asyncio.run(people()), Clock().now()):
+        print(line)
+    return 0
+
+
+def cmd_event(settings: Settings, args: argparse.Namespace) -> int:
+    """Validate the file here (a bad file changes nothing), then leave a reload request in
+    SQLite that the running bot picks up within ~2 s, and wait briefly for its answer."""
+    event = load_event(settings.event_file)  # EventFileError -> one clear line, exit 2
+
+    async def request() -> str | None:
+        db = await Database(settings.database_path).open()
+        try:
+            request_id = await reminder_store.request_reload(db, "cli")
+            deadline = time.monotonic() + args.wait
+            while time.monotonic() < deadline:
+                result = await reminder_store.reload_result(db, request_id)
+                if result is not None:
+                    return result
+                await asyncio.sleep(0.2)
+            return None
+        finally:
+            await db.close()
+
+    print(f"Event file valid: {event.event.name}, {len(event.sessions())} sessions")
+    result = asyncio.run(request())
+    if result is None:
+        print("Reload requested; the bot applies it when it runs (not answered yet).")
+        return 0
+    print("Reloaded by the running bot." if result == "ok" else f"Reload failed: {result}")
+    return 0 if result == "ok" else 1
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
     sub = root.add_subparsers(dest="command")
@@ -193,6 +270,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate the configuration and event file").set_defaults(
         func=cmd_check
     )
+    sub.add_parser("schedule", help="print stages, sessions and planned reminders").set_defaults(
+        func=cmd_schedule
+    )
+    event = sub.add_parser("event", help="event file commands")
+    event_sub = event.add_subparsers(dest="event_command", required=True)
+    reload_parser = event_sub.add_parser("reload", help="validate and reload in the running bot")
+    reload_parser.add_argument("--wait", type=float, default=10.0, help="seconds to wait")
+    reload_parser.set_defaults(func=cmd_event)
     return root
 
 
