@@ -2,14 +2,21 @@
 
 python bot.py run            run the bot (default)
 python bot.py check          validate configuration and event file, print a summary
+python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
+python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import logging
+import re
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,6 +26,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -29,7 +37,7 @@ from telegram.ext import (
 
 import locales
 from config import MissingTokenError, Settings, describe_settings_error
-from handlers import errors, flows, start
+from handlers import errors, faq, flows, start
 from handlers.context import BotApp, BotContext, Services
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
@@ -40,6 +48,7 @@ from storage.db import Database
 log = logging.getLogger("bimtek")
 
 PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
 
 
 def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
@@ -48,9 +57,20 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         # Before anything else: remember the user's language and that they can be reached.
         (-1, TypeHandler(object, start.remember_user, block=True)),
         # Basics
+        (
+            0,
+            CommandHandler("start", faq.start_faq, filters=filters.Regex(r"^/start(@\w+)?\s+faq$")),
+        ),
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler(["bantuan", "help"], start.help_command)),
         (0, CommandHandler(["batal", "cancel"], flows.cancel, filters=PRIVATE)),
+        # FAQ
+        (0, CommandHandler("faq", faq.faq_command)),
+        (0, CommandHandler("faqbelum", faq.unanswered)),
+        (0, CallbackQueryHandler(faq.on_callback, pattern=faq.PATTERN)),
+        (0, MessageHandler(GROUPS & filters.TEXT & ~filters.COMMAND, faq.on_group_text)),
+        # An organiser's reply to a forwarded question; any other reply goes on to the flows.
+        (0, MessageHandler(PRIVATE & filters.REPLY & ~filters.COMMAND, faq.on_private_reply)),
         # Free messages: the flow in progress, else the FAQ, else a hint.
         (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
         # Last: commands nobody knows.
@@ -89,6 +109,11 @@ async def startup(app: BotApp) -> None:
     await services.db.open()
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start()
+    started = time.perf_counter()
+    faq.load_books()  # stemmer and BM25 index built once, not on the first question
+    services.extras["faq_load_ms"] = (time.perf_counter() - started) * 1000
+    log.info("FAQ loaded in %.0f ms", services.extras["faq_load_ms"])
+    faq.register_fallback()
     await set_commands(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
 
@@ -186,6 +211,53 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _plain_text(html_text: str) -> str:
+    """Telegram HTML -> plain text, for the command line."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer one question like the bot (facts of the configured event, no personal group)."""
+    from locales.faq import answer_question
+    from schedules.facts import event_facts
+
+    event = load_event(settings.event_file)
+    match = answer_question(args.question, args.lang)
+    entry = match.entry
+    answer = None
+    if entry is not None:
+        answer = _plain_text(entry.render(event_facts(event, Clock().now(), args.lang)))
+    result = {
+        "id": entry.id if entry else None,
+        "score": float(match.score),
+        "question": entry.question if entry else None,
+        "answer": answer,
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif entry is None:
+        closest = ", ".join(e.id for e in match.candidates) or "-"
+        print(f"not sure (score {match.score:.3f}); closest: {closest}")
+    else:
+        print(f"[{entry.id}] {entry.question} (score {match.score:.3f})\n\n{answer}")
+    return 0
+
+
+def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from locales.faq import evaluate
+
+    try:
+        report = evaluate(args.file, args.lang)
+    except (OSError, KeyError, UnicodeDecodeError) as exc:
+        print(
+            f"Cannot read {args.file}: a CSV with the header question,expected_id ({exc})",
+            file=sys.stderr,
+        )
+        return 2
+    print(report.format())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
     sub = root.add_subparsers(dest="command")
@@ -193,6 +265,17 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate the configuration and event file").set_defaults(
         func=cmd_check
     )
+    faq_cmd = sub.add_parser("faq", help="ask or evaluate the FAQ matcher")
+    faq_sub = faq_cmd.add_subparsers(dest="faq_command", required=True)
+    ask = faq_sub.add_parser("ask", help="answer one question like the bot")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=("id", "en"), default="id")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.set_defaults(func=cmd_faq_ask)
+    evaluation = faq_sub.add_parser("eval", help="accuracy, rejection, latency on a CSV")
+    evaluation.add_argument("file", type=Path, help="CSV with question,expected_id")
+    evaluation.add_argument("--lang", choices=("id", "en"), default="id")
+    evaluation.set_defaults(func=cmd_faq_eval)
     return root
 
 
