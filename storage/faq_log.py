@@ -98,3 +98,14 @@ async def latest(db: Database, limit: int = 20) -> list[LoggedQuestion]:
     """The most recent logged questions, newest first."""
     rows = await db.fetchall("SELECT * FROM faq_questions ORDER BY id DESC LIMIT ?", (limit,))
     return [_from_row(r) for r in rows]
+
+
+async def forget_user(db: Database, user_id: int) -> int:
+    """Data deletion (UU 27/2022): drop the user's questions and the organisers' copies."""
+    async with db.transaction():
+        await db.execute(
+            "DELETE FROM faq_forwards WHERE question_id IN "
+            "(SELECT id FROM faq_questions WHERE user_id = ?)",
+            (user_id,),
+        )
+        return await db.execute_rowcount("DELETE FROM faq_questions WHERE user_id = ?", (user_id,))

@@ -110,6 +110,10 @@ async def test_faq_log_escalation_and_answer(tmp_path: Path) -> None:
         answered = await faq_log.get(db, first)
         assert answered.status == "answered" and answered.answer == "Ada, disediakan panitia."
         assert not answered.is_open
+        assert await faq_log.forget_user(db, 1) == 1
+        assert await faq_log.get(db, first) is None
+        assert await faq_log.by_forward(db, 900002, 55) is None
+        assert [q.id for q in await faq_log.latest(db)] == [second]
     finally:
         await db.close()
 
