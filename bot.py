@@ -4,6 +4,8 @@ python bot.py run            run the bot (default)
 python bot.py check          validate configuration and event file, print a summary
 python bot.py schedule       print stages, sessions and every planned reminder
 python bot.py event reload   validate the event file and ask the running bot to reload it
+python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
+python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import html
+import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -35,7 +41,7 @@ from telegram.ext import (
 
 import locales
 from config import MissingTokenError, Settings, describe_settings_error
-from handlers import errors, flows, schedule, start
+from handlers import errors, faq, flows, schedule, start
 from handlers.context import BotApp, BotContext, Services
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
@@ -49,6 +55,7 @@ from storage.db import Database
 log = logging.getLogger("bimtek")
 
 PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
 
 
 def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
@@ -63,9 +70,20 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CommandHandler("muatulang", schedule.muatulang)),
         (0, CallbackQueryHandler(schedule.on_button, pattern=r"^jdw:")),
         # Basics
+        (
+            0,
+            CommandHandler("start", faq.start_faq, filters=filters.Regex(r"^/start(@\w+)?\s+faq$")),
+        ),
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler(["bantuan", "help"], start.help_command)),
         (0, CommandHandler(["batal", "cancel"], flows.cancel, filters=PRIVATE)),
+        # FAQ
+        (0, CommandHandler("faq", faq.faq_command)),
+        (0, CommandHandler("faqbelum", faq.unanswered)),
+        (0, CallbackQueryHandler(faq.on_callback, pattern=faq.PATTERN)),
+        (0, MessageHandler(GROUPS & filters.TEXT & ~filters.COMMAND, faq.on_group_text)),
+        # An organiser's reply to a forwarded question; any other reply goes on to the flows.
+        (0, MessageHandler(PRIVATE & filters.REPLY & ~filters.COMMAND, faq.on_private_reply)),
         # Free messages: the flow in progress, else the FAQ, else a hint.
         (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
         # Last: commands nobody knows.
@@ -105,6 +123,11 @@ async def startup(app: BotApp) -> None:
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start()
     start_reminders(services)
+    started = time.perf_counter()
+    faq.load_books()  # stemmer and BM25 index built once, not on the first question
+    services.extras["faq_load_ms"] = (time.perf_counter() - started) * 1000
+    log.info("FAQ loaded in %.0f ms", services.extras["faq_load_ms"])
+    faq.register_fallback()
     await set_commands(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
 
@@ -261,6 +284,51 @@ def cmd_event(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     print("Reloaded by the running bot." if result == "ok" else f"Reload failed: {result}")
     return 0 if result == "ok" else 1
+def _plain_text(html_text: str) -> str:
+    """Telegram HTML -> plain text, for the command line."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer one question like the bot (facts of the configured event, no personal group)."""
+    from locales.faq import answer_question
+    from schedules.facts import event_facts
+
+    event = load_event(settings.event_file)
+    match = answer_question(args.question, args.lang)
+    entry = match.entry
+    answer = None
+    if entry is not None:
+        answer = _plain_text(entry.render(event_facts(event, Clock().now(), args.lang)))
+    result = {
+        "id": entry.id if entry else None,
+        "score": float(match.score),
+        "question": entry.question if entry else None,
+        "answer": answer,
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif entry is None:
+        closest = ", ".join(e.id for e in match.candidates) or "-"
+        print(f"not sure (score {match.score:.3f}); closest: {closest}")
+    else:
+        print(f"[{entry.id}] {entry.question} (score {match.score:.3f})\n\n{answer}")
+    return 0
+
+
+def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from locales.faq import evaluate
+
+    try:
+        report = evaluate(args.file, args.lang)
+    except (OSError, KeyError, UnicodeDecodeError) as exc:
+        print(
+            f"Cannot read {args.file}: a CSV with the header question,expected_id ({exc})",
+            file=sys.stderr,
+        )
+        return 2
+    print(report.format())
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -278,6 +346,17 @@ def parser() -> argparse.ArgumentParser:
     reload_parser = event_sub.add_parser("reload", help="validate and reload in the running bot")
     reload_parser.add_argument("--wait", type=float, default=10.0, help="seconds to wait")
     reload_parser.set_defaults(func=cmd_event)
+    faq_cmd = sub.add_parser("faq", help="ask or evaluate the FAQ matcher")
+    faq_sub = faq_cmd.add_subparsers(dest="faq_command", required=True)
+    ask = faq_sub.add_parser("ask", help="answer one question like the bot")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=("id", "en"), default="id")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.set_defaults(func=cmd_faq_ask)
+    evaluation = faq_sub.add_parser("eval", help="accuracy, rejection, latency on a CSV")
+    evaluation.add_argument("file", type=Path, help="CSV with question,expected_id")
+    evaluation.add_argument("--lang", choices=("id", "en"), default="id")
+    evaluation.set_defaults(func=cmd_faq_eval)
     return root
 
 
