@@ -2,14 +2,17 @@
 
 python bot.py run            run the bot (default)
 python bot.py check          validate configuration and event file, print a summary
+python bot.py export --format xlsx|csv|json --out FILE   export the proposals
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,6 +22,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -29,12 +33,13 @@ from telegram.ext import (
 
 import locales
 from config import MissingTokenError, Settings, describe_settings_error
-from handlers import errors, flows, start
+from handlers import errors, export, export_files, flows, proposals, start
 from handlers.context import BotApp, BotContext, Services
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
+from storage import audit
 from storage.db import Database
 
 log = logging.getLogger("bimtek")
@@ -47,10 +52,24 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
     return [
         # Before anything else: remember the user's language and that they can be reached.
         (-1, TypeHandler(object, start.remember_user, block=True)),
+        # Deep links first: /start <payload> of a feature, before the generic /start.
+        (
+            0,
+            CommandHandler("start", proposals.usul_command, filters=filters.Regex(r"^/start usul")),
+        ),
         # Basics
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler(["bantuan", "help"], start.help_command)),
         (0, CommandHandler(["batal", "cancel"], flows.cancel, filters=PRIVATE)),
+        # Proposals (issue 5): the form, own proposals, the summary and the export.
+        (0, CommandHandler("usul", proposals.usul_command)),
+        (0, CommandHandler("usulanku", proposals.my_command)),
+        (0, CallbackQueryHandler(proposals.on_button, pattern=r"^prop:")),
+        (0, CallbackQueryHandler(proposals.on_my_button, pattern=r"^usl:")),
+        (0, CommandHandler("rekap", export.rekap_command)),
+        (0, CallbackQueryHandler(export.nudge_button, pattern=r"^exp:nudge:")),
+        (0, CommandHandler("ekspor", export.export_command)),
+        (0, CallbackQueryHandler(export.format_button, pattern=r"^exp:fmt:")),
         # Free messages: the flow in progress, else the FAQ, else a hint.
         (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
         # Last: commands nobody knows.
@@ -186,6 +205,27 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    """The same export as /ekspor, written to a file and recorded in the audit log."""
+    event = load_event(settings.event_file)
+
+    async def run() -> int:
+        db = await Database(settings.database_path).open()
+        try:
+            data = await export_files.collect(db, event, Clock().now())
+            content = export_files.build(data, args.format)
+            await asyncio.to_thread(Path(args.out).write_bytes, content)
+            await audit.record(
+                db, None, "export", format=args.format, proposals=len(data.proposals), via="cli"
+            )
+        finally:
+            await db.close()
+        print(f"Wrote {len(data.proposals)} proposals ({args.format}) to {args.out}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
     sub = root.add_subparsers(dest="command")
@@ -193,6 +233,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate the configuration and event file").set_defaults(
         func=cmd_check
     )
+    export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
+    export_cmd.add_argument("--format", choices=export_files.FORMATS, default="xlsx")
+    export_cmd.add_argument("--out", required=True, help="the file to write")
+    export_cmd.set_defaults(func=cmd_export)
     return root
 
 
