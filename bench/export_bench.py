@@ -29,7 +29,7 @@ from storage.db import Database  # noqa: E402
 
 EVENT_FILE = Path(__file__).resolve().parent.parent / "data" / "events" / "demo-future.yaml"
 TARGETS = {"xlsx": 2.0, "csv": 0.5, "json": 0.5, "rekap": 0.1}
-TRICKY = ["=HYPERLINK(\"http://x\",\"klik\")", "-1+2", "Program 🚀 desa", "<b>tebal</b>"]
+TRICKY = ['=HYPERLINK("http://x","klik")', "-1+2", "Program 🚀 desa", "<b>tebal</b>"]
 
 
 async def seed(db: Database, n_participants: int, n_proposals: int) -> None:
@@ -86,8 +86,10 @@ async def main(n_proposals: int, n_participants: int, runs: int) -> int:
         try:
             started = time.perf_counter()
             await seed(db, n_participants, n_proposals)
-            print(f"Seeded {n_proposals} proposals from {n_participants} participants "
-                  f"in {time.perf_counter() - started:.1f} s\n")
+            print(
+                f"Seeded {n_proposals} proposals from {n_participants} participants "
+                f"in {time.perf_counter() - started:.1f} s\n"
+            )
             rows = []
             for fmt in export_files.FORMATS:
 
@@ -112,7 +114,9 @@ async def main(n_proposals: int, n_participants: int, runs: int) -> int:
     for name, seconds, target, size in rows:
         ok = seconds <= target
         failed += not ok
-        print(f"{name:<8} {seconds * 1000:>7.0f}ms {target * 1000:>6.0f}ms  {'yes' if ok else 'NO':<3} {size}")
+        print(
+            f"{name:<8} {seconds * 1000:>7.0f}ms {target * 1000:>6.0f}ms  {'yes' if ok else 'NO':<3} {size}"
+        )
     return 1 if failed else 0
 
 

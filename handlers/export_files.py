@@ -172,6 +172,8 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
                 "updated_at": local(row["updated_at"]),
             }
         )
+    order = {d.id: i for i, d in enumerate(event.dimensions)}  # the event's order, then id
+    out.sort(key=lambda r: order.get(r["dimension_id"], len(order)))
     return out
 
 

@@ -182,7 +182,7 @@ async def export_rows(db: Database) -> list[Any]:
                   pa.full_name AS proposer_name, pa.opd_id AS proposer_opd_id,
                   pa.opd_other AS proposer_opd_other
            FROM proposals pr LEFT JOIN participants pa ON pa.user_id = pr.user_id
-           WHERE pr.status = 'submitted' ORDER BY pr.dimension, pr.id"""
+           WHERE pr.status = 'submitted' ORDER BY pr.id"""
     )
     return rows  # sqlite rows read like dicts; not copied (10,000 of them in an export)
 
