@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import os
-import subprocess
 import sys
 from datetime import datetime
 
@@ -240,22 +240,21 @@ async def test_cli_export_writes_the_same_file(tg, bot, settings, tmp_path) -> N
     env.update(
         {"DATABASE_PATH": str(settings.database_path), "EVENT_FILE": str(settings.event_file)}
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(PROJECT_ROOT / "bot.py"),
-            "export",
-            "--format",
-            "json",
-            "--out",
-            str(out),
-        ],
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(PROJECT_ROOT / "bot.py"),
+        "export",
+        "--format",
+        "json",
+        "--out",
+        str(out),
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
-    assert done.returncode == 0, done.stderr
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()
+    assert b"Wrote 3 proposals" in stdout
     document = json.loads(out.read_bytes())
     assert {p["name"] for p in document["proposals"]} >= {HYPERLINK, "Pasar tani daring"}
     [entry] = await audit.entries(bot.db, "export")
