@@ -102,8 +102,11 @@ async def on_cancel(update: Update, context: BotContext, state: Flow) -> None:
     """/batal during the form: an unsent draft is discarded; a sent proposal stays as it is."""
     user = update.effective_user
     lang = lang_of(update)
-    if user is not None:
-        await store.delete_draft(context.db, state.data.get("pid", 0), user.id)
+    pid = state.data.get("pid", 0)
+    if user is not None and not await store.delete_draft(context.db, pid, user.id):
+        # Editing a sent proposal: every change so far is saved already.
+        await reply(update, locales.t(lang, "proposals.edit_saved", id=pid))
+        return
     await reply(update, locales.t(lang, "proposals.cancelled"))
 
 

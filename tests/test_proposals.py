@@ -93,7 +93,6 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
     await budi.press_data("prop:v:dimension:atlantis", menu)
     await budi.expect("kedaluwarsa")
     assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
-    await budi.expect("1/8")
     await budi.press("Smart Governance ✓")
     await budi.expect("2/8")
     await budi.press_data("prop:v:element:7", await budi.expect("2/8"))
