@@ -556,7 +556,8 @@ async def on_my_button(update: Update, context: BotContext) -> None:
                         callback_data=f"usl:wdyes:{proposal.id}",
                     ),
                     InlineKeyboardButton(
-                        locales.plain(lang, "common.no"), callback_data=f"usl:view:{proposal.id}"
+                        locales.plain(lang, "proposals.btn.withdraw_no"),
+                        callback_data=f"usl:view:{proposal.id}",
                     ),
                 ]
             ]

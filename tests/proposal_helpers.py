@@ -51,7 +51,9 @@ async def register(
     await participants.mark_registered(db, user_id)
 
 
-async def seed_proposals(db: Any, user_id: int, count: int, dimension: str = "governance") -> None:
+async def seed_proposals(
+    db: Any, user_id: int, count: int, dimension: str = "governance", name: str = "Program contoh"
+) -> None:
     await store.insert_submitted(
         db,
         [
@@ -60,7 +62,7 @@ async def seed_proposals(db: Any, user_id: int, count: int, dimension: str = "go
                 "stage": 1,
                 "dimension": dimension,
                 "element": "Kebijakan",
-                "name": f"Program contoh {i}",
+                "name": f"{name} {i}",
                 "problem": "Masalah",
                 "description": "Inovasi",
                 "target": "Target",
@@ -77,16 +79,18 @@ async def fill_form(
     dimension: str,
     element: str,
     name: str,
-    horizon_label: str = "Quick win",
+    horizon_label: str = "Quick win (tahun ini/tahun depan)",
     office_label: str | None = None,
     problem: str = "Antrean layanan yang panjang di kantor.",
     description: str = "Aplikasi antrean daring dan kebijakan layanan satu hari.",
     target: str = "Warga; indikator: waktu tunggu turun 50%.",
+    own_group: bool = True,
 ) -> Any:
-    """Answer all eight questions of /usul; returns the preview message."""
+    """Answer all eight questions of /usul; returns the preview message. The participant's
+    own dimension group is marked with a tick on its button."""
     await user.send("/usul")
     await user.expect("1/8")
-    await user.press(DIMENSION_NAMES[dimension])
+    await user.press(DIMENSION_NAMES[dimension] + (" ✓" if own_group else ""))
     await user.expect("2/8")
     await user.press(element)
     await user.expect("3/8")
@@ -100,5 +104,10 @@ async def fill_form(
     await user.expect("7/8")
     await user.press(horizon_label)
     await user.expect("8/8")
-    await user.press(office_label or "OPD saya")
+    await user.press(office_label or f"OPD saya: {OFFICE_OF[dimension][1]}")
     return await user.expect("Pratinjau usulan")
+
+
+async def alert_of(pressing: Any) -> str:
+    """The text of the callback answer (alert) a button press got."""
+    return str(await pressing)

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from config import PROJECT_ROOT
 from handlers import export_files
 from schedules.clock import Clock
-from storage import audit
+from storage import audit, participants
 from storage import proposals as store
 from tests.harness import future_event
 from tests.proposal_helpers import register
@@ -143,7 +143,9 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
     # 01:30 UTC is 08:30 WIB: dates are in the event's time zone.
     assert b_row["Dikirim (WIB)"] == datetime(2027, 3, 1, 8, 30)
     economy = workbook["Smart Economy"]
-    assert economy.cell(2, 9).value == "Universitas Panca Marga"
+    e_header = [c.value for c in economy[1]]
+    e_row = {h: c.value for h, c in zip(e_header, economy[2], strict=True)}
+    assert e_row["OPD pengampu"] == "Universitas Panca Marga"
     assert workbook["Smart Society"].max_row == 1  # headers only
 
     summary = workbook["Ringkasan"]
@@ -170,6 +172,7 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
 async def test_csv_has_bom_and_neutralised_cells(tg, bot, admin) -> None:
     await seed_tricky(bot.db)
     await admin.send("/ekspor")
+    await admin.expect("format ekspor")
     await admin.press("CSV")
     message = await admin.expect("Ekspor usulan")
     content = await download(tg, message)
@@ -189,6 +192,7 @@ async def test_csv_has_bom_and_neutralised_cells(tg, bot, admin) -> None:
 async def test_json_keeps_exact_texts(tg, bot, admin) -> None:
     await seed_tricky(bot.db)
     await admin.send("/ekspor")
+    await admin.expect("format ekspor")
     await admin.press("JSON")
     message = await admin.expect("Ekspor usulan")
     document = json.loads(await download(tg, message))
@@ -209,7 +213,7 @@ async def test_rekap_counts_missing_offices_and_nudges_once(tg, bot, organiser) 
     # Participants of an office with no proposal in its own dimension (dinkes: living).
     await register(bot.db, 820_001, name="Dokter Ani", dimension="living", opd_id="dinkes")
     await register(bot.db, 820_002, name="Muted", dimension="living", opd_id="dinkes")
-    await bot.db.execute("UPDATE participants SET reminders_muted = 1 WHERE user_id = 820_002")
+    await participants.set_reminders_muted(bot.db, 820_002, True)
     ani = tg.user(first_name="Ani", language_code="id", user_id=820_001)
 
     await organiser.send("/rekap")
