@@ -302,3 +302,37 @@ async def test_anonymise_for_user_keeps_proposals_without_the_person(tg, bot) ->
     rows = await store.export_rows(bot.db)
     assert len(rows) == 2
     assert all(r["anonymised"] == 1 and r["proposer_name"] is None for r in rows)
+
+
+async def test_resume_after_sigkill(tg, settings) -> None:
+    """`kill -9` between two answers loses nothing: the process restarted resumes the form."""
+    from storage.db import Database
+    from tests.harness import BotProcess
+
+    db = await Database(settings.database_path).open()
+    await register(db, 745_001, dimension="society")
+    await db.close()
+    dewi = tg.user(first_name="Dewi", language_code="id", user_id=745_001)
+    process = BotProcess(settings).start()
+    try:
+        await dewi.send("/usul")
+        await dewi.expect("1/8", timeout=20)
+        await dewi.press("Smart Society ✓")
+        await dewi.expect("2/8")
+        await dewi.press("Ekosistem belajar")
+        await dewi.expect("3/8")
+        await dewi.send("Sekolah digital desa")
+        await dewi.expect("4/8")
+        process.kill()
+        process = BotProcess(settings).start()
+        await dewi.send("Akses belajar terbatas")
+        await dewi.expect("5/8", timeout=20)
+    finally:
+        await process.stop()
+    db = await Database(settings.database_path).open()
+    try:
+        stored = await only_proposal(db, 745_001)
+    finally:
+        await db.close()
+    assert (stored.dimension, stored.element) == ("society", "Ekosistem belajar")
+    assert (stored.name, stored.problem) == ("Sekolah digital desa", "Akses belajar terbatas")
