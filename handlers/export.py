@@ -140,16 +140,20 @@ async def nudge_button(update: Update, context: BotContext) -> None:
         )
     sender = context.services.sender
     assert sender is not None
-    await sender.enqueue(messages)
+    added = await sender.enqueue(messages)
     await audit.record(
         context.db,
         user.id,
         "proposals_nudge",
         batch=batch,
         recipients=len(messages),
+        added=added,
         offices=sorted(offices),
     )
-    await reply(update, locales.t(lang, "export.nudge_sent", count=len(messages)))
+    if added == 0:  # this summary's button was pressed before: nobody is nudged twice
+        await reply(update, locales.t(lang, "export.nudge_already"))
+        return
+    await reply(update, locales.t(lang, "export.nudge_sent", count=added))
 
 
 def _nudge_text(context: BotContext, lang: str, name: str | None, opd: Opd, dimension) -> str:

@@ -230,7 +230,7 @@ async def test_rekap_counts_missing_offices_and_nudges_once(tg, bot, organiser) 
     nudge = await ani.expect("belum mengirim usulan")
     assert "Dinas Kesehatan" in nudge.text and "/usul" in nudge.text
     await organiser.press("Kirim pengingat ke 3 peserta")  # the same batch again
-    await organiser.expect("dijadwalkan")
+    await organiser.expect("sudah dikirim sebelumnya")
     rows = await bot.db.fetchall("SELECT chat_id, kind FROM outbox")
     assert sorted(r["chat_id"] for r in rows) == [810_003, 810_004, 820_001]
     assert {r["kind"] for r in rows} == {"nudge"}
