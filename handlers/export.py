@@ -13,11 +13,12 @@ from handlers import export_files
 from handlers.common import admins_only, answer_callback, organisers_only, private_only, reply
 from handlers.context import BotContext, lang_of
 from locales import Html
-from schedules.event import Event, Opd
+from schedules.event import Dimension, Event, Opd
 from schedules.timefmt import format_datetime
 from storage import audit, participants
 from storage import proposals as store
 from storage.outbox import OutgoingMessage
+from storage.participants import Participant
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +76,9 @@ def rekap_text(event: Event, counts: Counts, lang: str) -> Html:
     return Html("\n".join(parts))
 
 
-async def _nudge_recipients(context: BotContext, missing: list[Opd]) -> list:
-    """Registered, reachable participants of exactly the missing offices (muted ones too:
-    a nudge is not a session reminder, but they chose quiet, so they are left out)."""
+async def _nudge_recipients(context: BotContext, missing: list[Opd]) -> list[Participant]:
+    """Registered, reachable participants of exactly the missing offices; those who muted
+    reminders chose quiet, so they are left out."""
     ids = {o.id for o in missing}
     return [
         p
@@ -156,7 +157,9 @@ async def nudge_button(update: Update, context: BotContext) -> None:
     await reply(update, locales.t(lang, "export.nudge_sent", count=added))
 
 
-def _nudge_text(context: BotContext, lang: str, name: str | None, opd: Opd, dimension) -> str:
+def _nudge_text(
+    context: BotContext, lang: str, name: str | None, opd: Opd, dimension: Dimension | None
+) -> str:
     deadline = context.event.proposals.deadline
     note = (
         locales.t(
