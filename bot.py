@@ -6,6 +6,7 @@ python bot.py schedule       print stages, sessions and every planned reminder
 python bot.py event reload   validate the event file and ask the running bot to reload it
 python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
 python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
+python bot.py export --format xlsx|csv|json --out FILE   export the proposals
 """
 
 from __future__ import annotations
@@ -41,14 +42,14 @@ from telegram.ext import (
 
 import locales
 from config import MissingTokenError, Settings, describe_settings_error
-from handlers import errors, faq, flows, schedule, start
+from handlers import errors, export, export_files, faq, flows, proposals, schedule, start
 from handlers.context import BotApp, BotContext, Services
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import ReminderService, describe_plan
-from storage import participants
+from storage import audit, participants
 from storage import reminders as reminder_store
 from storage.db import Database
 
@@ -69,6 +70,11 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CommandHandler("pengingat", schedule.pengingat, filters=PRIVATE)),
         (0, CommandHandler("muatulang", schedule.muatulang)),
         (0, CallbackQueryHandler(schedule.on_button, pattern=r"^jdw:")),
+        # Deep links first: /start <payload> of a feature, before the generic /start.
+        (
+            0,
+            CommandHandler("start", proposals.usul_command, filters=filters.Regex(r"^/start usul")),
+        ),
         # Basics
         (
             0,
@@ -84,6 +90,15 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, MessageHandler(GROUPS & filters.TEXT & ~filters.COMMAND, faq.on_group_text)),
         # An organiser's reply to a forwarded question; any other reply goes on to the flows.
         (0, MessageHandler(PRIVATE & filters.REPLY & ~filters.COMMAND, faq.on_private_reply)),
+        # Proposals (issue 5): the form, own proposals, the summary and the export.
+        (0, CommandHandler("usul", proposals.usul_command)),
+        (0, CommandHandler("usulanku", proposals.my_command)),
+        (0, CallbackQueryHandler(proposals.on_button, pattern=r"^prop:")),
+        (0, CallbackQueryHandler(proposals.on_my_button, pattern=r"^usl:")),
+        (0, CommandHandler("rekap", export.rekap_command)),
+        (0, CallbackQueryHandler(export.nudge_button, pattern=r"^exp:nudge:")),
+        (0, CommandHandler("ekspor", export.export_command)),
+        (0, CallbackQueryHandler(export.format_button, pattern=r"^exp:fmt:")),
         # Free messages: the flow in progress, else the FAQ, else a hint.
         (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
         # Last: commands nobody knows.
@@ -284,6 +299,8 @@ def cmd_event(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     print("Reloaded by the running bot." if result == "ok" else f"Reload failed: {result}")
     return 0 if result == "ok" else 1
+
+
 def _plain_text(html_text: str) -> str:
     """Telegram HTML -> plain text, for the command line."""
     return html.unescape(re.sub(r"<[^>]+>", "", html_text))
@@ -331,6 +348,27 @@ def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    """The same export as /ekspor, written to a file and recorded in the audit log."""
+    event = load_event(settings.event_file)
+
+    async def run() -> int:
+        db = await Database(settings.database_path).open()
+        try:
+            data = await export_files.collect(db, event, Clock().now())
+            content = export_files.build(data, args.format)
+            await asyncio.to_thread(Path(args.out).write_bytes, content)
+            await audit.record(
+                db, None, "export", format=args.format, proposals=len(data.proposals), via="cli"
+            )
+        finally:
+            await db.close()
+        print(f"Wrote {len(data.proposals)} proposals ({args.format}) to {args.out}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
     sub = root.add_subparsers(dest="command")
@@ -357,6 +395,10 @@ def parser() -> argparse.ArgumentParser:
     evaluation.add_argument("file", type=Path, help="CSV with question,expected_id")
     evaluation.add_argument("--lang", choices=("id", "en"), default="id")
     evaluation.set_defaults(func=cmd_faq_eval)
+    export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
+    export_cmd.add_argument("--format", choices=export_files.FORMATS, default="xlsx")
+    export_cmd.add_argument("--out", required=True, help="the file to write")
+    export_cmd.set_defaults(func=cmd_export)
     return root
 
 
