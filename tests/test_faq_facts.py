@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from schedules.event import load_event
 from schedules.facts import event_facts, facts_for_user, next_session_for
 from storage import faq_log, participants, users
 from storage.db import Database
-from tests.harness import FUTURE_EVENT
+from tests.harness import FUTURE_EVENT, run_cli
 
 EVAL_CSV = PROJECT_ROOT / "tests" / "data" / "faq_eval.csv"
 BEFORE = datetime(2026, 12, 1, tzinfo=UTC)
@@ -118,38 +116,24 @@ async def test_faq_log_escalation_and_answer(tmp_path: Path) -> None:
         await db.close()
 
 
-def _run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
-    return subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "bot.py"), *args],
-        env={**base, **env},
-        cwd="/tmp",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_cli_faq_ask_json() -> None:
-    result = _run_cli(
-        "faq", "ask", "link zoomnya mana pak?", "--json", EVENT_FILE=str(FUTURE_EVENT)
-    )
+    result = run_cli("faq", "ask", "link zoomnya mana pak?", "--json", EVENT_FILE=str(FUTURE_EVENT))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["id"] == "tautan-rapat" and data["score"] > 0
     assert data["question"] and "https://zoom.us/j/89990000001" in data["answer"]
     assert "<b>" not in data["answer"]  # plain text
     english = json.loads(
-        _run_cli("faq", "ask", "when is the next session?", "--lang", "en", "--json").stdout
+        run_cli("faq", "ask", "when is the next session?", "--lang", "en", "--json").stdout
     )
     assert english["id"] == "jadwal" and "Next session" in english["answer"]
-    unsure = json.loads(_run_cli("faq", "ask", "harga tiket bromo berapa?", "--json").stdout)
+    unsure = json.loads(run_cli("faq", "ask", "harga tiket bromo berapa?", "--json").stdout)
     assert unsure["id"] is None and unsure["answer"] is None
     assert isinstance(unsure["score"], float)
 
 
 def test_cli_faq_eval(tmp_path: Path) -> None:
-    result = _run_cli("faq", "eval", str(EVAL_CSV))
+    result = run_cli("faq", "eval", str(EVAL_CSV))
     assert result.returncode == 0, result.stderr
     for label in ("top-1 accuracy:", "out-of-scope rejected:", "p50", "p99"):
         assert label in result.stdout
@@ -157,9 +141,9 @@ def test_cli_faq_eval(tmp_path: Path) -> None:
     small.write_text(
         "question,expected_id\nkapan tahap 2?,jadwal\ncuaca hari ini,\nlink zoom,lokasi\n"
     )
-    out = _run_cli("faq", "eval", str(small)).stdout
+    out = run_cli("faq", "eval", str(small)).stdout
     assert "top-1 accuracy: 50.0% (1/2)" in out
     assert "out-of-scope rejected: 100.0% (1/1)" in out
     assert "link zoom | lokasi | tautan-rapat" in out
-    missing = _run_cli("faq", "eval", str(tmp_path / "nope.csv"))
+    missing = run_cli("faq", "eval", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
