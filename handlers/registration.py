@@ -14,6 +14,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 
 from telegram import (
     InlineKeyboardButton,
@@ -29,8 +30,9 @@ import locales
 from handlers import flows as flow_routes
 from handlers import start as start_handlers
 from handlers.common import answer_callback, edit_or_send, private_only, reply
-from handlers.context import BotContext, is_private, lang_of
-from storage import audit, consents, flows, participants, users
+from handlers.context import BotContext, is_organiser, is_private, lang_of
+from storage import audit, consents, faq_log, flows, outbox, participants, users
+from storage import proposals as proposal_store
 from storage.db import Database
 from storage.flows import Flow
 from storage.participants import Participant
@@ -44,12 +46,29 @@ MODES = ("offline", "online")
 STEPS = ("full_name", "opd", "role", "dimension", "mode", "phone")
 TEXT_STEPS = ("full_name", "opd_other")
 
-# Called with (db, user_id) inside the deletion transaction of /hapusdata. Other features
-# append their own clean-up here, e.g. proposals: anonymise the user's proposals, keep them.
-OnDelete = Callable[[Database, int], Awaitable[None]]
-ON_DELETE: list[OnDelete] = []
-# Called with (db, user_id) for /datasaya; each returns {section name: JSON-able data}.
-ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = []
+# What /hapusdata does beyond the profile, each called with (db, user_id) inside the same
+# transaction: proposals are kept for the masterplan but anonymised, drafts and logged FAQ
+# questions are dropped, and nothing still queued is sent to the person any more.
+ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
+    proposal_store.anonymise_for_user,
+    faq_log.forget_user,
+    outbox.cancel_for_chat,  # a private chat's id is the user's id
+]
+
+
+async def _proposals_data(db: Database, user_id: int) -> dict[str, object]:
+    return {"proposals": [asdict(p) for p in await proposal_store.of_user(db, user_id)]}
+
+
+async def _faq_data(db: Database, user_id: int) -> dict[str, object]:
+    return {"questions_to_organisers": await faq_log.of_user(db, user_id)}
+
+
+# The other features' data in /datasaya: each returns {section name: JSON-able data}.
+ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = [
+    _proposals_data,
+    _faq_data,
+]
 
 _NAME_PUNCT = set(" .,'-’")
 _SPACES = re.compile(r"\s+")
@@ -359,10 +378,11 @@ async def deep_link(update: Update, context: BotContext) -> None:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """/start in a private chat: the welcome, then registration for an unregistered user."""
+    """/start in a private chat: the welcome, then registration for an unregistered user.
+    Organisers and admins are not asked to register (they still can, with /daftar)."""
     await start_handlers.start(update, context)
     user = update.effective_user
-    if user is None or not is_private(update):
+    if user is None or not is_private(update) or await is_organiser(context, user.id):
         return
     profile = await participants.get(context.db, user.id)
     state = await flows.get(context.db, user.id)

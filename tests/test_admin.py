@@ -109,3 +109,15 @@ async def test_statistik_counts_and_names_empty_opd(tg, bot, organiser) -> None:
     empty_part = text.split("belum ada pendaftar")[1]
     assert "(20)" in text
     assert "Dinas Lingkungan Hidup" in empty_part and "Dinas Kesehatan" not in empty_part
+
+
+async def test_staff_start_is_not_a_registration(tg, bot, organiser) -> None:
+    await organiser.send("/start")
+    welcome = await organiser.expect("Selamat datang")
+    assert "/bantuan" in welcome.text
+    await organiser.wait_idle(0.3)
+    assert not any("Pemberitahuan Privasi" in m.text for m in organiser.messages)
+    assert await participants.get(bot.db, organiser.id) is None
+    # Staff who also take part register explicitly.
+    await organiser.send("/daftar")
+    await organiser.expect("Pemberitahuan Privasi")

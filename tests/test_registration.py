@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 
-from storage import audit, consents, flows, participants
+from storage import audit, consents, faq_log, flows, outbox, participants
+from storage import proposals as proposal_store
 from tests.harness import BotProcess, future_event
 
 OPD_ORDER = [o.id for o in future_event().opds]  # 8 per page
@@ -124,7 +126,7 @@ async def register_via_bot(
     await user.press(words["modes"][mode])
     await user.expect(words["step"].format(n=6))
     if phone:
-        await user.send_contact(phone_number=phone)
+        await user.send_contact(phone=phone)
     else:
         await user.send(words["skip"])
     await user.expect(words["summary"])
@@ -265,10 +267,10 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
     await joko.send("08123456789")  # typed, not shared
     await joko.expect("Bagikan nomor saya")
     other = tg.user(first_name="Lain", language_code="id")
-    await joko.send_contact(phone_number="+628111", user_id=other.id)  # someone else's card
+    await joko.send_contact(phone="+628111", user_id=other.id)  # someone else's card
     await joko.expect("nomor Bapak/Ibu sendiri")
     assert (await participants.get(bot.db, joko.id)).phone is None
-    await joko.send_contact(phone_number="+628777")
+    await joko.send_contact(phone="+628777")
     summary = await joko.expect("Periksa data")
     assert "PT PLN (Persero) UP3 Pasuruan" in summary.text and "+628777" in summary.text
     await joko.press("Simpan")
@@ -281,11 +283,12 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
 async def test_old_buttons_are_harmless(tg, bot) -> None:
     ani = tg.user(first_name="Ani", language_code="id")
     await ani.send("/daftar")
+    await ani.expect("Pemberitahuan Privasi")
     await ani.press("Setuju")
     await ani.expect("Langkah 1/6")
     await ani.send("Ani Lestari")
     opd_menu = await ani.expect("Langkah 2/6")
-    await ani.press(OPD_NAME["dkpp"])
+    await choose_opd(ani, "id", "dkpp")
     await ani.expect("Langkah 3/6")
     # A button of the office question, pressed again after it was answered.
     await ani.press_data("reg:opd:diskominfo", opd_menu)
@@ -298,11 +301,12 @@ async def test_old_buttons_are_harmless(tg, bot) -> None:
 async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     eko = tg.user(first_name="Eko", language_code="id")
     await eko.send("/daftar")
+    await eko.expect("Pemberitahuan Privasi")
     await eko.press("Setuju")
     await eko.expect("Langkah 1/6")
     await eko.send("Eko Prasetyo")
     await eko.expect("Langkah 2/6")
-    await eko.press(OPD_NAME["diskominfo"])
+    await choose_opd(eko, "id", "diskominfo")
     await eko.expect("Langkah 3/6")
     await eko.press("Dewan Smart City")
     await eko.expect("Langkah 4/6")
@@ -341,6 +345,7 @@ async def test_cancel_says_what_was_kept(tg, bot) -> None:
     await dewi.send("/batal")
     await dewi.expect("Tidak ada data yang disimpan")
     await dewi.send("/daftar")
+    await dewi.expect("Pemberitahuan Privasi")
     await dewi.press("Setuju")
     await dewi.expect("Langkah 1/6")
     await dewi.send("Dewi Sartika")
@@ -359,11 +364,12 @@ async def test_cancel_says_what_was_kept(tg, bot) -> None:
 async def test_resume_after_restart(tg, bot) -> None:
     fajar = tg.user(first_name="Fajar", language_code="en")
     await fajar.send("/daftar")
+    await fajar.expect(L["en"]["notice"])
     await fajar.press("I agree")
     await fajar.expect("Step 1/6")
     await fajar.send("Fajar Nugroho")
     await fajar.expect("Step 2/6")
-    await fajar.press(OPD_NAME["disparbud"])
+    await choose_opd(fajar, "en", "disparbud")
     role_menu = await fajar.expect("Step 3/6")
     await bot.restart()
     # The old menu still works: it is the current question.
@@ -410,7 +416,7 @@ async def test_resume_after_sigkill(tg, settings) -> None:
         # The resumed question (a redelivered update may also be re-prompted first).
         msg = await gita.expect("Melanjutkan", timeout=15)
         assert "Langkah 2/6" in msg.text
-        await gita.press(OPD_NAME["dlh"])
+        await choose_opd(gita, "id", "dlh")
         await gita.expect("Langkah 3/6")
     finally:
         await proc.stop()
@@ -476,9 +482,8 @@ async def test_personal_commands_in_a_group_deep_link_to_private(tg, bot) -> Non
     ):
         await hana.send(f"{command}@bimtek_test_bot", chat=group)
         msg = await hana.expect("chat pribadi", chat=group)
-        assert any(
-            f"start={payload}" in (b.get("url") or "") for row in msg.button_data for b in row
-        ) or f"start={payload}" in json.dumps(msg.button_data)
+        urls = [b.get("url") or "" for row in msg.inline_keyboard for b in row]
+        assert any(url.endswith(f"?start={payload}") for url in urls), urls
     assert await participants.get(bot.db, hana.id) is None
     assert await flows.get(bot.db, hana.id) is None
     # The deep links continue in the private chat.
@@ -508,6 +513,16 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     await ika.wait_idle(0.3)
     assert await flows.get(bot.db, ika.id) is None
 
+    # What the other features keep about her: a proposal, a question, a queued reminder.
+    await proposal_store.insert_submitted(
+        bot.db, [{"user_id": ika.id, "dimension": "living", "name": "Posyandu Digital"}]
+    )
+    await faq_log.add(bot.db, ika.id, ika.id, "id", "Apakah ada jamuan?", None, 0.1)
+    later = datetime.now(UTC) + timedelta(days=1)
+    await outbox.enqueue(
+        bot.db, [outbox.OutgoingMessage("reminder", ika.id, {"text": "Besok"}, not_before=later)]
+    )
+
     await ika.send("/datasaya")
     await ika.expect("Data Bapak/Ibu yang kami simpan")
     doc = await ika.expect("JSON")
@@ -518,6 +533,8 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     assert data["participant"]["full_name"] == "Ika Rahma"
     assert data["participant"]["phone"] == "+628999"
     assert data["consents"][0]["withdrawn_at"] is None
+    assert [p["name"] for p in data["proposals"]] == ["Posyandu Digital"]
+    assert data["questions_to_organisers"][0]["question"] == "Apakah ada jamuan?"
 
     await ika.send("/hapusdata")
     await ika.expect("Lanjutkan?")
@@ -537,6 +554,15 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     assert len(proof) == 1 and proof[0]["withdrawn_at"] is not None
     assert await consents.active(bot.db, ika.id) is None
     assert (await audit.entries(bot.db, "data_deleted_self"))[0]["actor_id"] == ika.id
+    # The proposal stays for the masterplan, without her; her question and queue are gone.
+    assert await proposal_store.of_user(bot.db, ika.id) == []
+    kept = await proposal_store.export_rows(bot.db)
+    assert [(r["name"], r["anonymised"], r["proposer_name"]) for r in kept] == [
+        ("Posyandu Digital", 1, None)
+    ]
+    assert await faq_log.of_user(bot.db, ika.id) == []
+    queued = await bot.db.fetchall("SELECT status FROM outbox WHERE chat_id = ?", (ika.id,))
+    assert [r["status"] for r in queued] == ["cancelled"]
     await ika.send("/profil")
     await ika.expect("belum terdaftar")
 
