@@ -42,7 +42,18 @@ from telegram.ext import (
 
 import locales
 from config import MissingTokenError, Settings, describe_settings_error
-from handlers import errors, export, export_files, faq, flows, proposals, schedule, start
+from handlers import (
+    admin,
+    errors,
+    export,
+    export_files,
+    faq,
+    flows,
+    proposals,
+    registration,
+    schedule,
+    start,
+)
 from handlers.context import BotApp, BotContext, Services
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
@@ -56,6 +67,7 @@ from storage.db import Database
 log = logging.getLogger("bimtek")
 
 PRIVATE = filters.ChatType.PRIVATE
+BARE_START = filters.Regex(r"^/start(@\w+)?\s*$")
 GROUPS = filters.ChatType.GROUPS
 
 
@@ -75,6 +87,24 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
             0,
             CommandHandler("start", proposals.usul_command, filters=filters.Regex(r"^/start usul")),
         ),
+        # Registration: the deep link t.me/<bot>?start=daftar, and /start from a private chat
+        # (registers an unregistered user), both before the generic /start.
+        (0, CommandHandler("start", registration.daftar, filters=filters.Regex(r"^/start daftar"))),
+        (0, CommandHandler("start", registration.deep_link, filters=registration.DEEP_LINKS)),
+        # Only a bare /start: other features' deep links (/start usul, ...) pass through.
+        (0, CommandHandler("start", registration.start, filters=PRIVATE & BARE_START)),
+        (0, CommandHandler(["daftar", "register"], registration.daftar)),
+        (0, CommandHandler(["profil", "profile"], registration.profil)),
+        (0, CommandHandler(["datasaya", "mydata"], registration.datasaya)),
+        (0, CommandHandler(["hapusdata", "deletedata"], registration.hapusdata)),
+        (0, CommandHandler(["privasi", "privacy"], registration.privasi)),
+        (0, CallbackQueryHandler(registration.on_callback, pattern=r"^reg:")),
+        (0, CallbackQueryHandler(registration.on_profile_callback, pattern=r"^prof:")),
+        (0, CallbackQueryHandler(registration.on_delete_callback, pattern=r"^del:")),
+        # Staff: roles are checked inside, on every command and button.
+        (0, CommandHandler("panitia", admin.panitia)),
+        (0, CommandHandler("statistik", admin.statistik)),
+        (0, CallbackQueryHandler(admin.on_staff_callback, pattern=r"^adm:")),
         # Basics
         (
             0,
@@ -101,6 +131,8 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CallbackQueryHandler(export.format_button, pattern=r"^exp:fmt:")),
         # Free messages: the flow in progress, else the FAQ, else a hint.
         (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
+        # An unknown command inside the registration re-asks the question.
+        (0, MessageHandler(PRIVATE & filters.COMMAND, registration.on_command_in_flow)),
         # Last: commands nobody knows.
         (0, MessageHandler(filters.COMMAND, start.unknown_command)),
     ]
@@ -144,6 +176,7 @@ async def startup(app: BotApp) -> None:
     log.info("FAQ loaded in %.0f ms", services.extras["faq_load_ms"])
     faq.register_fallback()
     await set_commands(app)
+    await admin.set_staff_menus(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
 
 

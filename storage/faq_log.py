@@ -100,6 +100,16 @@ async def latest(db: Database, limit: int = 20) -> list[LoggedQuestion]:
     return [_from_row(r) for r in rows]
 
 
+async def of_user(db: Database, user_id: int) -> list[dict[str, object]]:
+    """For /datasaya: the user's logged questions and their answers."""
+    rows = await db.fetchall(
+        "SELECT question, status, asked_at, answer, answered_at FROM faq_questions "
+        "WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
+    return [dict(row) for row in rows]
+
+
 async def forget_user(db: Database, user_id: int) -> int:
     """Data deletion (UU 27/2022): drop the user's questions and the organisers' copies."""
     async with db.transaction():

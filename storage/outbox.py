@@ -126,3 +126,11 @@ async def cancel(db: Database, kind: str, ref: str) -> int:
         "UPDATE outbox SET status = 'cancelled' WHERE kind = ? AND ref = ? AND status = 'pending'",
         (kind, ref),
     )
+
+
+async def cancel_for_chat(db: Database, chat_id: int) -> int:
+    """Data deletion: nothing still waiting may go out to this chat any more."""
+    return await db.execute_rowcount(
+        "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending'",
+        (chat_id,),
+    )
