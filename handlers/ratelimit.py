@@ -3,7 +3,8 @@
 PTB's own AIORateLimiter pauses every request after one 429 and has no per-chat limit, so a
 broadcast hitting a limit would freeze the replies to everybody. This limiter, built on
 aiolimiter's leaky buckets, keeps:
-- about 30 messages/s overall, 1 message/s per private chat, 20 messages/min per group;
+- about 30 messages/s overall; per private chat a burst of 3, then below 1 message/s;
+  20 messages/min per group;
 - a 429 to the chat it concerns (other chats carry on), or to all bulk traffic when it concerns
   the whole bot, while replies keep going;
 - interactive replies first: bulk traffic (the outbox) queues for the overall budget one
@@ -42,7 +43,11 @@ class Limits:
     Telegram allows: capacity + rate * window <= limit (with a little margin for jitter)."""
 
     overall_rate: float = 28.5  # per second, capacity 1 (Telegram: 30/s)
-    private_interval: float = 1.05  # seconds between two messages to one private chat
+    # Telegram lets a private chat receive a short burst, then about one message a second.
+    # A question that gets two answers (a welcome, then the first question) thus arrives at
+    # once; sustained traffic stays below 1/s.
+    private_burst: float = 3
+    private_rate: float = 0.9  # per second after the burst
     group_burst: float = 4  # messages a group may receive at once ...
     group_rate: float = 15.5 / 60  # ... then per second (4 + 15.5 <= 20 per minute)
     max_retries: int = 6  # 429s tolerated for one interactive request
@@ -141,7 +146,9 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if _is_group(chat):
                 limiter = AsyncLimiter(self.limits.group_burst, self._group_period())
             else:
-                limiter = AsyncLimiter(1, self.limits.private_interval)
+                limiter = AsyncLimiter(
+                    self.limits.private_burst, self.limits.private_burst / self.limits.private_rate
+                )
             self._chats[chat] = limiter
         return limiter
 

@@ -30,9 +30,12 @@ async def start(update: Update, context: BotContext) -> None:
     user = update.effective_user
     welcome = locales.t(lang, "start.welcome", name=display_name(user), event_name=event_name)
     profile = await participants.get(context.db, user.id) if user else None
-    next_key = (
-        "start.next_registered" if profile and profile.is_registered else "start.next_register"
-    )
+    if profile and profile.is_registered:
+        next_key = "start.next_registered"
+    elif user and await is_organiser(context, user.id):
+        next_key = "start.next_staff"
+    else:
+        next_key = "start.next_register"
     await reply(update, f"{welcome}\n\n{locales.t(lang, next_key)}")
 
 

@@ -139,7 +139,12 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on error. Use `db.execute` etc. inside."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on error. Use `db.execute` etc. inside.
+        Nested inside our own transaction it joins the outer one, so a repository function that
+        needs atomicity can also run as part of a larger transaction (e.g. /hapusdata)."""
+        if self._tx_owner is not None and self._tx_owner is asyncio.current_task():
+            yield self.conn
+            return
         async with self._tx_lock:
             self._tx_owner = asyncio.current_task()
             try:

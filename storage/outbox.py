@@ -206,3 +206,11 @@ async def retry_later(
            WHERE id = ?""",
         (_iso(until), error, int(counts), row_id),
     )
+
+
+async def cancel_for_chat(db: Database, chat_id: int) -> int:
+    """Data deletion: nothing still waiting may go out to this chat any more."""
+    return await db.execute_rowcount(
+        "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending'",
+        (chat_id,),
+    )

@@ -107,3 +107,33 @@ async def reachable(db: Database) -> list[Participant]:
         f"{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1 ORDER BY p.user_id"
     )
     return [_from_row(r) for r in rows]
+
+
+# --- registration feature additions --------------------------------------------------------
+
+# Columns /statistik may group by (a whitelist: column names are never user input).
+COUNTABLE_FIELDS = ("role", "dimension", "mode", "opd_id")
+
+
+async def count_by(db: Database, column: str) -> dict[str | None, int]:
+    """Registered participants per value of `column` (NULL included, e.g. opd_id for others)."""
+    if column not in COUNTABLE_FIELDS:
+        raise ValueError(f"cannot count by {column}")
+    rows = await db.fetchall(
+        f"""SELECT {column} AS value, COUNT(*) AS n FROM participants
+            WHERE status = 'registered' GROUP BY {column}"""
+    )
+    return {r["value"]: int(r["n"]) for r in rows}
+
+
+async def erase(db: Database, user_id: int) -> bool:
+    """Blank every personal column and mark the record deleted (the row itself stays so the
+    user id can be matched with the consent proof). True when there was something to erase."""
+    changed = await db.execute_rowcount(
+        """UPDATE participants SET status = 'deleted', full_name = NULL, opd_id = NULL,
+               opd_other = NULL, role = NULL, dimension = NULL, mode = NULL, phone = NULL,
+               reminders_muted = 0, registered_at = NULL, updated_at = ?
+           WHERE user_id = ? AND status != 'deleted'""",
+        (utcnow(), user_id),
+    )
+    return changed > 0

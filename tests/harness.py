@@ -139,3 +139,16 @@ class BotProcess:
 
 def future_event() -> Event:
     return load_event(FUTURE_EVENT)
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python bot.py ARGS` in a bare environment (no .env, no inherited settings)."""
+    base = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bot.py"), *args],
+        env={**base, **env},
+        cwd="/tmp",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +16,7 @@ from config import PROJECT_ROOT, Settings
 from schedules.event import EventFileError, load_event, parse_offset
 from schedules.timefmt import format_datetime, format_range
 from storage.db import Database, migrations
+from tests.harness import run_cli
 
 EVENTS = PROJECT_ROOT / "data" / "events"
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -115,26 +114,14 @@ def test_settings_parse_id_lists(monkeypatch) -> None:
     assert settings.organiser_ids == []
 
 
-def _run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
-    return subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "bot.py"), *args],
-        env={**base, **env},
-        cwd="/tmp",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_cli_bad_configuration_is_one_clear_line() -> None:
-    result = _run_cli("check", ADMIN_IDS="12,abc")
+    result = run_cli("check", ADMIN_IDS="12,abc")
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         "Configuration error: ADMIN_IDS: 'abc' is not a Telegram user id "
         "(expected whole numbers, comma-separated)"
     ]
-    result = _run_cli("check", EVENT_FILE="/nope.yaml")
+    result = run_cli("check", EVENT_FILE="/nope.yaml")
     assert (
         result.returncode != 0
         and "EVENT_FILE" in result.stderr
@@ -143,13 +130,13 @@ def test_cli_bad_configuration_is_one_clear_line() -> None:
 
 
 def test_cli_run_without_token_says_how_to_get_one() -> None:
-    result = _run_cli("run")
+    result = run_cli("run")
     assert result.returncode != 0
     assert "@BotFather" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_cli_check_prints_a_summary() -> None:
-    result = _run_cli("check", ADMIN_IDS="5,6")
+    result = run_cli("check", ADMIN_IDS="5,6")
     assert result.returncode == 0, result.stderr
     assert "Stages: 4, sessions: 8, OPD: 22" in result.stdout
     assert "Admins: 2" in result.stdout

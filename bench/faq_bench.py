@@ -1,0 +1,66 @@
+"""Benchmark of the FAQ matcher: load time, latency, accuracy and rejection rate.
+
+Run from the project root: ``python bench/faq_bench.py [EVAL.csv] [--lang id|en] [--rounds N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_CSV = ROOT / "tests" / "data" / "faq_eval.csv"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (0-100)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def main() -> int:
+    """Print the figures; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT_CSV)
+    parser.add_argument("--lang", default="id", choices=("id", "en"))
+    parser.add_argument("--rounds", type=int, default=5, help="latency passes over the set")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    from locales import faq  # imported here: the import is part of the load time
+
+    faq.load_books()
+    load_s = time.perf_counter() - start
+
+    report = faq.evaluate(args.csv, args.lang)
+    questions = [q for q, _ in faq.read_eval_csv(args.csv)]
+    timings: list[float] = []
+    for _ in range(args.rounds):
+        for question in questions:
+            t0 = time.perf_counter()
+            faq.answer_question(question, args.lang)
+            timings.append((time.perf_counter() - t0) * 1000)
+    p50, p99 = statistics.median(timings), _percentile(timings, 99)
+
+    print(report.format())
+    print()
+    print(f"load time (import, both books, stemmer, index): {load_s * 1000:.0f} ms")
+    print(f"latency over {len(timings)} calls: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    targets = {
+        "top-1 accuracy >= 90%": report.top1_accuracy >= 0.90,
+        "out-of-scope rejection >= 95%": report.rejection_rate >= 0.95,
+        "p99 latency <= 10 ms": p99 <= 10.0,
+        "load time <= 1 s": load_s <= 1.0,
+    }
+    for name, ok in targets.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    return 0 if all(targets.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,233 @@
+"""/rekap (organisers): proposals per dimension × office, the offices still missing, and a
+reminder to them; /ekspor (admins): the collection as XLSX, CSV or JSON, each export audited."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+
+import locales
+from handlers import export_files
+from handlers.common import admins_only, answer_callback, organisers_only, private_only, reply
+from handlers.context import BotContext, lang_of
+from locales import Html
+from schedules.event import Dimension, Event, Opd
+from schedules.timefmt import format_datetime
+from storage import audit, participants
+from storage import proposals as store
+from storage.outbox import OutgoingMessage
+from storage.participants import Participant
+
+log = logging.getLogger(__name__)
+
+Counts = dict[tuple[str, str], int]
+SHORT = {
+    "governance": "Gov",
+    "branding": "Bra",
+    "economy": "Eco",
+    "living": "Liv",
+    "society": "Soc",
+    "environment": "Env",
+}
+
+
+# --- /rekap --------------------------------------------------------------------------------
+
+
+def missing_offices(event: Event, counts: Counts) -> list[Opd]:
+    """Offices with no submitted proposal in their own dimension group (as lead office)."""
+    return [o for o in event.opds if counts.get((o.dimension, o.id), 0) == 0]
+
+
+def rekap_text(event: Event, counts: Counts, lang: str) -> Html:
+    """A monospace table (office × dimension, with totals) and the offices still missing."""
+    dim_ids = [d.id for d in event.dimensions]
+    width = max(len(o.id) for o in event.opds)
+    other_label = locales.plain(lang, "export.rekap_other")[:width].ljust(width)
+
+    def line(label: str, values: list[int]) -> str:
+        return label.ljust(width) + "".join(f"{v:>4}" for v in values) + f"{sum(values):>5}"
+
+    head = " " * width + "".join(f"{SHORT[d]:>4}" for d in dim_ids) + f"{'Σ':>5}"
+    rows = [head]
+    for opd in event.opds:
+        rows.append(line(opd.id, [counts.get((d, opd.id), 0) for d in dim_ids]))
+    rows.append(line(other_label, [counts.get((d, ""), 0) for d in dim_ids]))
+    totals = [sum(n for (dim, _), n in counts.items() if dim == d) for d in dim_ids]
+    rows.append(line("Σ", totals))
+    table = Html("<pre>" + locales.escape("\n".join(rows)) + "</pre>")
+    parts = [
+        locales.t(lang, "export.rekap_title", total=sum(totals)),
+        table,
+        locales.t(lang, "export.rekap_legend"),
+        "",
+    ]
+    missing = missing_offices(event, counts)
+    if missing:
+        parts.append(locales.t(lang, "export.missing_title", count=len(missing)))
+        for opd in missing:
+            dimension = event.dimension(opd.dimension)
+            name = dimension.name if dimension else opd.dimension
+            parts.append(locales.t(lang, "export.missing_item", office=opd.name, dimension=name))
+    else:
+        parts.append(locales.t(lang, "export.missing_none"))
+    return Html("\n".join(parts))
+
+
+async def _nudge_recipients(context: BotContext, missing: list[Opd]) -> list[Participant]:
+    """Registered, reachable participants of exactly the missing offices; those who muted
+    reminders chose quiet, so they are left out."""
+    ids = {o.id for o in missing}
+    return [
+        p
+        for p in await participants.reachable(context.db)
+        if p.opd_id in ids and not p.reminders_muted
+    ]
+
+
+@private_only("rekap")
+@organisers_only
+async def rekap_command(update: Update, context: BotContext) -> None:
+    lang = lang_of(update)
+    counts = await store.counts_by_dimension_office(context.db)
+    text = rekap_text(context.event, counts, lang)
+    missing = missing_offices(context.event, counts)
+    markup = None
+    recipients = await _nudge_recipients(context, missing) if missing else []
+    if recipients:
+        # The batch id is fixed when the summary is shown: pressing its button twice
+        # sends nothing twice (dedupe key per batch and user).
+        batch = int(context.services.clock.now().timestamp())
+        label = locales.plain(lang, "export.nudge_button", count=len(recipients))
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=f"exp:nudge:{batch}")]]
+        )
+    await reply(update, text, reply_markup=markup)
+
+
+@organisers_only
+async def nudge_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    lang = lang_of(update)
+    parts = (query.data or "").split(":") if query else []
+    if user is None or len(parts) != 3 or not parts[2].isdigit():
+        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        return
+    batch = parts[2]
+    await answer_callback(update)
+    event = context.event
+    counts = await store.counts_by_dimension_office(context.db)
+    missing = missing_offices(event, counts)
+    recipients = await _nudge_recipients(context, missing)
+    if not recipients:
+        await reply(update, locales.t(lang, "export.nudge_nobody"))
+        return
+    offices = {o.id: o for o in missing}
+    messages = []
+    for p in recipients:
+        opd = offices[p.opd_id or ""]
+        dimension = event.dimension(opd.dimension)
+        messages.append(
+            OutgoingMessage(
+                kind="nudge",
+                chat_id=p.user_id,
+                payload={"text": _nudge_text(context, p.language, p.full_name, opd, dimension)},
+                ref=f"proposals:{batch}",
+                dedupe_key=f"nudge:proposals:{batch}:{p.user_id}",
+            )
+        )
+    sender = context.services.sender
+    assert sender is not None
+    added = await sender.enqueue(messages)
+    await audit.record(
+        context.db,
+        user.id,
+        "proposals_nudge",
+        batch=batch,
+        recipients=len(messages),
+        added=added,
+        offices=sorted(offices),
+    )
+    if added == 0:  # this summary's button was pressed before: nobody is nudged twice
+        await reply(update, locales.t(lang, "export.nudge_already"))
+        return
+    await reply(update, locales.t(lang, "export.nudge_sent", count=added))
+
+
+def _nudge_text(
+    context: BotContext, lang: str, name: str | None, opd: Opd, dimension: Dimension | None
+) -> str:
+    deadline = context.event.proposals.deadline
+    note = (
+        locales.t(
+            lang,
+            "proposals.nudge_deadline",
+            deadline=format_datetime(deadline, context.event.tz, lang),
+        )
+        if deadline
+        else Html("")
+    )
+    return locales.t(
+        lang,
+        "proposals.nudge",
+        name=name or "",
+        office=opd.name,
+        dimension=dimension.name if dimension else opd.dimension,
+        deadline_note=note,
+    )
+
+
+# --- /ekspor -------------------------------------------------------------------------------
+
+
+@private_only("ekspor")
+@admins_only
+async def export_command(update: Update, context: BotContext) -> None:
+    lang = lang_of(update)
+    buttons = [
+        InlineKeyboardButton(fmt.upper(), callback_data=f"exp:fmt:{fmt}")
+        for fmt in export_files.FORMATS
+    ]
+    await reply(
+        update,
+        locales.t(lang, "export.choose_format"),
+        reply_markup=InlineKeyboardMarkup([buttons]),
+    )
+
+
+@admins_only
+async def format_button(update: Update, context: BotContext) -> None:
+    """Build the file off the event loop, record the export, then send it."""
+    query = update.callback_query
+    user = update.effective_user
+    lang = lang_of(update)
+    fmt = (query.data or "").removeprefix("exp:fmt:") if query else ""
+    if user is None or fmt not in export_files.FORMATS:
+        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        return
+    await answer_callback(update)
+    now = context.services.clock.now()
+    try:
+        data = await export_files.collect(context.db, context.event, now)
+        content = await asyncio.to_thread(export_files.build, data, fmt)
+    except Exception:
+        log.exception("Export (%s) failed", fmt)
+        await reply(update, locales.t(lang, "export.failed"))
+        return
+    await audit.record(
+        context.db, user.id, "export", format=fmt, proposals=len(data.proposals), via="telegram"
+    )
+    caption = locales.t(
+        lang,
+        "export.caption",
+        count=len(data.proposals),
+        when=format_datetime(now, context.event.tz, lang),
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(content, filename=export_files.filename(data, fmt)), caption=caption
+    )

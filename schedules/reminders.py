@@ -1,0 +1,261 @@
+"""Reminder planning (pure functions) and the APScheduler service that sends them.
+
+Rules, and how they are kept:
+- On time: one APScheduler date job per fire time (session start minus offset), in the bot's
+  event loop, plus a reconcile job every few seconds that repairs anything missed.
+- Never twice: each reminder is an outbox row with the UNIQUE dedupe key
+  `reminder:{session}:{offset}:{user_id}`; enqueueing it again is a no-op, across restarts.
+- Catch-up: at start-up every overdue reminder whose session has not started is sent (only
+  the latest offset per session, so nobody gets "1 day" and "1 hour" at once); those whose
+  session has started are dropped, with a log line.
+- misfire_grace_time=None: APScheduler would silently drop a job more than 1 s late; our jobs
+  only trigger `run_due`, which decides from the session start itself.
+- Late registration: the audience is computed at fire time; a participant who registered
+  after a fire time does not get that one, but gets every later one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+import locales
+from schedules.clock import Clock
+from schedules.event import Event, Session, Stage
+from schedules.timefmt import format_range
+from storage.outbox import OutgoingMessage
+from storage.participants import Participant
+from storage.reminders import reminder_key
+
+log = logging.getLogger(__name__)
+
+RECONCILE_SECONDS = 3
+
+
+@dataclass(frozen=True)
+class Fire:
+    """One planned reminder time: a session and an offset."""
+
+    stage: Stage
+    session: Session
+    offset: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Due:
+    fire: Fire
+    participant: Participant
+
+    @property
+    def key(self) -> str:
+        return reminder_key(self.fire.session.id, self.fire.offset, self.participant.user_id)
+
+
+def plan(event: Event) -> list[Fire]:
+    """Every (session, offset) fire time, in time order."""
+    fires = [
+        Fire(stage, session, offset, session.start - delta)
+        for stage, session in event.sessions()
+        for offset, delta in event.reminders.deltas()
+    ]
+    return sorted(fires, key=lambda f: (f.at, f.session.id))
+
+
+def in_audience(session: Session, participant: Participant) -> bool:
+    """A registered participant this session is meant for ('all' dimensions = every group)."""
+    dimension = None if participant.dimension in (None, "all") else participant.dimension
+    return participant.is_registered and session.audience.includes(
+        participant.role, dimension, participant.mode
+    )
+
+
+def audience(session: Session, people: Iterable[Participant]) -> list[Participant]:
+    """Who gets reminders for this session: in the audience and not muted."""
+    return [p for p in people if in_audience(session, p) and not p.reminders_muted]
+
+
+def _registered_at(participant: Participant) -> datetime | None:
+    if not participant.registered_at:
+        return None
+    moment = datetime.fromisoformat(participant.registered_at)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def due(event: Event, people: list[Participant], now: datetime) -> list[Due]:
+    """Reminders to send now: the fire time has passed, the session has not started, the
+    participant was registered at the fire time, and it is the latest such offset for that
+    participant and session."""
+    latest: dict[tuple[str, int], Due] = {}
+    for fire in plan(event):
+        if fire.at > now or fire.session.start <= now:
+            continue
+        for person in audience(fire.session, people):
+            registered = _registered_at(person)
+            if registered is not None and registered > fire.at:
+                continue  # registered after this reminder's time: only later ones
+            latest[(fire.session.id, person.user_id)] = Due(fire, person)  # plan is time-sorted
+    return list(latest.values())
+
+
+def superseded_keys(event: Event, people: list[Participant], now: datetime) -> list[str]:
+    """Overdue reminders that will not be sent because a later offset replaced them."""
+    chosen = {d.key for d in due(event, people, now)}
+    keys = []
+    for fire in plan(event):
+        if fire.at <= now < fire.session.start:
+            keys += [
+                reminder_key(fire.session.id, fire.offset, p.user_id)
+                for p in audience(fire.session, people)
+            ]
+    return [k for k in keys if k not in chosen]
+
+
+def dropped(event: Event, people: list[Participant], now: datetime) -> list[Due]:
+    """Overdue reminders whose session has already started (sent never, logged)."""
+    return [
+        Due(fire, person)
+        for fire in plan(event)
+        if fire.at <= now and fire.session.start <= now < fire.session.end
+        for person in audience(fire.session, people)
+    ]
+
+
+def place_text(event: Event, session: Session, mode: str | None, lang: str) -> locales.Html:
+    """Venue for offline participants, link for online ones, both when unknown."""
+    parts = []
+    if session.location and mode != "online":
+        parts.append(locales.t(lang, "schedule.venue", venue=session.location))
+    if session.online_url and mode != "offline":
+        parts.append(locales.t(lang, "schedule.link", url=session.online_url))
+    if not parts and session.location:
+        parts.append(locales.t(lang, "schedule.venue", venue=session.location))
+    if not parts and session.online_url:
+        parts.append(locales.t(lang, "schedule.link", url=session.online_url))
+    return locales.Html("\n".join(parts))
+
+
+def reminder_message(event: Event, item: Due) -> OutgoingMessage:
+    person, fire = item.participant, item.fire
+    lang = person.language
+    text = locales.t(
+        lang,
+        "schedule.reminder",
+        stage=fire.stage.title,
+        title=fire.session.title,
+        when=format_range(fire.session.start, fire.session.end, event.tz, lang),
+        place=place_text(event, fire.session, person.mode, lang),
+    )
+    return OutgoingMessage(
+        kind="reminder",
+        chat_id=person.user_id,
+        payload={"text": text},
+        ref=fire.session.id,
+        dedupe_key=item.key,
+    )
+
+
+Enqueue = Callable[[list[OutgoingMessage]], Awaitable[int]]
+People = Callable[[], Awaitable[list[Participant]]]
+
+
+class ReminderService:
+    """Plans fire-time jobs on an AsyncIOScheduler and enqueues due reminders."""
+
+    def __init__(self, event: Event, clock: Clock, people: People, enqueue: Enqueue) -> None:
+        self.event = event
+        self.clock = clock
+        self.people = people
+        self.enqueue = enqueue
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.extra_jobs: list[tuple[Callable[[], Awaitable[None]], float]] = []
+        self._dropped_logged: set[str] = set()
+
+    def start(self) -> None:
+        """Start in the running event loop; catch-up happens in the first run_due."""
+        self.scheduler.start()
+        self.scheduler.add_job(
+            self.run_due,
+            "interval",
+            seconds=RECONCILE_SECONDS,
+            id="reconcile",
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=datetime.now(UTC),  # catch-up at once
+        )
+        for index, (func, seconds) in enumerate(self.extra_jobs):
+            self.scheduler.add_job(
+                func, "interval", seconds=seconds, id=f"extra-{index}", coalesce=True,
+                misfire_grace_time=None, max_instances=1,
+            )  # fmt: skip
+        self.replan()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def replan(self, event: Event | None = None) -> int:
+        """(Re)create one date job per future fire time; returns how many."""
+        if event is not None:
+            self.event = event
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("fire:"):
+                job.remove()
+        now = self.clock.now()
+        count = 0
+        for fire in plan(self.event):
+            if fire.at <= now:
+                continue
+            # The clock may be shifted (tests): convert the fire time to the real wall clock.
+            self.scheduler.add_job(
+                self.run_due,
+                "date",
+                run_date=fire.at - self.clock.offset,
+                id=f"fire:{fire.session.id}:{fire.offset}",
+                misfire_grace_time=None,
+                coalesce=True,
+                replace_existing=True,
+            )
+            count += 1
+        return count
+
+    async def run_due(self) -> int:
+        """Enqueue every reminder due now (idempotent); returns how many rows were new."""
+        now = self.clock.now()
+        people = await self.people()
+        for item in dropped(self.event, people, now):
+            if item.key not in self._dropped_logged:
+                self._dropped_logged.add(item.key)
+                log.info("Reminder %s dropped: the session has already started", item.key)
+        messages = [reminder_message(self.event, item) for item in due(self.event, people, now)]
+        if not messages:
+            return 0
+        added = await self.enqueue(messages)
+        if added:
+            log.info("Reminders enqueued: %d", added)
+        return added
+
+
+def describe_plan(event: Event, people: list[Participant], now: datetime) -> list[str]:
+    """Lines for `python bot.py schedule`: stages, sessions and planned reminders."""
+    tz = event.tz
+    lines = [f"{event.event.name} ({event.event.timezone})"]
+    fires = plan(event)
+    for stage in sorted(event.stages, key=lambda s: s.number):
+        lines.append(f"\n{stage.title}")
+        for session in stage.sessions:
+            lines.append(f"  [{session.id}] {session.title}")
+            lines.append(f"    {format_range(session.start, session.end, tz, 'id')}")
+            for fire in (f for f in fires if f.session.id == session.id):
+                state = "past" if fire.at <= now else "planned"
+                size = len(audience(session, people))
+                when = fire.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S %Z")
+                lines.append(
+                    f"    reminder {fire.offset:>4} at {when}: {size} participant(s) [{state}]"
+                )
+    return lines

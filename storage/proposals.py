@@ -1,0 +1,217 @@
+"""Programme proposals. Every query that touches one proposal is scoped to its owner
+(`user_id`), so a forged id can never reach somebody else's proposal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from storage.db import Database, utcnow
+
+# The form's fields, in the order they are asked (a whitelist: column names are never input).
+FIELDS = (
+    "dimension",
+    "element",
+    "name",
+    "problem",
+    "description",
+    "target",
+    "horizon",
+    "lead_opd_id",
+    "lead_opd_other",
+)
+HORIZONS = ("quick_win", "medium", "long")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    user_id: int | None
+    anonymised: bool
+    status: str
+    dimension: str | None
+    element: str | None
+    name: str | None
+    problem: str | None
+    description: str | None
+    target: str | None
+    horizon: str | None
+    lead_opd_id: str | None
+    lead_opd_other: str | None
+    stage: int | None
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    withdrawn_at: str | None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+def _from_row(row: Any) -> Proposal:
+    data = dict(row)
+    data["anonymised"] = bool(data["anonymised"])
+    return Proposal(**data)
+
+
+async def create_draft(db: Database, user_id: int, stage: int | None, **fields: Any) -> int:
+    """A new draft with some fields already known (e.g. the default dimension)."""
+    _check_fields(fields)
+    now = utcnow()
+    names = ["user_id", "status", "stage", "created_at", "updated_at", *fields]
+    values = [user_id, "draft", stage, now, now, *fields.values()]
+    marks = ", ".join("?" for _ in names)
+    return await db.execute(f"INSERT INTO proposals ({', '.join(names)}) VALUES ({marks})", values)
+
+
+async def get(db: Database, proposal_id: int, user_id: int) -> Proposal | None:
+    """The proposal, only when it belongs to `user_id`."""
+    row = await db.fetchone(
+        "SELECT * FROM proposals WHERE id = ? AND user_id = ?", (proposal_id, user_id)
+    )
+    return _from_row(row) if row else None
+
+
+async def latest_draft(db: Database, user_id: int) -> Proposal | None:
+    row = await db.fetchone(
+        "SELECT * FROM proposals WHERE user_id = ? AND status = 'draft' ORDER BY id DESC LIMIT 1",
+        (user_id,),
+    )
+    return _from_row(row) if row else None
+
+
+async def of_user(db: Database, user_id: int) -> list[Proposal]:
+    """The user's submitted and withdrawn proposals, oldest first (drafts are the form's)."""
+    rows = await db.fetchall(
+        "SELECT * FROM proposals WHERE user_id = ? AND status != 'draft' ORDER BY id", (user_id,)
+    )
+    return [_from_row(r) for r in rows]
+
+
+async def count_submitted(db: Database, user_id: int) -> int:
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM proposals WHERE user_id = ? AND status = 'submitted'", (user_id,)
+    )
+    return int(row[0]) if row else 0
+
+
+async def update(db: Database, proposal_id: int, user_id: int, **fields: Any) -> bool:
+    """Set some fields of the user's draft or submitted proposal in one committed statement."""
+    _check_fields(fields)
+    if not fields:
+        return False
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    changed = await db.execute_rowcount(
+        f"""UPDATE proposals SET {assignments}, updated_at = ?
+            WHERE id = ? AND user_id = ? AND status IN ('draft', 'submitted')""",
+        (*fields.values(), utcnow(), proposal_id, user_id),
+    )
+    return changed > 0
+
+
+async def submit(
+    db: Database, proposal_id: int, user_id: int, stage: int | None, limit: int
+) -> bool:
+    """Turn the user's draft into a submitted proposal unless they already have `limit`.
+    The count and the change are one transaction, so two quick presses cannot exceed it."""
+    async with db.transaction():
+        if await count_submitted(db, user_id) >= limit:
+            return False
+        now = utcnow()
+        changed = await db.execute_rowcount(
+            """UPDATE proposals SET status = 'submitted', stage = ?, submitted_at = ?,
+                      updated_at = ?
+               WHERE id = ? AND user_id = ? AND status = 'draft'""",
+            (stage, now, now, proposal_id, user_id),
+        )
+        return changed > 0
+
+
+async def withdraw(db: Database, proposal_id: int, user_id: int) -> bool:
+    now = utcnow()
+    changed = await db.execute_rowcount(
+        """UPDATE proposals SET status = 'withdrawn', withdrawn_at = ?, updated_at = ?
+           WHERE id = ? AND user_id = ? AND status = 'submitted'""",
+        (now, now, proposal_id, user_id),
+    )
+    return changed > 0
+
+
+async def delete_draft(db: Database, proposal_id: int, user_id: int) -> bool:
+    changed = await db.execute_rowcount(
+        "DELETE FROM proposals WHERE id = ? AND user_id = ? AND status = 'draft'",
+        (proposal_id, user_id),
+    )
+    return changed > 0
+
+
+async def anonymise_for_user(db: Database, user_id: int) -> int:
+    """For a participant's data deletion: unfinished drafts are deleted; submitted and
+    withdrawn proposals are kept for the masterplan without the link to the person.
+    Returns how many proposals were anonymised."""
+    async with db.transaction():
+        await db.execute("DELETE FROM proposals WHERE user_id = ? AND status = 'draft'", (user_id,))
+        return await db.execute_rowcount(
+            "UPDATE proposals SET user_id = NULL, anonymised = 1, updated_at = ? WHERE user_id = ?",
+            (utcnow(), user_id),
+        )
+
+
+async def counts_by_dimension_office(db: Database) -> dict[tuple[str, str], int]:
+    """Submitted proposals per (dimension, lead office); a free-text lead office counts
+    under the key '' (other institutions)."""
+    rows = await db.fetchall(
+        """SELECT dimension, COALESCE(lead_opd_id, '') AS office, COUNT(*) AS n
+           FROM proposals WHERE status = 'submitted' GROUP BY dimension, office"""
+    )
+    return {(r["dimension"], r["office"]): int(r["n"]) for r in rows}
+
+
+async def export_rows(db: Database) -> list[Any]:
+    """Every submitted proposal with its proposer's name and office (NULL once anonymised)."""
+    rows = await db.fetchall(
+        """SELECT pr.id, pr.dimension, pr.element, pr.name, pr.problem, pr.description,
+                  pr.target, pr.horizon, pr.lead_opd_id, pr.lead_opd_other, pr.stage,
+                  pr.anonymised, pr.created_at, pr.submitted_at, pr.updated_at,
+                  pa.full_name AS proposer_name, pa.opd_id AS proposer_opd_id,
+                  pa.opd_other AS proposer_opd_other
+           FROM proposals pr LEFT JOIN participants pa ON pa.user_id = pr.user_id
+           WHERE pr.status = 'submitted' ORDER BY pr.id"""
+    )
+    return rows  # sqlite rows read like dicts; not copied (10,000 of them in an export)
+
+
+async def submitted_per_user(db: Database) -> dict[int, int]:
+    rows = await db.fetchall(
+        """SELECT user_id, COUNT(*) AS n FROM proposals
+           WHERE status = 'submitted' AND user_id IS NOT NULL GROUP BY user_id"""
+    )
+    return {int(r["user_id"]): int(r["n"]) for r in rows}
+
+
+async def insert_submitted(db: Database, items: Iterable[dict[str, Any]]) -> None:
+    """Bulk insert of already-submitted proposals (seeding tests and benchmarks)."""
+    now = utcnow()
+    columns = ("user_id", "stage", *FIELDS)
+    rows = [
+        (*(item.get(c) for c in columns), "submitted", item.get("submitted_at", now), now, now)
+        for item in items
+    ]
+    await db.executemany(
+        f"""INSERT INTO proposals ({", ".join(columns)}, status, submitted_at, created_at,
+                                   updated_at)
+            VALUES ({", ".join("?" for _ in columns)}, ?, ?, ?, ?)""",
+        rows,
+    )
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"not proposal fields: {sorted(unknown)}")

@@ -1,0 +1,113 @@
+"""Seeding and form-filling helpers shared by the proposal and export tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage import participants, users
+from storage import proposals as store
+
+DIMENSION_NAMES = {
+    "governance": "Smart Governance",
+    "branding": "Smart Branding",
+    "economy": "Smart Economy",
+    "living": "Smart Living",
+    "society": "Smart Society",
+    "environment": "Smart Environment",
+}
+# One office of each dimension group in demo-future.yaml.
+OFFICE_OF = {
+    "governance": ("diskominfo", "Dinas Komunikasi, Informatika, Statistik dan Persandian"),
+    "branding": ("disparbud", "Dinas Pariwisata dan Kebudayaan"),
+    "economy": ("dkpp", "Dinas Ketahanan Pangan dan Pertanian"),
+    "living": ("dinkes", "Dinas Kesehatan"),
+    "society": ("dispendik", "Dinas Pendidikan"),
+    "environment": ("dlh", "Dinas Lingkungan Hidup"),
+}
+
+
+async def register(
+    db: Any,
+    user_id: int,
+    name: str = "Budi Santoso",
+    dimension: str = "governance",
+    opd_id: str | None = None,
+    language: str = "id",
+    **extra: Any,
+) -> None:
+    """A registered participant, written through the storage functions."""
+    await users.touch(db, user_id, language)
+    await participants.start_draft(db, user_id)
+    await participants.update(
+        db,
+        user_id,
+        full_name=name,
+        opd_id=opd_id if opd_id is not None else OFFICE_OF[dimension][0],
+        role="tim_pelaksana",
+        dimension=dimension,
+        mode="offline",
+        **extra,
+    )
+    await participants.mark_registered(db, user_id)
+
+
+async def seed_proposals(
+    db: Any, user_id: int, count: int, dimension: str = "governance", name: str = "Program contoh"
+) -> None:
+    await store.insert_submitted(
+        db,
+        [
+            {
+                "user_id": user_id,
+                "stage": 1,
+                "dimension": dimension,
+                "element": "Kebijakan",
+                "name": f"{name} {i}",
+                "problem": "Masalah",
+                "description": "Inovasi",
+                "target": "Target",
+                "horizon": "medium",
+                "lead_opd_id": OFFICE_OF[dimension][0],
+            }
+            for i in range(count)
+        ],
+    )
+
+
+async def fill_form(
+    user: Any,
+    dimension: str,
+    element: str,
+    name: str,
+    horizon_label: str = "Quick win (tahun ini/tahun depan)",
+    office_label: str | None = None,
+    problem: str = "Antrean layanan yang panjang di kantor.",
+    description: str = "Aplikasi antrean daring dan kebijakan layanan satu hari.",
+    target: str = "Warga; indikator: waktu tunggu turun 50%.",
+    own_group: bool = True,
+) -> Any:
+    """Answer all eight questions of /usul; returns the preview message. The participant's
+    own dimension group is marked with a tick on its button."""
+    await user.send("/usul")
+    await user.expect("1/8")
+    await user.press(DIMENSION_NAMES[dimension] + (" ✓" if own_group else ""))
+    await user.expect("2/8")
+    await user.press(element)
+    await user.expect("3/8")
+    await user.send(name)
+    await user.expect("4/8")
+    await user.send(problem)
+    await user.expect("5/8")
+    await user.send(description)
+    await user.expect("6/8")
+    await user.send(target)
+    await user.expect("7/8")
+    await user.press(horizon_label)
+    await user.expect("8/8")
+    await user.press(office_label or f"OPD saya: {OFFICE_OF[dimension][1]}")
+    return await user.expect("Pratinjau usulan")
+
+
+async def alert_of(pressing: Any) -> str:
+    """The text of the callback answer (alert) a button press got."""
+    return str(await pressing)

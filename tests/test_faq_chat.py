@@ -1,0 +1,186 @@
+"""The FAQ in the chat, end to end through the fake Telegram server: /faq menus, free-text
+questions in private chats and groups, "not sure" with "Tanya panitia", the organiser's reply
+delivered to the participant, /faqbelum, and flows taking precedence over the FAQ."""
+
+from __future__ import annotations
+
+from handlers import flows as flow_routes
+from handlers.common import reply
+from locales.faq import load_books
+from storage import faq_log, participants, users
+from storage import flows as flow_store
+from storage.flows import Flow
+
+ZOOM_NEXT = "https://zoom.us/j/89990000001"  # the next session of demo-future.yaml
+UNSURE = "boleh bawa anak?"  # out of the FAQ, close to "bawaan", "perwakilan", "daring"
+
+
+def question(entry_id: str, lang: str = "id") -> str:
+    entry = load_books()[lang].get(entry_id)
+    assert entry is not None
+    return entry.question
+
+
+async def register(db, user_id: int, dimension: str = "economy") -> None:
+    await users.touch(db, user_id, "id")
+    await participants.start_draft(db, user_id)
+    await participants.update(
+        db, user_id, full_name="Siti", opd_id="dkpp", role="tim_pelaksana",
+        dimension=dimension, mode="offline",
+    )  # fmt: skip
+    await participants.mark_registered(db, user_id)
+
+
+async def test_faq_menu_navigation_and_back(tg, bot) -> None:
+    budi = tg.user(first_name="Budi", language_code="id")
+    await budi.send("/faq")
+    menu = await budi.expect("Pertanyaan yang sering diajukan")
+    assert ["Jadwal & tempat"] in menu.buttons and ["Data pribadi"] in menu.buttons
+    await budi.press("Jadwal & tempat")
+    page = await budi.expect("Silakan pilih pertanyaan")
+    assert page.message_id == menu.message_id  # the same message, edited
+    assert "Jadwal &amp; tempat" in page.html
+    await budi.press(question("tautan-rapat"))
+    answer = await budi.expect(ZOOM_NEXT)
+    assert answer.message_id == menu.message_id
+    await budi.press("« Kembali")
+    back = await budi.expect("Silakan pilih pertanyaan")
+    assert [question("lokasi")] in back.buttons
+    await budi.press("« Kembali")
+    home = await budi.expect("Pertanyaan yang sering diajukan")
+    assert home.message_id == menu.message_id
+    await budi.press("Data pribadi")
+    await budi.expect("Silakan pilih pertanyaan")
+    await budi.press(question("privasi"))
+    await budi.expect(question("privasi"))
+    await budi.press("« Kategori")
+    await budi.expect("Pertanyaan yang sering diajukan")
+    forged = await budi.press_data("faq:q:does-not-exist")
+    assert forged.show_alert and "kedaluwarsa" in forged.text
+    assert len(budi.messages) == 1  # everything happened in one message
+
+
+async def test_deep_link_opens_the_faq(tg, bot) -> None:
+    rina = tg.user(first_name="Rina", language_code="id")
+    await rina.send("/start faq")
+    await rina.expect("Pertanyaan yang sering diajukan")
+
+
+async def test_free_text_in_chat_indonesian_and_english(tg, bot) -> None:
+    siti = tg.user(first_name="Siti", language_code="id")
+    await siti.send("link zoomnya mana pak?")
+    link = await siti.expect(ZOOM_NEXT)
+    assert "OPD – Nama" in link.text and "08.00–16.00 WIB" in link.text
+    await siti.send("kpn tahap 2?")
+    schedule = await siti.expect("Sesi berikutnya")
+    assert "Tahap II: Pemetaan Program" in schedule.text and "8 Februari 2027" in schedule.text
+    await siti.send("kelompok saya apa")
+    assert "/daftar" in (await siti.expect(question("kelompok"))).text
+    await register(bot.db, siti.id, "economy")
+    await siti.send("aku kelompok opo?")
+    assert "Smart Economy" in (await siti.expect(question("kelompok"))).text
+    await siti.send_sticker()
+    await siti.expect("belum memahami")
+
+    alice = tg.user(first_name="Alice", language_code="en")
+    await alice.send("where is the workshop held?")
+    venue = await alice.expect("Ruang Pertemuan Tengger")
+    assert "The workshop is held at" in venue.text
+    await alice.send("what is the zoom link?")
+    assert "Online meeting link" in (await alice.expect(ZOOM_NEXT)).text
+
+
+async def test_group_only_when_mentioned_or_replied(tg, bot) -> None:
+    group = tg.group(title="Peserta Bimtek")
+    joko = tg.user(first_name="Joko", language_code="id")
+    await joko.send("link zoomnya mana?", chat=group)
+    await joko.expect_silence(0.5, chat=group)
+    await joko.send("@bimtek_test_bot link zoomnya mana?", chat=group)
+    link = await joko.expect(ZOOM_NEXT, chat=group)
+    await joko.reply(link, "kalau lokasinya di mana?")
+    venue = await joko.expect("Bimtek diselenggarakan di", chat=group)
+    assert "Ruang Pertemuan Tengger" in venue.text
+    await register(bot.db, joko.id, "living")
+    await joko.send("@bimtek_test_bot kelompok saya apa", chat=group)
+    group_answer = await joko.expect(question("kelompok"), chat=group)
+    assert "Smart Living" not in group_answer.text and "chat pribadi" in group_answer.text
+    assert joko.messages == []  # nothing went to his private chat
+
+
+async def test_weak_match_escalation_and_organiser_reply(tg, bot, organiser, admin) -> None:
+    await organiser.send("/start")  # organisers have talked to the bot
+    await organiser.expect("Selamat datang")
+    await admin.send("/start")
+    await admin.expect("Selamat datang")
+    dewi = tg.user(first_name="Dewi <Bappeda>", language_code="id")
+    await dewi.send(UNSURE)
+    unsure = await dewi.expect("belum yakin")
+    labels = [row[0] for row in unsure.buttons]
+    assert len(labels) == 4 and labels[-1] == "Tanya panitia"
+    assert question("bawaan") in labels[:3]
+    (logged,) = await faq_log.latest(bot.db)
+    assert logged.question == UNSURE and logged.status == "unsure"
+
+    await dewi.press(question("bawaan"))
+    await dewi.expect(question("bawaan"))  # a new message; the suggestions stay
+    assert len(dewi.messages) == 2
+
+    intruder = tg.user(first_name="Eko", language_code="id")
+    refused = await intruder.press_data(f"faq:ask:{logged.id}", unsure)
+    assert refused.show_alert and "penanya" in refused.text
+    assert (await faq_log.get(bot.db, logged.id)).status == "unsure"
+
+    await dewi.press("Tanya panitia", unsure)
+    await dewi.expect("sudah diteruskan kepada panitia")
+    copy = await organiser.expect(f"Pertanyaan peserta #{logged.id}")
+    assert UNSURE in copy.text and "Dewi <Bappeda>" in copy.text
+    await admin.expect(f"Pertanyaan peserta #{logged.id}")
+    assert (await faq_log.get(bot.db, logged.id)).status == "escalated"
+    again = await dewi.press_data(f"faq:ask:{logged.id}", unsure)
+    assert again.show_alert and "sudah diteruskan" in again.text
+
+    await organiser.reply(copy, "Mohon maaf, anak tidak diperkenankan <ikut>.")
+    await organiser.expect("jawaban sudah diteruskan")
+    delivered = await dewi.expect("Jawaban panitia")
+    assert "anak tidak diperkenankan <ikut>." in delivered.text and UNSURE in delivered.text
+    stored = await faq_log.get(bot.db, logged.id)
+    assert stored.status == "answered" and stored.answered_by == organiser.id
+
+    # A reply to any other bot message is an ordinary question, not an answer.
+    welcome = organiser.messages[0]
+    assert "Selamat datang" in welcome.text
+    await organiser.reply(welcome, "link zoom")
+    await organiser.expect(ZOOM_NEXT)
+
+
+async def test_unanswered_list_is_for_organisers_only(tg, bot, organiser) -> None:
+    rina = tg.user(first_name="Rina", language_code="id")
+    await rina.send(UNSURE)
+    await rina.expect("belum yakin")
+    await rina.send("berapa harga tiket masuk Bromo?")
+    await rina.expect("belum")
+    await rina.send("/faqbelum")
+    refused = await rina.expect("hanya untuk panitia")
+    assert "Bromo" not in refused.text and UNSURE not in refused.text
+    await rina.expect_silence(0.3)
+
+    await organiser.send("/faqbelum")
+    listing = await organiser.expect("belum terjawab")
+    assert listing.text.index("Bromo") < listing.text.index(UNSURE)  # newest first
+    assert "terbuka" in listing.text
+
+
+async def test_user_in_a_flow_is_not_answered_by_the_faq(tg, bot) -> None:
+    async def on_message(update, context, state) -> None:
+        await reply(update, "dummy flow got it")
+
+    flow_routes.register("dummy-faq-test", on_message)
+    budi = tg.user(first_name="Budi", language_code="id")
+    await flow_store.save(bot.db, Flow(budi.id, "dummy-faq-test", "step1"))
+    await budi.send("link zoomnya mana pak?")
+    await budi.expect("dummy flow got it")
+    got = await budi.wait_idle(0.3)
+    assert not any(ZOOM_NEXT in m.text for m in got)
+    await flow_store.clear(bot.db, budi.id)
+    await budi.send("link zoomnya mana pak?")
+    await budi.expect(ZOOM_NEXT)

@@ -1,0 +1,338 @@
+"""Programme proposals end to end: /usul, /start usul, /usulanku, through the fake server."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage import flows
+from storage import proposals as store
+from tests.harness import future_event
+from tests.proposal_helpers import (
+    DIMENSION_NAMES,
+    OFFICE_OF,
+    alert_of,
+    fill_form,
+    register,
+    seed_proposals,
+)
+
+ELEMENT = {
+    "governance": "Pelayanan publik",
+    "branding": "Branding pariwisata",
+    "economy": "Ekosistem industri",
+    "living": "Kesehatan",
+    "society": "Ekosistem belajar",
+    "environment": "Energi",
+}
+
+
+async def only_proposal(db, user_id: int) -> store.Proposal:
+    rows = await db.fetchall("SELECT id FROM proposals WHERE user_id = ?", (user_id,))
+    assert len(rows) == 1, rows
+    proposal = await store.get(db, rows[0]["id"], user_id)
+    assert proposal is not None
+    return proposal
+
+
+async def test_a_submission_in_every_dimension(tg, bot) -> None:
+    event = future_event()
+    expected_stage = event.current_stage(bot.services.clock.now()).number
+    for n, dimension in enumerate(DIMENSION_NAMES):
+        uid = 710_000 + n
+        await register(bot.db, uid, name=f"Peserta {n}", dimension=dimension)
+        user = tg.user(first_name=f"Peserta{n}", language_code="id", user_id=uid)
+        preview = await fill_form(user, dimension, ELEMENT[dimension], f"Program {dimension} 2027")
+        assert DIMENSION_NAMES[dimension] in preview.text
+        assert OFFICE_OF[dimension][1] in preview.text
+        draft = await only_proposal(bot.db, uid)
+        assert draft.status == "draft"  # nothing is sent before Kirim
+        await user.press("Kirim")
+        await user.expect("sudah terkirim")
+        stored = await only_proposal(bot.db, uid)
+        assert stored.status == "submitted"
+        assert (stored.dimension, stored.element) == (dimension, ELEMENT[dimension])
+        assert stored.name == f"Program {dimension} 2027"
+        assert stored.horizon == "quick_win"
+        assert stored.lead_opd_id == OFFICE_OF[dimension][0]
+        assert stored.stage == expected_stage
+        assert await flows.get(bot.db, uid) is None
+
+
+async def test_deep_link_and_english_and_typed_other_office(tg, bot) -> None:
+    await register(bot.db, 720_001, name="Alice", dimension="economy", language="en")
+    alice = tg.user(first_name="Alice", language_code="en", user_id=720_001)
+    await alice.send("/start usul")
+    await alice.expect("Flagship programme proposal")
+    await alice.expect("1/8")
+    await alice.press("Smart Economy ✓")
+    await alice.expect("2/8")
+    await alice.press("Kesejahteraan rakyat")
+    await alice.expect("3/8")
+    for text, next_step in (
+        ("Pasar desa digital", "4/8"),
+        ("Harga", "5/8"),
+        ("Aplikasi pasar", "6/8"),
+        ("UMKM", "7/8"),
+    ):
+        await alice.send(text)
+        await alice.expect(next_step)
+    await alice.press("Medium term (≤ 5 years)")
+    await alice.expect("8/8")
+    await alice.send("Universitas Panca Marga")
+    preview = await alice.expect("Proposal preview")
+    assert "Universitas Panca Marga" in preview.text
+    await alice.press("Send")
+    await alice.expect("has been sent")
+    stored = await only_proposal(bot.db, 720_001)
+    assert stored.lead_opd_id is None and stored.lead_opd_other == "Universitas Panca Marga"
+    assert stored.horizon == "medium"
+
+
+async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
+    stranger = tg.user(first_name="Tamu", language_code="id")
+    await stranger.send("/usul")
+    assert "/daftar" in (await stranger.expect("peserta terdaftar")).text
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM proposals"))[0] == 0
+
+    await register(bot.db, 730_001)
+    budi = tg.user(first_name="Budi", language_code="id", user_id=730_001)
+    await budi.send("/usul")
+    menu = await budi.expect("1/8")
+    # A typed answer where a button is expected, and a forged value.
+    await budi.send("Smart Governance")
+    await budi.expect("pilih salah satu tombol")
+    old_menu, menu = menu, await budi.expect("1/8")  # asked again: a new live menu
+    await budi.press_data("prop:v:dimension:atlantis", menu)
+    await budi.expect("kedaluwarsa")
+    assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
+    await budi.press("Smart Governance ✓")
+    element_menu = await budi.expect("2/8")
+    await budi.press_data("prop:v:element:7", element_menu)
+    await budi.expect("kedaluwarsa")
+    # A button of an old menu (the dimension question) no longer works.
+    assert "kedaluwarsa" in await alert_of(budi.press_data("prop:v:dimension:economy", old_menu))
+    assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
+    await budi.press("Kebijakan")
+    await budi.expect("3/8")
+
+    await budi.send("Abc")
+    msg = await budi.expect("terlalu pendek")
+    assert "3 karakter" in msg.text and "minimal 5" in msg.text
+    await budi.send("N" * 121)
+    msg = await budi.expect("terlalu panjang")
+    assert "121 karakter" in msg.text and "batasnya 120" in msg.text
+    await budi.send_sticker()
+    await budi.expect("jawab dengan teks")
+    assert (await only_proposal(bot.db, 730_001)).name is None
+    await budi.send("N" * 120)  # exactly the limit is fine
+    await budi.expect("4/8")
+    await budi.send("P" * 501)
+    msg = await budi.expect("terlalu panjang")
+    assert "501 karakter" in msg.text and "batasnya 500" in msg.text
+    await budi.send("P" * 500)
+    await budi.expect("5/8")
+    await budi.send("D" * 701)
+    msg = await budi.expect("terlalu panjang")
+    assert "701 karakter" in msg.text and "batasnya 700" in msg.text
+    await budi.send("D" * 700)
+    await budi.expect("6/8")
+    await budi.send("T" * 301)
+    msg = await budi.expect("terlalu panjang")
+    assert "301 karakter" in msg.text and "batasnya 300" in msg.text
+    stored = await only_proposal(bot.db, 730_001)
+    assert (stored.name, stored.problem, stored.description, stored.target) == (
+        "N" * 120,
+        "P" * 500,
+        "D" * 700,
+        None,
+    )
+    await budi.send("/batal")
+    await budi.expect("draf usulan dibatalkan")
+    assert (await bot.db.fetchone("SELECT COUNT(*) FROM proposals"))[0] == 0
+
+
+async def test_resume_after_restart(tg, bot) -> None:
+    await register(bot.db, 740_001, dimension="living")
+    sari = tg.user(first_name="Sari", language_code="id", user_id=740_001)
+    await sari.send("/usul")
+    await sari.expect("1/8")
+    await sari.press("Smart Living ✓")
+    await sari.expect("2/8")
+    await sari.press("Kesehatan")
+    await sari.expect("3/8")
+    await sari.send("Telemedisin puskesmas")
+    await sari.expect("4/8")
+
+    await bot.restart()
+    # The next answer continues at the same step, with the earlier answers kept.
+    await sari.send("Dokter spesialis jauh dari desa")
+    await sari.expect("5/8")
+    await bot.restart()
+    await sari.send("/usul")
+    await sari.expect("Melanjutkan draf")
+    await sari.expect("5/8")  # the question of the step the draft had reached
+    stored = await only_proposal(bot.db, 740_001)
+    assert stored.name == "Telemedisin puskesmas"
+    assert stored.problem == "Dokter spesialis jauh dari desa"
+    assert stored.description is None
+
+
+async def test_per_participant_limit(tg, bot) -> None:
+    limit = future_event().proposals.max_per_participant
+    await register(bot.db, 750_001)
+    await seed_proposals(bot.db, 750_001, limit - 1)
+    eko = tg.user(first_name="Eko", language_code="id", user_id=750_001)
+    await fill_form(eko, "governance", "Kebijakan", "Program terakhir yang boleh")
+    await eko.press("Kirim")
+    await eko.expect("sudah terkirim")
+    assert await store.count_submitted(bot.db, 750_001) == limit
+    await eko.send("/usul")
+    msg = await eko.expect("jumlah maksimal")
+    assert str(limit) in msg.text
+    assert await store.latest_draft(bot.db, 750_001) is None
+
+
+async def test_deadline_closes_submissions_and_edits(tg, bot) -> None:
+    await register(bot.db, 760_001)
+    await seed_proposals(bot.db, 760_001, 1)
+    wati = tg.user(first_name="Wati", language_code="id", user_id=760_001)
+    await wati.send("/usul")
+    await wati.expect("1/8")
+    deadline = future_event().proposals.deadline
+    assert deadline is not None
+    bot.services.clock.set(deadline + timedelta(minutes=1))
+    await wati.press("Smart Governance ✓")
+    msg = await wati.expect("batas waktu")
+    assert "31 Maret 2027" in msg.text
+    await wati.send("/usul")
+    await wati.expect("batas waktu")
+    await wati.send("/usulanku")
+    [seeded] = await store.of_user(bot.db, 760_001)
+    await wati.expect("Usulan saya")
+    await wati.press(f"#{seeded.id} Program contoh 0")
+    await wati.expect("Usulan #")
+    await wati.press("Ubah")
+    await wati.expect("batas waktu")
+    assert await flows.get(bot.db, 760_001) is None
+    assert await store.latest_draft(bot.db, 760_001) is not None  # the draft is kept
+
+
+async def test_edit_and_withdraw(tg, bot) -> None:
+    await register(bot.db, 770_001, dimension="environment")
+    tono = tg.user(first_name="Tono", language_code="id", user_id=770_001)
+    await fill_form(tono, "environment", "Energi", "PLTS atap kantor")
+    await tono.press("Kirim")
+    await tono.expect("sudah terkirim")
+    proposal = await only_proposal(bot.db, 770_001)
+
+    await tono.send("/usulanku")
+    await tono.expect("Usulan saya")
+    await tono.press(f"#{proposal.id} PLTS atap kantor")
+    await tono.expect(f"Usulan #{proposal.id}")
+    await tono.press("Ubah")
+    await tono.expect("pilih Ubah")
+    await tono.press("Ubah")
+    await tono.expect("Bagian mana")
+    await tono.press("Nama program")
+    await tono.expect("3/8")
+    await tono.send("PLTS atap seluruh kantor OPD")
+    preview = await tono.expect("pilih Ubah")
+    assert "PLTS atap seluruh kantor OPD" in preview.text
+    await tono.press("Ubah")
+    await tono.expect("Bagian mana")
+    await tono.press("Dimensi")
+    await tono.expect("1/8")
+    await tono.press("Smart Living")
+    await tono.expect("2/8")  # a new dimension needs one of its elements
+    await tono.press("Transportasi/mobilitas")
+    await tono.expect("pilih Ubah")
+    await tono.press("Selesai")
+    await tono.expect("sudah tersimpan")
+    edited = await only_proposal(bot.db, 770_001)
+    assert edited.status == "submitted"
+    assert (edited.name, edited.dimension, edited.element) == (
+        "PLTS atap seluruh kantor OPD",
+        "living",
+        "Transportasi/mobilitas",
+    )
+
+    await tono.send("/usulanku")
+    await tono.expect("Usulan saya")
+    await tono.press(f"#{proposal.id} PLTS atap seluruh kantor OPD")
+    await tono.expect(f"Usulan #{proposal.id}")
+    await tono.press("Tarik usulan")
+    await tono.expect("Tarik usulan")
+    assert (await only_proposal(bot.db, 770_001)).status == "submitted"  # not before "Ya"
+    await tono.press("Ya, tarik")
+    await tono.expect("sudah ditarik")
+    assert (await only_proposal(bot.db, 770_001)).status == "withdrawn"
+    await tono.send("/usulanku")
+    assert "ditarik" in (await tono.expect("Usulan saya")).text
+
+
+async def test_forged_callbacks_cannot_reach_another_participants_proposal(tg, bot) -> None:
+    await register(bot.db, 780_001, name="Pemilik")
+    await seed_proposals(bot.db, 780_001, 1, name="Rahasia pemilik")
+    owner_proposal = (await store.of_user(bot.db, 780_001))[0]
+    await register(bot.db, 780_002, name="Penyusup")
+    await seed_proposals(bot.db, 780_002, 1)
+    intruder = tg.user(first_name="Penyusup", language_code="id", user_id=780_002)
+    await intruder.send("/usulanku")
+    own_list = await intruder.expect("Usulan saya")
+    pid = owner_proposal.id
+    for data in (f"usl:view:{pid}", f"usl:edit:{pid}", f"usl:wd:{pid}", f"usl:wdyes:{pid}"):
+        assert "tidak ditemukan" in await alert_of(intruder.press_data(data, own_list))
+    # The intruder also tries to plant the owner's id into a form of their own.
+    await intruder.press_data("prop:send", own_list)
+    seen = await intruder.wait_idle(0.3)
+    assert all("Rahasia pemilik" not in m.text for m in seen)
+    after = await store.get(bot.db, pid, 780_001)
+    assert after == owner_proposal  # untouched: same status, fields and timestamps
+    assert await flows.get(bot.db, 780_002) is None
+
+
+async def test_anonymise_for_user_keeps_proposals_without_the_person(tg, bot) -> None:
+    await register(bot.db, 790_001, name="Akan Dihapus")
+    await seed_proposals(bot.db, 790_001, 2)
+    draft_id = await store.create_draft(bot.db, 790_001, 1, dimension="governance")
+    changed = await store.anonymise_for_user(bot.db, 790_001)
+    assert changed == 2
+    assert await store.of_user(bot.db, 790_001) == []
+    assert await store.get(bot.db, draft_id, 790_001) is None
+    rows = await store.export_rows(bot.db)
+    assert len(rows) == 2
+    assert all(r["anonymised"] == 1 and r["proposer_name"] is None for r in rows)
+
+
+async def test_resume_after_sigkill(tg, settings) -> None:
+    """`kill -9` between two answers loses nothing: the process restarted resumes the form."""
+    from storage.db import Database
+    from tests.harness import BotProcess
+
+    db = await Database(settings.database_path).open()
+    await register(db, 745_001, dimension="society")
+    await db.close()
+    dewi = tg.user(first_name="Dewi", language_code="id", user_id=745_001)
+    process = BotProcess(settings).start()
+    try:
+        await dewi.send("/usul")
+        await dewi.expect("1/8", timeout=20)
+        await dewi.press("Smart Society ✓")
+        await dewi.expect("2/8")
+        await dewi.press("Ekosistem belajar")
+        await dewi.expect("3/8")
+        await dewi.send("Sekolah digital desa")
+        await dewi.expect("4/8")
+        process.kill()
+        process = BotProcess(settings).start()
+        await dewi.send("Akses belajar terbatas")
+        await dewi.expect("5/8", timeout=20)
+    finally:
+        await process.stop()
+    db = await Database(settings.database_path).open()
+    try:
+        stored = await only_proposal(db, 745_001)
+    finally:
+        await db.close()
+    assert (stored.dimension, stored.element) == ("society", "Ekosistem belajar")
+    assert (stored.name, stored.problem) == ("Sekolah digital desa", "Akses belajar terbatas")

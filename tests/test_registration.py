@@ -1,0 +1,603 @@
+"""Registration, profile and data rights end to end: the real bot against tests/faketg."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+
+from storage import audit, consents, faq_log, flows, outbox, participants
+from storage import proposals as proposal_store
+from tests.harness import BotProcess, future_event
+
+OPD_ORDER = [o.id for o in future_event().opds]  # 8 per page
+OPD_NAME = {
+    "diskominfo": "Dinas Komunikasi, Informatika, Statistik dan Persandian",
+    "disparbud": "Dinas Pariwisata dan Kebudayaan",
+    "dkpp": "Dinas Ketahanan Pangan dan Pertanian",
+    "dinkes": "Dinas Kesehatan",
+    "dispendik": "Dinas Pendidikan",
+    "dlh": "Dinas Lingkungan Hidup",
+    "bappeda": "Badan Perencanaan Pembangunan Daerah",
+}
+OPD_DIMENSION = {
+    "diskominfo": "governance",
+    "bappeda": "governance",
+    "disparbud": "branding",
+    "dkpp": "economy",
+    "dinkes": "living",
+    "dispendik": "society",
+    "dlh": "environment",
+}
+DIM_NAME = {
+    "governance": "Smart Governance",
+    "branding": "Smart Branding",
+    "economy": "Smart Economy",
+    "living": "Smart Living",
+    "society": "Smart Society",
+    "environment": "Smart Environment",
+}
+L = {
+    "id": {
+        "notice": "Pemberitahuan Privasi",
+        "agree": "Setuju",
+        "step": "Langkah {n}/6",
+        "next": "Berikutnya ›",
+        "other": "Lainnya (universitas, BUMN/BUMD, mitra swasta, kecamatan)",
+        "roles": {
+            "tim_pelaksana": "Tim Pelaksana OPD",
+            "dewan": "Dewan Smart City",
+            "narasumber": "Narasumber/Pendamping",
+            "lainnya": "Lainnya",
+        },
+        "all": "Semua dimensi",
+        "modes": {"offline": "Luring (tatap muka)", "online": "Daring (online)"},
+        "skip": "Lewati",
+        "summary": "Periksa data",
+        "save": "Simpan",
+        "saved": "✅ Pendaftaran",
+    },
+    "en": {
+        "notice": "Privacy notice",
+        "agree": "I agree",
+        "step": "Step {n}/6",
+        "next": "Next ›",
+        "other": "Other (university, BUMN/BUMD, private partner, district)",
+        "roles": {
+            "tim_pelaksana": "OPD implementation team",
+            "dewan": "Smart City council",
+            "narasumber": "Resource person/Mentor",
+            "lainnya": "Other",
+        },
+        "all": "All dimensions",
+        "modes": {"offline": "In person", "online": "Online"},
+        "skip": "Skip",
+        "summary": "Please check",
+        "save": "Save",
+        "saved": "✅ Your registration",
+    },
+}
+
+
+async def choose_opd(user, lang: str, opd: str | None, other: str | None = None) -> None:
+    words = L[lang]
+    if opd is None:
+        await user.press(words["other"])
+        await user.expect("Universitas Panca Marga")
+        await user.send(other)
+        return
+    for page in range(OPD_ORDER.index(opd) // 8):
+        await user.press(words["next"])
+        await user.expect(f"{page + 2}/3")
+    await user.press(OPD_NAME[opd])
+
+
+async def register_via_bot(
+    user,
+    lang: str,
+    name: str,
+    opd: str | None,
+    role: str,
+    dimension: str,
+    mode: str,
+    phone: str | None = None,
+    other: str | None = None,
+    command: str = "/daftar",
+) -> None:
+    """Walk the whole flow like a person would, checking each question arrives."""
+    words = L[lang]
+    await user.send(command)
+    await user.expect(words["notice"])
+    await user.press(words["agree"])
+    await user.expect(words["step"].format(n=1))
+    await user.send(name)
+    await user.expect(words["step"].format(n=2))
+    await choose_opd(user, lang, opd, other)
+    await user.expect(words["step"].format(n=3))
+    await user.press(words["roles"][role])
+    await user.expect(words["step"].format(n=4))
+    if dimension == "all":
+        await user.press(words["all"])
+    elif opd is not None and OPD_DIMENSION.get(opd) == dimension:
+        await user.press("✓ " + DIM_NAME[dimension])
+    else:
+        await user.press(DIM_NAME[dimension])
+    await user.expect(words["step"].format(n=5))
+    await user.press(words["modes"][mode])
+    await user.expect(words["step"].format(n=6))
+    if phone:
+        await user.send_contact(phone=phone)
+    else:
+        await user.send(words["skip"])
+    await user.expect(words["summary"])
+    await user.press(words["save"])
+    await user.expect(words["saved"])
+
+
+async def check_profile(db, user_id: int, **expected) -> None:
+    profile = await participants.get(db, user_id)
+    assert profile is not None
+    assert profile.status == "registered"
+    for key, value in expected.items():
+        assert getattr(profile, key) == value, (key, getattr(profile, key), value)
+    assert await flows.get(db, user_id) is None
+
+
+# --- happy paths -----------------------------------------------------------------------------
+
+
+async def test_each_role_in_indonesian_and_english(tg, bot) -> None:
+    cases = [
+        (
+            "id",
+            "Dr. Ir. Siti Aminah, S.Kom., M.T.",
+            "diskominfo",
+            "tim_pelaksana",
+            "governance",
+            "offline",
+            "+6281234567890",
+        ),
+        ("en", "Alice O'Neil-Smith", "dinkes", "tim_pelaksana", "economy", "online", None),
+        ("id", "Bambang Wijaya", "bappeda", "dewan", "all", "online", None),
+        ("en", "Made Wirawan", "dlh", "dewan", "environment", "offline", "+6285511122233"),
+        ("id", "Prof. Dr. Hadi Susanto", None, "narasumber", "all", "online", None),
+        ("en", "Nguyễn Thị Lan", "dispendik", "narasumber", "society", "offline", None),
+        ("id", "Rina Kartika", None, "lainnya", "branding", "offline", None),
+        ("en", "Jürgen Müller", "dkpp", "lainnya", "all", "online", None),
+    ]
+    for n, (lang, name, opd, role, dim, mode, phone) in enumerate(cases):
+        uid = 510_000 + n
+        user = tg.user(first_name=f"P{n}", language_code=lang, user_id=uid)
+        other = "Universitas Panca Marga" if opd is None else None
+        await register_via_bot(user, lang, name, opd, role, dim, mode, phone, other)
+        await check_profile(
+            bot.db,
+            uid,
+            full_name=name,
+            opd_id=opd,
+            opd_other=other,
+            role=role,
+            dimension=dim,
+            mode=mode,
+            phone=phone,
+        )
+        proof = await consents.active(bot.db, uid)
+        assert proof is not None and proof["notice_version"]
+
+
+async def test_start_and_deep_link_register_an_unregistered_user(tg, bot) -> None:
+    budi = tg.user(first_name="Budi", language_code="id")
+    await budi.send("/start")
+    await budi.expect("Selamat datang")
+    await budi.expect("Pemberitahuan Privasi")
+    await budi.press("Tidak setuju")
+    await budi.expect("tidak ada data yang kami simpan")
+    assert await participants.get(bot.db, budi.id) is None
+    assert await consents.history(bot.db, budi.id) == []
+
+    await register_via_bot(
+        budi,
+        "id",
+        "Budi Santoso",
+        "disparbud",
+        "tim_pelaksana",
+        "branding",
+        "offline",
+        command="/start daftar",
+    )
+    await check_profile(bot.db, budi.id, full_name="Budi Santoso", dimension="branding")
+    # A registered user's /start is only the welcome.
+    await budi.send("/start")
+    await budi.expect("sudah terdaftar")
+
+
+async def test_notice_names_version_rights_and_contact(tg, bot) -> None:
+    rina = tg.user(first_name="Rina", language_code="id")
+    await rina.send("/privasi")
+    text = (await rina.expect("Pemberitahuan Privasi")).text
+    for part in ("versi", "Tujuan", "Masa simpan", "3×24 jam", "/hapusdata", "+62 335 841 000"):
+        assert part in text
+    assert await participants.get(bot.db, rina.id) is None
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> None:
+    joko = tg.user(first_name="Joko", language_code="id")
+    await joko.send("/daftar")
+    await joko.expect("Pemberitahuan Privasi")
+    await joko.send("ya saya setuju")  # typing where a button is expected
+    await joko.expect("pilih salah satu tombol")
+    assert await participants.get(bot.db, joko.id) is None  # no consent, nothing stored
+    await joko.press("Setuju")
+    await joko.expect("Langkah 1/6")
+    for bad in ("12345", "😀😀😀", "A", "x" * 101, "Budi <script>", "B2"):
+        await joko.send(bad)
+        await joko.expect("nama harus 2–100 karakter")
+    await joko.send("/apaini")
+    await joko.expect("itu sebuah perintah")
+    for send in (joko.send_sticker, joko.send_photo, joko.send_location):
+        await send()
+        await joko.expect("stiker, foto, suara, atau lokasi")
+    profile = await participants.get(bot.db, joko.id)
+    assert profile is not None and profile.full_name is None
+    await joko.send("Joko Widodo")
+    await joko.expect("Langkah 2/6")
+    # Free text at the office step, a sticker, then "Lainnya" with bad then good text.
+    await joko.send("Dinas Kesehatan")
+    await joko.expect("pilih salah satu tombol")
+    await joko.press(L["id"]["other"])
+    await joko.expect("Universitas Panca Marga")
+    await joko.send("1234")
+    await joko.expect("nama instansi harus")
+    await joko.send("PT PLN (Persero) UP3 Pasuruan")
+    await joko.expect("Langkah 3/6")
+    await joko.press("Tim Pelaksana OPD")
+    menu = await joko.expect("Langkah 4/6")
+    assert "Semua dimensi" not in [b for row in menu.buttons for b in row]
+    # Tim Pelaksana cannot choose "all", even by forging the button.
+    await joko.press_data("reg:dimension:all", menu)
+    await joko.wait_idle(0.3)
+    assert (await participants.get(bot.db, joko.id)).dimension is None
+    await joko.press("Smart Living")
+    await joko.expect("Langkah 5/6")
+    await joko.press("Luring (tatap muka)")
+    await joko.expect("Langkah 6/6")
+    await joko.send("08123456789")  # typed, not shared
+    await joko.expect("Bagikan nomor saya")
+    other = tg.user(first_name="Lain", language_code="id")
+    await joko.send_contact(phone="+628111", user_id=other.id)  # someone else's card
+    await joko.expect("nomor Bapak/Ibu sendiri")
+    assert (await participants.get(bot.db, joko.id)).phone is None
+    await joko.send_contact(phone="+628777")
+    summary = await joko.expect("Periksa data")
+    assert "PT PLN (Persero) UP3 Pasuruan" in summary.text and "+628777" in summary.text
+    await joko.press("Simpan")
+    await joko.expect("✅ Pendaftaran")
+    await check_profile(
+        bot.db, joko.id, opd_id=None, opd_other="PT PLN (Persero) UP3 Pasuruan", phone="+628777"
+    )
+
+
+async def test_old_buttons_are_harmless(tg, bot) -> None:
+    ani = tg.user(first_name="Ani", language_code="id")
+    await ani.send("/daftar")
+    await ani.expect("Pemberitahuan Privasi")
+    await ani.press("Setuju")
+    await ani.expect("Langkah 1/6")
+    await ani.send("Ani Lestari")
+    opd_menu = await ani.expect("Langkah 2/6")
+    await choose_opd(ani, "id", "dkpp")
+    await ani.expect("Langkah 3/6")
+    # A button of the office question, pressed again after it was answered.
+    await ani.press_data("reg:opd:diskominfo", opd_menu)
+    await ani.wait_idle(0.3)
+    profile = await participants.get(bot.db, ani.id)
+    assert profile.opd_id == "dkpp"
+    assert (await flows.get(bot.db, ani.id)).step == "role"
+
+
+async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
+    eko = tg.user(first_name="Eko", language_code="id")
+    await eko.send("/daftar")
+    await eko.expect("Pemberitahuan Privasi")
+    await eko.press("Setuju")
+    await eko.expect("Langkah 1/6")
+    await eko.send("Eko Prasetyo")
+    await eko.expect("Langkah 2/6")
+    await choose_opd(eko, "id", "diskominfo")
+    await eko.expect("Langkah 3/6")
+    await eko.press("Dewan Smart City")
+    await eko.expect("Langkah 4/6")
+    await eko.press("Semua dimensi")
+    await eko.expect("Langkah 5/6")
+    await eko.press("Daring (online)")
+    await eko.expect("Langkah 6/6")
+    await eko.send("Lewati")
+    await eko.expect("Periksa data")
+    await eko.press("Ubah")
+    await eko.expect("Bagian mana")
+    await eko.press("Nama")
+    await eko.expect("Langkah 1/6")
+    await eko.send("Eko Prasetyo, S.T.")
+    summary = await eko.expect("Periksa data")
+    assert "Eko Prasetyo, S.T." in summary.text
+    # Becoming Tim Pelaksana while on "all dimensions" asks for one dimension.
+    await eko.press("Ubah")
+    await eko.press("Peran")
+    await eko.expect("Langkah 3/6")
+    await eko.press("Tim Pelaksana OPD")
+    await eko.expect("Langkah 4/6")
+    await eko.press("✓ Smart Governance")
+    await eko.expect("Periksa data")
+    await eko.press("Simpan")
+    await eko.expect("✅ Pendaftaran")
+    await check_profile(
+        bot.db, eko.id, full_name="Eko Prasetyo, S.T.", role="tim_pelaksana", dimension="governance"
+    )
+
+
+async def test_cancel_says_what_was_kept(tg, bot) -> None:
+    dewi = tg.user(first_name="Dewi", language_code="id")
+    await dewi.send("/daftar")
+    await dewi.expect("Pemberitahuan Privasi")
+    await dewi.send("/batal")
+    await dewi.expect("Tidak ada data yang disimpan")
+    await dewi.send("/daftar")
+    await dewi.expect("Pemberitahuan Privasi")
+    await dewi.press("Setuju")
+    await dewi.expect("Langkah 1/6")
+    await dewi.send("Dewi Sartika")
+    await dewi.expect("Langkah 2/6")
+    await dewi.send("/batal")
+    msg = await dewi.expect("Yang sudah tersimpan")
+    assert "Nama" in msg.text and "Instansi" not in msg.text
+    await dewi.send("/daftar")  # continues at the office question, name kept
+    await dewi.expect("Langkah 2/6")
+    assert (await participants.get(bot.db, dewi.id)).full_name == "Dewi Sartika"
+
+
+# --- durability ------------------------------------------------------------------------------
+
+
+async def test_resume_after_restart(tg, bot) -> None:
+    fajar = tg.user(first_name="Fajar", language_code="en")
+    await fajar.send("/daftar")
+    await fajar.expect(L["en"]["notice"])
+    await fajar.press("I agree")
+    await fajar.expect("Step 1/6")
+    await fajar.send("Fajar Nugroho")
+    await fajar.expect("Step 2/6")
+    await choose_opd(fajar, "en", "disparbud")
+    role_menu = await fajar.expect("Step 3/6")
+    await bot.restart()
+    # The old menu still works: it is the current question.
+    await fajar.press_data("reg:role:narasumber", role_menu)
+    await fajar.expect("Step 4/6")
+    await bot.restart()
+    await fajar.send("hello?")
+    await fajar.expect("Step 4/6")
+    await fajar.press("✓ Smart Branding")
+    await fajar.expect("Step 5/6")
+    await fajar.press("Online")
+    await fajar.expect("Step 6/6")
+    await fajar.send("Skip")
+    await fajar.expect("Please check")
+    await fajar.press("Save")
+    await fajar.expect("✅ Your registration")
+    await check_profile(
+        bot.db,
+        fajar.id,
+        full_name="Fajar Nugroho",
+        opd_id="disparbud",
+        role="narasumber",
+        dimension="branding",
+        mode="online",
+        phone=None,
+    )
+
+
+async def test_resume_after_sigkill(tg, settings) -> None:
+    from storage.db import Database
+
+    proc = BotProcess(settings).start()
+    try:
+        gita = tg.user(first_name="Gita", language_code="id")
+        await gita.send("/daftar")
+        await gita.expect("Pemberitahuan Privasi", timeout=15)
+        await gita.press("Setuju")
+        await gita.expect("Langkah 1/6")
+        await gita.send("Gita Permata")
+        await gita.expect("Langkah 2/6")
+        proc.kill()
+        proc = BotProcess(settings).start()
+        await gita.send("/daftar")
+        # The resumed question (a redelivered update may also be re-prompted first).
+        msg = await gita.expect("Melanjutkan", timeout=15)
+        assert "Langkah 2/6" in msg.text
+        await choose_opd(gita, "id", "dlh")
+        await gita.expect("Langkah 3/6")
+    finally:
+        await proc.stop()
+    db = await Database(settings.database_path).open()
+    try:
+        profile = await participants.get(db, gita.id)
+        assert profile.full_name == "Gita Permata" and profile.opd_id == "dlh"
+    finally:
+        await db.close()
+
+
+async def test_fifty_users_at_once(tg, bot) -> None:
+    opds = list(OPD_NAME)
+    dims = list(DIM_NAME)
+    people = []
+    for n in range(50):
+        lang = "en" if n % 3 == 0 else "id"
+        opd = opds[n % len(opds)]
+        role = ("tim_pelaksana", "dewan", "narasumber", "lainnya")[n % 4]
+        dim = OPD_DIMENSION[opd] if n % 2 else dims[(n + 1) % 6]
+        if role != "tim_pelaksana" and n % 5 == 0:
+            dim = "all"
+        mode = ("offline", "online")[n % 2]
+        phone = f"+62812000{n:04d}" if n % 4 == 1 else None
+        user = tg.user(first_name=f"U{n}", language_code=lang, user_id=520_000 + n)
+        people.append(
+            (
+                user,
+                lang,
+                f"Peserta Nomor {chr(65 + n % 26)}{chr(97 + n // 26)}",
+                opd,
+                role,
+                dim,
+                mode,
+                phone,
+            )
+        )
+    await asyncio.gather(*(register_via_bot(*p) for p in people))
+    for user, _lang, name, opd, role, dim, mode, phone in people:
+        await check_profile(
+            bot.db,
+            user.id,
+            full_name=name,
+            opd_id=opd,
+            role=role,
+            dimension=dim,
+            mode=mode,
+            phone=phone,
+        )
+
+
+# --- groups, profile, data rights ---------------------------------------------------------------
+
+
+async def test_personal_commands_in_a_group_deep_link_to_private(tg, bot) -> None:
+    group = tg.group(title="Bimtek Probolinggo")
+    hana = tg.user(first_name="Hana", language_code="id")
+    for command, payload in (
+        ("/daftar", "daftar"),
+        ("/profil", "profil"),
+        ("/datasaya", "datasaya"),
+        ("/hapusdata", "hapusdata"),
+    ):
+        await hana.send(f"{command}@bimtek_test_bot", chat=group)
+        msg = await hana.expect("chat pribadi", chat=group)
+        urls = [b.get("url") or "" for row in msg.inline_keyboard for b in row]
+        assert any(url.endswith(f"?start={payload}") for url in urls), urls
+    assert await participants.get(bot.db, hana.id) is None
+    assert await flows.get(bot.db, hana.id) is None
+    # The deep links continue in the private chat.
+    await hana.send("/start profil")
+    await hana.expect("belum terdaftar")
+    await hana.send("/start hapusdata")
+    await hana.expect("tidak menyimpan data pribadi")
+    await hana.send("/start daftar")
+    await hana.expect("Pemberitahuan Privasi")
+
+
+async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
+    ika = tg.user(first_name="Ika", language_code="id")
+    await register_via_bot(
+        ika, "id", "Ika Rahma", "dinkes", "tim_pelaksana", "living", "offline", "+628999"
+    )
+    await ika.send("/profil")
+    msg = await ika.expect("Profil Bapak/Ibu")
+    assert "Ika Rahma" in msg.text and "Dinas Kesehatan" in msg.text
+    await ika.press("Cara hadir")
+    await ika.expect("Langkah 5/6")
+    await ika.press("Daring (online)")
+    await ika.expect("Profil diperbarui")
+    await check_profile(bot.db, ika.id, mode="online", full_name="Ika Rahma")
+    # A forged profile button naming a field that does not exist changes nothing.
+    await ika.press_data("prof:edit:status", msg)
+    await ika.wait_idle(0.3)
+    assert await flows.get(bot.db, ika.id) is None
+
+    # What the other features keep about her: a proposal, a question, a queued reminder.
+    await proposal_store.insert_submitted(
+        bot.db, [{"user_id": ika.id, "dimension": "living", "name": "Posyandu Digital"}]
+    )
+    await faq_log.add(bot.db, ika.id, ika.id, "id", "Apakah ada jamuan?", None, 0.1)
+    later = datetime.now(UTC) + timedelta(days=1)
+    await outbox.enqueue(
+        bot.db, [outbox.OutgoingMessage("reminder", ika.id, {"text": "Besok"}, not_before=later)]
+    )
+
+    await ika.send("/datasaya")
+    await ika.expect("Data Bapak/Ibu yang kami simpan")
+    doc = await ika.expect("JSON")
+    data = json.loads(
+        doc.document_bytes if hasattr(doc, "document_bytes") else doc.document.content
+    )
+    assert data["telegram_user_id"] == ika.id
+    assert data["participant"]["full_name"] == "Ika Rahma"
+    assert data["participant"]["phone"] == "+628999"
+    assert data["consents"][0]["withdrawn_at"] is None
+    assert [p["name"] for p in data["proposals"]] == ["Posyandu Digital"]
+    assert data["questions_to_organisers"][0]["question"] == "Apakah ada jamuan?"
+
+    await ika.send("/hapusdata")
+    await ika.expect("Lanjutkan?")
+    await ika.press("Tidak jadi")
+    await ika.expect("tidak dihapus")
+    assert (await participants.get(bot.db, ika.id)).full_name == "Ika Rahma"
+    await ika.send("/hapusdata")
+    await ika.expect("Lanjutkan?")
+    await ika.press("Ya, hapus data saya")
+    await ika.expect("sudah dihapus")
+    gone = await participants.get(bot.db, ika.id)
+    assert gone.status == "deleted"
+    assert (gone.full_name, gone.opd_id, gone.role, gone.dimension, gone.mode, gone.phone) == (
+        None,
+    ) * 6
+    proof = await consents.history(bot.db, ika.id)
+    assert len(proof) == 1 and proof[0]["withdrawn_at"] is not None
+    assert await consents.active(bot.db, ika.id) is None
+    assert (await audit.entries(bot.db, "data_deleted_self"))[0]["actor_id"] == ika.id
+    # The proposal stays for the masterplan, without her; her question and queue are gone.
+    assert await proposal_store.of_user(bot.db, ika.id) == []
+    kept = await proposal_store.export_rows(bot.db)
+    assert [(r["name"], r["anonymised"], r["proposer_name"]) for r in kept] == [
+        ("Posyandu Digital", 1, None)
+    ]
+    assert await faq_log.of_user(bot.db, ika.id) == []
+    queued = await bot.db.fetchall("SELECT status FROM outbox WHERE chat_id = ?", (ika.id,))
+    assert [r["status"] for r in queued] == ["cancelled"]
+    await ika.send("/profil")
+    await ika.expect("belum terdaftar")
+
+
+async def test_forged_callbacks_only_ever_touch_the_presser(tg, bot) -> None:
+    owner = tg.user(first_name="Owner", language_code="id")
+    await register_via_bot(owner, "id", "Pemilik Data", "dlh", "dewan", "all", "online")
+    mallory = tg.user(first_name="Mallory", language_code="id")
+    await mallory.send("/privasi")
+    msg = await mallory.expect("Pemberitahuan Privasi")
+    # Profile edit, deletion and registration answers: none names a user, all act on the
+    # presser, who has no profile, no consent and no flow.
+    for data in (
+        "prof:edit:full_name",
+        "del:yes",
+        "reg:summary:save",
+        "reg:role:dewan",
+        f"adm:rm:{owner.id}",
+    ):
+        await mallory.press_data(data, msg)
+        await mallory.wait_idle(0.2)
+    assert await flows.get(bot.db, mallory.id) is None
+    assert await participants.get(bot.db, mallory.id) is None
+    await check_profile(bot.db, owner.id, full_name="Pemilik Data", role="dewan", dimension="all")
+    assert await consents.active(bot.db, owner.id) is not None
+
+
+def test_name_rules() -> None:
+    from handlers.registration import clean_name, clean_org
+
+    good = ["Dr. Ir. Siti Aminah, S.Kom., M.T.", "Nguyễn Thị Lan", "محمد علي", "O'Neil-Smith", "Li"]
+    for name in good:
+        assert clean_name(name) == name
+    assert clean_name("  Budi   Santoso ") == "Budi Santoso"
+    for bad in ("12345", "😀😀😀", "A", "x" * 101, "/start", "B2", "Budi <b>", "..", "", None):
+        assert clean_name(bad) is None, bad
+    assert clean_org("PT PLN (Persero) UP3 Pasuruan") == "PT PLN (Persero) UP3 Pasuruan"
+    assert clean_org("1234") is None
