@@ -62,12 +62,16 @@ def _from_row(row: Any) -> Broadcast:
 
 
 async def registered_recipients(db: Database) -> list[Recipient]:
-    """Every registered participant (never drafts, never deleted data), blocked or not."""
+    """Every registered participant with consent in force (never drafts, never deleted data,
+    never a withdrawn consent), blocked or not."""
     rows = await db.fetchall(
         """SELECT p.user_id, p.role, p.dimension, p.opd_id, p.mode,
                   COALESCE(u.active, 1) AS active
            FROM participants p LEFT JOIN users u ON u.user_id = p.user_id
-           WHERE p.status = 'registered' ORDER BY p.user_id"""
+           WHERE p.status = 'registered'
+             AND EXISTS (SELECT 1 FROM consents c
+                         WHERE c.user_id = p.user_id AND c.withdrawn_at IS NULL)
+           ORDER BY p.user_id"""
     )
     return [
         Recipient(
