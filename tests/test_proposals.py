@@ -268,57 +268,82 @@ async def test_deadline_closes_submissions_and_edits(tg, bot) -> None:
     assert await store.latest_draft(bot.db, 760_001) is not None  # the draft is kept
 
 
+async def submitted_as_by_the_form(bot, user_id: int, name: str) -> store.Proposal:
+    """A proposal exactly as fill_form + Kirim stores it for Smart Environment / Energi (that
+    walk itself is covered by test_a_submission_in_every_dimension)."""
+    await register(bot.db, user_id, dimension="environment")
+    stage = future_event().current_stage(bot.services.clock.now()).number
+    fields = {
+        "user_id": user_id,
+        "stage": stage,
+        "dimension": "environment",
+        "element": "Energi",
+        "name": name,
+        "problem": "Antrean layanan yang panjang di kantor.",
+        "description": "Aplikasi antrean daring dan kebijakan layanan satu hari.",
+        "target": "Warga; indikator: waktu tunggu turun 50%.",
+        "horizon": "quick_win",
+        "lead_opd_id": OFFICE_OF["environment"][0],
+    }
+    await store.insert_submitted(bot.db, [fields])
+    return await only_proposal(bot.db, user_id)
+
+
 async def test_edit_and_withdraw(tg, bot) -> None:
-    await register(bot.db, 770_001, dimension="environment")
-    tono = tg.user(first_name="Tono", language_code="id", user_id=770_001)
-    await fill_form(tono, "environment", "Energi", "PLTS atap kantor")
-    await tono.press("Kirim")
-    await tono.expect("sudah terkirim")
-    proposal = await only_proposal(bot.db, 770_001)
+    # Editing and withdrawing are two people at once (each chat has its own rate budget).
+    async def edit() -> None:
+        proposal = await submitted_as_by_the_form(bot, 770_001, "PLTS atap kantor")
+        tono = tg.user(first_name="Tono", language_code="id", user_id=770_001)
+        await tono.send("/usulanku")
+        await tono.expect("Usulan saya")
+        await tono.press(f"#{proposal.id} PLTS atap kantor")
+        await tono.expect(f"Usulan #{proposal.id}")
+        await tono.press("Ubah")
+        await tono.expect("pilih Ubah")
+        await tono.press("Ubah")
+        await tono.expect("Bagian mana")
+        await tono.press("Nama program")
+        await tono.expect("3/8")
+        await tono.send("PLTS atap seluruh kantor OPD")
+        preview = await tono.expect("pilih Ubah")
+        assert "PLTS atap seluruh kantor OPD" in preview.text
+        await tono.press("Ubah")
+        await tono.expect("Bagian mana")
+        await tono.press("Dimensi")
+        await tono.expect("1/8")
+        await tono.press("Smart Living")
+        await tono.expect("2/8")  # a new dimension needs one of its elements
+        await tono.press("Transportasi/mobilitas")
+        await tono.expect("pilih Ubah")
+        await tono.press("Selesai")
+        await tono.expect("sudah tersimpan")
+        edited = await only_proposal(bot.db, 770_001)
+        assert edited.status == "submitted"
+        assert (edited.name, edited.dimension, edited.element) == (
+            "PLTS atap seluruh kantor OPD",
+            "living",
+            "Transportasi/mobilitas",
+        )
 
-    await tono.send("/usulanku")
-    await tono.expect("Usulan saya")
-    await tono.press(f"#{proposal.id} PLTS atap kantor")
-    await tono.expect(f"Usulan #{proposal.id}")
-    await tono.press("Ubah")
-    await tono.expect("pilih Ubah")
-    await tono.press("Ubah")
-    await tono.expect("Bagian mana")
-    await tono.press("Nama program")
-    await tono.expect("3/8")
-    await tono.send("PLTS atap seluruh kantor OPD")
-    preview = await tono.expect("pilih Ubah")
-    assert "PLTS atap seluruh kantor OPD" in preview.text
-    await tono.press("Ubah")
-    await tono.expect("Bagian mana")
-    await tono.press("Dimensi")
-    await tono.expect("1/8")
-    await tono.press("Smart Living")
-    await tono.expect("2/8")  # a new dimension needs one of its elements
-    await tono.press("Transportasi/mobilitas")
-    await tono.expect("pilih Ubah")
-    await tono.press("Selesai")
-    await tono.expect("sudah tersimpan")
-    edited = await only_proposal(bot.db, 770_001)
-    assert edited.status == "submitted"
-    assert (edited.name, edited.dimension, edited.element) == (
-        "PLTS atap seluruh kantor OPD",
-        "living",
-        "Transportasi/mobilitas",
-    )
+    async def withdraw() -> None:
+        proposal = await submitted_as_by_the_form(bot, 770_002, "PLTS atap puskesmas")
+        tari = tg.user(first_name="Tari", language_code="id", user_id=770_002)
+        await tari.send("/usulanku")
+        await tari.expect("Usulan saya")
+        await tari.press(f"#{proposal.id} PLTS atap puskesmas")
+        await tari.expect(f"Usulan #{proposal.id}")
+        await tari.press("Tarik usulan")
+        await tari.expect("Tarik usulan")
+        assert (await only_proposal(bot.db, 770_002)).status == "submitted"  # not before "Ya"
+        await tari.press("Ya, tarik")
+        await tari.expect("sudah ditarik")
+        assert (await only_proposal(bot.db, 770_002)).status == "withdrawn"
+        await tari.send("/usulanku")
+        assert "ditarik" in (await tari.expect("Usulan saya")).text
 
-    await tono.send("/usulanku")
-    await tono.expect("Usulan saya")
-    await tono.press(f"#{proposal.id} PLTS atap seluruh kantor OPD")
-    await tono.expect(f"Usulan #{proposal.id}")
-    await tono.press("Tarik usulan")
-    await tono.expect("Tarik usulan")
-    assert (await only_proposal(bot.db, 770_001)).status == "submitted"  # not before "Ya"
-    await tono.press("Ya, tarik")
-    await tono.expect("sudah ditarik")
-    assert (await only_proposal(bot.db, 770_001)).status == "withdrawn"
-    await tono.send("/usulanku")
-    assert "ditarik" in (await tono.expect("Usulan saya")).text
+    async with asyncio.TaskGroup() as group:
+        group.create_task(edit())
+        group.create_task(withdraw())
 
 
 async def test_forged_callbacks_cannot_reach_another_participants_proposal(tg, bot) -> None:
