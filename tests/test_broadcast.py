@@ -301,6 +301,9 @@ async def test_storm_of_429_and_5xx_lose_nothing(tg, bot, organiser) -> None:
     await organiser.press("🚀 Kirim sekarang")
     report = await organiser.expect("Laporan pengumuman", timeout=30)
     assert "Terkirim: 40 dari 40" in report.text and "Gagal: 0" in report.text
+    progress = [m for m in organiser.messages if m.content.startswith("Pengumuman #")]
+    assert len(progress) == 1  # one message, edited as sending goes on
+    assert progress[0].content.endswith("selesai: terkirim 40 / 40.")
     for user_id, *_ in people:
         assert received(tg, user_id) == ["Ruang pindah ke Aula Diskominfo"]
     assert tg.limit_violations() == []
