@@ -33,7 +33,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import locales  # noqa: E402
-from bot import shutdown as bot_shutdown  # noqa: E402
 from handlers.registration import NOTICE_VERSION  # noqa: E402
 from storage import broadcasts, consents, participants, users  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -189,7 +188,6 @@ async def main(n_recipients: int, n_chatters: int, interval: float) -> int:
             retry_after_seen = getattr(app.bot.rate_limiter, "retry_after_count", None)
         finally:
             await running.stop()
-            await bot_shutdown(app)  # RunningBot.stop leaves post_shutdown undone
     await tg.stop()
 
     # --- figures from the fake server's own records ------------------------------------------

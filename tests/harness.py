@@ -72,7 +72,11 @@ class RunningBot:
             await app.updater.stop()
         if app.running:
             await app.stop()
-        await app.shutdown()  # runs post_shutdown: closes the database
+        await app.shutdown()
+        # As run_polling does: post_shutdown (bot.shutdown) stops the sender, the broadcast
+        # and reminder services and closes the database. app.shutdown() does not call it.
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
 
     async def restart(self) -> RunningBot:
         await self.stop()
