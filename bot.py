@@ -17,6 +17,7 @@ import functools
 import html
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -44,6 +45,7 @@ import locales
 from config import MissingTokenError, Settings, describe_settings_error
 from handlers import (
     admin,
+    broadcast,
     errors,
     export,
     export_files,
@@ -55,6 +57,7 @@ from handlers import (
     start,
 )
 from handlers.context import BotApp, BotContext, Services
+from handlers.ratelimit import ChatRateLimiter
 from handlers.sender import Sender
 from handlers.updates import PerChatUpdateProcessor
 from schedules.clock import Clock
@@ -66,7 +69,13 @@ from storage.db import Database
 
 log = logging.getLogger("bimtek")
 
+# PTB 22 announces that durations such as RetryAfter.retry_after become timedeltas; opt in now
+# (handlers/ratelimit.py reads both forms) instead of a deprecation warning on every 429.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 PRIVATE = filters.ChatType.PRIVATE
+# my_chat_member tells us when a user blocks the bot (or unblocks it).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 BARE_START = filters.Regex(r"^/start(@\w+)?\s*$")
 GROUPS = filters.ChatType.GROUPS
 
@@ -129,6 +138,10 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (0, CallbackQueryHandler(export.nudge_button, pattern=r"^exp:nudge:")),
         (0, CommandHandler("ekspor", export.export_command)),
         (0, CallbackQueryHandler(export.format_button, pattern=r"^exp:fmt:")),
+        # Announcements (organisers)
+        (0, CommandHandler("umumkan", broadcast.umumkan)),
+        (0, CommandHandler("siaran", broadcast.siaran)),
+        (0, CallbackQueryHandler(broadcast.on_button, pattern=r"^bc:")),
         # Free messages: the flow in progress, else the FAQ, else a hint.
         (0, MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message)),
         # An unknown command inside the registration re-asks the question.
@@ -175,6 +188,8 @@ async def startup(app: BotApp) -> None:
     services.extras["faq_load_ms"] = (time.perf_counter() - started) * 1000
     log.info("FAQ loaded in %.0f ms", services.extras["faq_load_ms"])
     faq.register_fallback()
+    services.extras["broadcasts"] = broadcast.BroadcastService(app)
+    services.extras["broadcasts"].start()
     await set_commands(app)
     await admin.set_staff_menus(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
@@ -185,6 +200,8 @@ async def shutdown(app: BotApp) -> None:
     reminders = services.extras.pop("reminders", None)
     if reminders is not None:
         reminders.stop()
+    if "broadcasts" in services.extras:
+        await services.extras.pop("broadcasts").stop()
     if services.sender is not None:
         await services.sender.stop()
     await services.db.close()
@@ -216,6 +233,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
         .concurrent_updates(PerChatUpdateProcessor(64))
+        # Telegram's flood limits for every message, replies first (handlers/ratelimit.py).
+        .rate_limiter(ChatRateLimiter())
         .post_init(startup)
         .post_shutdown(shutdown)
     )
@@ -226,6 +245,7 @@ def build_application(
     app.bot_data["services"] = Services(
         settings=settings, db=Database(settings.database_path), event=event, clock=clock or Clock()
     )
+    broadcast.register_flow()
     for group, handler in build_handlers():
         app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
@@ -274,7 +294,7 @@ def setup_logging(settings: Settings) -> None:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     app = build_application(settings)
-    app.run_polling(allowed_updates=["message", "callback_query", "edited_message"])
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

@@ -1,8 +1,15 @@
 """Delivers the durable outbox (storage/outbox.py): broadcasts, reminders, nudges.
 
 Features call `Sender.enqueue([...])`: rows are committed first, then a background task sends
-the due ones. A 403 marks the user unreachable; a 429 waits `retry_after`; other errors are
-retried with backoff and recorded."""
+the due ones, many chats at once (each chat one message at a time, in order), through the
+bot's rate limiter (handlers/ratelimit.py) as *bulk* traffic, so replies to users go first.
+
+Outcomes: sent; 403 -> 'blocked' and the user is marked unreachable (a later /start makes them
+reachable again, see handlers/start.remember_user); 429 -> the row waits `retry_after` and is
+retried, never given up; 5xx, timeouts and network errors -> retried with backoff, 'failed'
+after MAX_ATTEMPTS; 400 -> 'failed'. At start-up, rows a crash left 'sending' are sent again
+(only messages in flight at the moment of the crash can arrive twice), except reminders, which
+are never sent twice (storage/outbox.py: AT_MOST_ONCE)."""
 
 from __future__ import annotations
 
@@ -13,25 +20,33 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
+from handlers.ratelimit import retry_seconds
 from schedules.clock import Clock
 from storage import outbox, users
 from storage.db import Database
-from storage.outbox import OutboxRow, OutgoingMessage
+from storage.outbox import Claimable, OutboxRow, OutgoingMessage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 6  # 1 + 2 + 4 + 8 + 16 s of backoff: a 30-second outage loses nothing
+CONCURRENCY = 40  # messages in flight at once; the limiter keeps them to the allowed rate
+BULK = {"bulk": True, "max_retries": 0}  # rate_limit_args: lower priority, 429s handled here
 
 
 class Sender:
-    def __init__(self, bot: Bot, db: Database, clock: Clock) -> None:
+    def __init__(
+        self, bot: Bot, db: Database, clock: Clock, concurrency: int = CONCURRENCY
+    ) -> None:
         self.bot = bot
         self.db = db
         self.clock = clock
+        self.concurrency = concurrency
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: dict[int, asyncio.Task[None]] = {}  # chat_id -> its delivery
 
     async def enqueue(self, messages: list[OutgoingMessage]) -> int:
         """Commit the messages to the outbox, then wake the delivery loop."""
@@ -47,79 +62,121 @@ class Sender:
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        tasks = [t for t in (self._task, *self._in_flight.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._task = None
+        self._in_flight.clear()
+
+    @property
+    def busy(self) -> int:
+        """Messages being delivered right now."""
+        return len(self._in_flight)
 
     async def _run(self) -> None:
+        await outbox.requeue_interrupted(self.db)
         while True:
             try:
-                sent_any = await self.deliver_due()
+                started = await self._dispatch()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("Outbox delivery failed; retrying shortly")
-                sent_any = False
-            if not sent_any:
+                started = 0
+                await asyncio.sleep(1)
+            if not started:
                 await self._sleep_until_next()
 
+    async def _dispatch(self) -> int:
+        """Start deliveries for due rows while there are free slots; return how many."""
+        free = self.concurrency - len(self._in_flight)
+        if free <= 0:
+            return 0
+        found = await outbox.claimable(self.db, self.clock.now(), set(self._in_flight), limit=free)
+        for item in found:
+            chat = item.row.chat_id
+            task = asyncio.create_task(self._deliver_one(item), name=f"outbox-{item.row.id}")
+            self._in_flight[chat] = task
+            task.add_done_callback(lambda _t, chat=chat: self._done(chat))
+        return len(found)
+
+    def _done(self, chat: int) -> None:
+        self._in_flight.pop(chat, None)
+        self._wake.set()  # a slot is free, and this chat may have more
+
     async def _sleep_until_next(self) -> None:
-        nxt = await outbox.next_due_time(self.db)
+        self._wake.clear()
         timeout = 30.0
+        nxt = await outbox.next_pending_time(self.db)
         if nxt is not None:
             timeout = max(0.05, min(timeout, (nxt - self.clock.now()).total_seconds()))
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
-    async def deliver_due(self) -> bool:
-        rows = await outbox.due(self.db, self.clock.now())
-        for row in rows:
-            await self.deliver(row)
-        return bool(rows)
+    async def _deliver_one(self, item: Claimable) -> None:
+        try:
+            if not item.reachable:
+                await outbox.mark(self.db, item.row.id, "blocked", "user blocked the bot")
+                return
+            await self.deliver(item.row)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # A bug or a database hiccup: the row stays 'sending' and goes out after a restart.
+            log.exception("Outbox row %s: unexpected error", item.row.id)
 
     async def deliver(self, row: OutboxRow) -> None:
         await outbox.mark(self.db, row.id, "sending")
         try:
-            await send_payload(self.bot, row.chat_id, row.payload)
+            await send_payload(self.bot, row.chat_id, row.payload, bulk=True)
         except RetryAfter as exc:
-            wait = (
-                exc.retry_after
-                if isinstance(exc.retry_after, int | float)
-                else exc.retry_after.total_seconds()
-            )
-            await outbox.postpone(
-                self.db, row.id, self.clock.now() + timedelta(seconds=wait), str(exc)
-            )
-            await asyncio.sleep(wait)
+            wait = retry_seconds(exc)
+            until = self.clock.now() + timedelta(seconds=wait)
+            await outbox.retry_later(self.db, row.id, until, str(exc), counts=False)
         except Forbidden as exc:
             await outbox.mark(self.db, row.id, "blocked", str(exc))
             await users.set_active(self.db, row.chat_id, False)
         except BadRequest as exc:
             log.warning("Outbox row %s refused by Telegram: %s", row.id, exc)
             await outbox.mark(self.db, row.id, "failed", str(exc))
-        except (NetworkError, TelegramError) as exc:
+        except TelegramError as exc:  # 5xx, timeouts, network errors
             if row.attempts + 1 >= MAX_ATTEMPTS:
+                log.warning("Outbox row %s failed after %s attempts: %s", row.id, MAX_ATTEMPTS, exc)
                 await outbox.mark(self.db, row.id, "failed", str(exc))
             else:
                 backoff = timedelta(seconds=min(60, 2**row.attempts))
-                await outbox.postpone(self.db, row.id, self.clock.now() + backoff, str(exc))
+                await outbox.retry_later(self.db, row.id, self.clock.now() + backoff, str(exc))
         else:
             await outbox.mark(self.db, row.id, "sent")
 
 
-async def send_payload(bot: Bot, chat_id: int, payload: dict[str, Any]) -> Message:
-    """Send one outbox payload: text, photo or document (by file_id), with optional buttons."""
+async def send_payload(
+    bot: Bot, chat_id: int, payload: dict[str, Any], bulk: bool = False
+) -> Message:
+    """Send one outbox payload: text, photo or document (by file_id), with optional buttons.
+    `bulk` sends it as low-priority traffic whose 429s the caller handles."""
     markup = payload.get("reply_markup")
     reply_markup = InlineKeyboardMarkup.de_json(markup, bot) if markup else None
+    extra: dict[str, Any] = {}
+    if bulk and isinstance(bot, ExtBot):
+        extra["rate_limit_args"] = BULK
     if "photo" in payload:
         return await bot.send_photo(
-            chat_id, payload["photo"], caption=payload.get("caption"), reply_markup=reply_markup
+            chat_id,
+            payload["photo"],
+            caption=payload.get("caption"),
+            reply_markup=reply_markup,
+            **extra,
         )
     if "document" in payload:
         return await bot.send_document(
-            chat_id, payload["document"], caption=payload.get("caption"), reply_markup=reply_markup
+            chat_id,
+            payload["document"],
+            caption=payload.get("caption"),
+            reply_markup=reply_markup,
+            **extra,
         )
-    return await bot.send_message(chat_id, payload["text"], reply_markup=reply_markup)
+    return await bot.send_message(chat_id, payload["text"], reply_markup=reply_markup, **extra)

@@ -33,24 +33,36 @@ def _iso(moment: datetime | None) -> str:
 async def enqueue(db: Database, messages: list[OutgoingMessage]) -> int:
     """Insert messages in one transaction; a message whose dedupe_key exists already is skipped.
     Returns how many rows were added."""
-    added = 0
-    now = utcnow()
     async with db.transaction():
-        for message in messages:
-            added += await db.execute_rowcount(
-                """INSERT OR IGNORE INTO outbox
-                   (kind, ref, dedupe_key, chat_id, payload, not_before, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    message.kind,
-                    message.ref,
-                    message.dedupe_key,
-                    message.chat_id,
-                    json.dumps(message.payload, ensure_ascii=False),
-                    _iso(message.not_before),
-                    now,
-                ),
-            )
+        return await insert(db, messages)
+
+
+async def insert(db: Database, messages: list[OutgoingMessage]) -> int:
+    """Insert messages inside the caller's `db.transaction()` (one statement for all of them,
+    so thousands of rows hold the database for milliseconds). Returns how many were added."""
+    if not messages:
+        return 0
+    now = utcnow()
+    rows = [
+        (
+            m.kind,
+            m.ref,
+            m.dedupe_key,
+            m.chat_id,
+            json.dumps(m.payload, ensure_ascii=False),
+            _iso(m.not_before),
+            now,
+        )
+        for m in messages
+    ]
+    cursor = await db.conn.executemany(
+        """INSERT OR IGNORE INTO outbox
+           (kind, ref, dedupe_key, chat_id, payload, not_before, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        rows,
+    )
+    added = cursor.rowcount
+    await cursor.close()
     return added
 
 
@@ -125,6 +137,87 @@ async def cancel(db: Database, kind: str, ref: str) -> int:
     return await db.execute_rowcount(
         "UPDATE outbox SET status = 'cancelled' WHERE kind = ? AND ref = ? AND status = 'pending'",
         (kind, ref),
+    )
+
+
+# --- used by the concurrent sender (handlers/sender.py) --------------------------------------
+
+
+@dataclass(frozen=True)
+class Claimable:
+    """A due row, with whether its chat can still be reached (not blocked, per `users`)."""
+
+    row: OutboxRow
+    reachable: bool
+
+
+# Kinds sent at most once: a reminder twice is worse than one missed after a crash. Everything
+# else (announcements, nudges) is sent at least once.
+AT_MOST_ONCE = ("reminder",)
+
+
+async def requeue_interrupted(db: Database) -> int:
+    """At start-up, for rows a crash left 'sending' (Telegram may or may not have them): send
+    them again, so only these few can reach their recipient twice; but never a reminder,
+    which is marked failed instead. Returns how many rows go out again."""
+    marks = ",".join("?" * len(AT_MOST_ONCE))
+    async with db.transaction():
+        await db.execute(
+            f"""UPDATE outbox SET status = 'failed', last_error = 'interrupted by a restart'
+                WHERE status = 'sending' AND kind IN ({marks})""",
+            AT_MOST_ONCE,
+        )
+        return await db.execute_rowcount(
+            "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+        )
+
+
+async def claimable(
+    db: Database, now: datetime, exclude_chats: set[int], limit: int
+) -> list[Claimable]:
+    """Pending due rows, oldest first, at most one per chat, skipping chats already in flight
+    (so each chat receives its messages in order, one at a time)."""
+    excluded = sorted(exclude_chats)
+    marks = ",".join("?" * len(excluded))
+    not_in = f"AND o.chat_id NOT IN ({marks})" if excluded else ""
+    rows = await db.fetchall(
+        f"""SELECT o.id, o.kind, o.ref, o.chat_id, o.payload, o.attempts,
+                   COALESCE(u.active, 1) AS active
+            FROM outbox o LEFT JOIN users u ON u.user_id = o.chat_id
+            WHERE o.status = 'pending' AND o.not_before <= ? {not_in}
+            ORDER BY o.not_before, o.id LIMIT ?""",
+        (_iso(now), *excluded, limit * 4),
+    )
+    seen: set[int] = set()
+    found: list[Claimable] = []
+    for r in rows:
+        if r["chat_id"] in seen:
+            continue
+        seen.add(r["chat_id"])
+        row = OutboxRow(
+            r["id"], r["kind"], r["ref"], r["chat_id"], json.loads(r["payload"]), r["attempts"]
+        )
+        found.append(Claimable(row, bool(r["active"])))
+        if len(found) >= limit:
+            break
+    return found
+
+
+async def next_pending_time(db: Database) -> datetime | None:
+    row = await db.fetchone("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+async def retry_later(
+    db: Database, row_id: int, until: datetime, error: str, counts: bool = True
+) -> None:
+    """Back to 'pending' until `until`. A 429 does not count as a failed attempt (counts=False):
+    a storm of them must never make a message give up."""
+    await db.execute(
+        """UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?,
+                  attempts = attempts - CASE WHEN ? THEN 0 ELSE 1 END
+           WHERE id = ?""",
+        (_iso(until), error, int(counts), row_id),
     )
 
 

@@ -1,0 +1,122 @@
+"""Understands when an organiser wants something sent: "kirim pada Senin 08.00", "besok 7.30",
+"12/1 08.00", "12 Januari 2027 pukul 09.15", "tomorrow 8:00". Times are in the event's zone.
+
+Anything it does not recognise makes the whole text unrecognised (None) rather than guessed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, tzinfo
+
+_DAYS = {
+    "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5,
+    "minggu": 6, "ahad": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+    "friday": 4, "saturday": 5, "sunday": 6, "sen": 0, "sel": 1, "rab": 2, "kam": 3,
+    "jum": 4, "sab": 5, "min": 6, "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4,
+    "sat": 5, "sun": 6,
+}  # fmt: skip
+_MONTHS = {
+    "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2,
+    "maret": 3, "march": 3, "mar": 3, "april": 4, "apr": 4, "mei": 5, "may": 5,
+    "juni": 6, "june": 6, "jun": 6, "juli": 7, "july": 7, "jul": 7, "agustus": 8,
+    "august": 8, "agu": 8, "agt": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "october": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11,
+    "desember": 12, "december": 12, "des": 12, "dec": 12,
+}  # fmt: skip
+_RELATIVE = {"hari ini": 0, "today": 0, "besok": 1, "tomorrow": 1, "lusa": 2}
+_FILLER = {
+    "kirim", "kirimkan", "jadwalkan", "pada", "tanggal", "tgl", "jam", "pukul", "pkl",
+    "hari", "at", "on", "send", "schedule", "wib", "wita", "wit", "depan", "next", "this",
+    "ini", "the",
+}  # fmt: skip
+
+_TIME = re.compile(r"\b([01]?\d|2[0-3])[.:]([0-5]\d)\b")
+_HOUR_ONLY = re.compile(r"\b(?:jam|pukul|pkl|at)\s+([01]?\d|2[0-3])\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{2}|\d{4}))?\b")
+_WORD_DATE = re.compile(r"\b(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?\b")
+
+
+def parse_when(text: str, now: datetime, tz: tzinfo) -> datetime | None:
+    """The moment meant by `text`, timezone-aware, or None when it is not understood.
+    A weekday or a time alone means the next such moment; the result may still be in the past
+    for an explicit past date (the caller says so)."""
+    rest = " " + text.lower().replace(",", " ").strip() + " "
+    clock_time, rest = _take_time(rest)
+    if clock_time is None:
+        return None
+    today = now.astimezone(tz).date()
+    day, rest, explicit = _take_day(rest, today, clock_time, now, tz)
+    if day is None:
+        return None
+    if any(word not in _FILLER for word in re.findall(r"[a-z0-9']+", rest)):
+        return None
+    moment = datetime.combine(day, clock_time, tzinfo=tz)
+    if not explicit and moment <= now:
+        moment = datetime.combine(day + timedelta(days=1), clock_time, tzinfo=tz)
+    return moment
+
+
+def _take_time(text: str) -> tuple[time | None, str]:
+    match = _TIME.search(text)
+    if match:
+        found = time(int(match.group(1)), int(match.group(2)))
+        return found, text[: match.start()] + " " + text[match.end() :]
+    match = _HOUR_ONLY.search(text)
+    if match:
+        return time(int(match.group(1))), text[: match.start()] + " " + text[match.end() :]
+    return None, text
+
+
+def _take_day(
+    text: str, today: date, clock_time: time, now: datetime, tz: tzinfo
+) -> tuple[date | None, str, bool]:
+    """(day, remaining text, whether the day was fixed so it must not roll forward)."""
+    for words, offset in _RELATIVE.items():
+        if re.search(rf"\b{words}\b", text):
+            return today + timedelta(days=offset), re.sub(rf"\b{words}\b", " ", text), True
+    match = _NUMERIC_DATE.search(text)
+    if match:
+        day = _date(
+            today, int(match.group(1)), int(match.group(2)), match.group(3), clock_time, now, tz
+        )
+        return day, text[: match.start()] + " " + text[match.end() :], True
+    for match in _WORD_DATE.finditer(text):
+        month = _MONTHS.get(match.group(2))
+        if month is not None:
+            day = _date(today, int(match.group(1)), month, match.group(3), clock_time, now, tz)
+            rest = text[: match.start()] + " " + text[match.end() :]
+            return day, _drop_weekday(rest), True
+    for word in re.findall(r"[a-z']+", text):
+        if word in _DAYS:
+            ahead = (_DAYS[word] - today.weekday()) % 7
+            day = today + timedelta(days=ahead)
+            if datetime.combine(day, clock_time, tzinfo=tz) <= now:
+                day += timedelta(days=7)
+            return day, re.sub(rf"\b{word}\b", " ", text, count=1), True
+    return today, text, False
+
+
+def _drop_weekday(text: str) -> str:
+    """'Senin 11 Januari': the weekday next to a full date adds nothing."""
+    return " ".join(w for w in text.split() if w not in _DAYS)
+
+
+def _date(
+    today: date,
+    day: int,
+    month: int,
+    year_text: str | None,
+    clock_time: time,
+    now: datetime,
+    tz: tzinfo,
+) -> date | None:
+    try:
+        if year_text:
+            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+            return date(year, month, day)
+        found = date(today.year, month, day)
+        if datetime.combine(found, clock_time, tzinfo=tz) <= now:
+            found = date(today.year + 1, month, day)
+        return found
+    except ValueError:
+        return None

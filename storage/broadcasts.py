@@ -1,0 +1,206 @@
+"""Organiser announcements: the announcement itself, its recipients (outbox rows of kind
+'broadcast', ref = its id) and its report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from storage import outbox
+from storage.db import Database, utcnow
+from storage.outbox import OutgoingMessage
+
+KIND = "broadcast"
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    created_by: int
+    audience: dict[str, Any]
+    payload: dict[str, Any]
+    summary: str
+    status: str  # scheduled | sending | done | cancelled
+    send_at: datetime
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    cancelled_by: int | None
+    total: int
+    sent: int
+    failed: int
+    blocked: int
+    report_chat_id: int
+    report_lang: str
+    progress_message_id: int | None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What an audience is chosen by: a registered participant's groups, and reachability."""
+
+    user_id: int
+    role: str | None
+    dimension: str | None
+    opd_id: str | None
+    mode: str | None
+    active: bool
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _from_row(row: Any) -> Broadcast:
+    data = dict(row)
+    data["audience"] = json.loads(data["audience"])
+    data["payload"] = json.loads(data["payload"])
+    data["send_at"] = datetime.fromisoformat(data["send_at"])
+    return Broadcast(**data)
+
+
+async def registered_recipients(db: Database) -> list[Recipient]:
+    """Every registered participant with consent in force (never drafts, never deleted data,
+    never a withdrawn consent), blocked or not."""
+    rows = await db.fetchall(
+        """SELECT p.user_id, p.role, p.dimension, p.opd_id, p.mode,
+                  COALESCE(u.active, 1) AS active
+           FROM participants p LEFT JOIN users u ON u.user_id = p.user_id
+           WHERE p.status = 'registered'
+             AND EXISTS (SELECT 1 FROM consents c
+                         WHERE c.user_id = p.user_id AND c.withdrawn_at IS NULL)
+           ORDER BY p.user_id"""
+    )
+    return [
+        Recipient(
+            r["user_id"], r["role"], r["dimension"], r["opd_id"], r["mode"], bool(r["active"])
+        )
+        for r in rows
+    ]
+
+
+async def create(
+    db: Database,
+    *,
+    created_by: int,
+    audience: dict[str, Any],
+    payload: dict[str, Any],
+    summary: str,
+    send_at: datetime,
+    report_chat_id: int,
+    report_lang: str,
+) -> int:
+    """A new announcement, 'scheduled' at `send_at` (now for "send now")."""
+    return await db.execute(
+        """INSERT INTO broadcasts (created_by, audience, payload, summary, status, send_at,
+                                   created_at, report_chat_id, report_lang)
+           VALUES (?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)""",
+        (
+            created_by,
+            json.dumps(audience),
+            json.dumps(payload, ensure_ascii=False),
+            summary,
+            _iso(send_at),
+            utcnow(),
+            report_chat_id,
+            report_lang,
+        ),
+    )
+
+
+async def get(db: Database, broadcast_id: int) -> Broadcast | None:
+    row = await db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+    return _from_row(row) if row else None
+
+
+async def recent(db: Database, limit: int = 10) -> list[Broadcast]:
+    """Scheduled ones first (soonest first), then the latest sent or cancelled."""
+    rows = await db.fetchall(
+        """SELECT * FROM broadcasts
+           ORDER BY CASE status WHEN 'scheduled' THEN 0 WHEN 'sending' THEN 1 ELSE 2 END,
+                    CASE status WHEN 'scheduled' THEN send_at END ASC,
+                    id DESC
+           LIMIT ?""",
+        (limit,),
+    )
+    return [_from_row(r) for r in rows]
+
+
+async def due(db: Database, now: datetime) -> list[Broadcast]:
+    rows = await db.fetchall(
+        "SELECT * FROM broadcasts WHERE status = 'scheduled' AND send_at <= ? ORDER BY send_at",
+        (_iso(now),),
+    )
+    return [_from_row(r) for r in rows]
+
+
+async def next_send_at(db: Database) -> datetime | None:
+    row = await db.fetchone("SELECT MIN(send_at) FROM broadcasts WHERE status = 'scheduled'")
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+async def sending(db: Database) -> list[Broadcast]:
+    rows = await db.fetchall("SELECT * FROM broadcasts WHERE status = 'sending' ORDER BY id")
+    return [_from_row(r) for r in rows]
+
+
+async def start_sending(
+    db: Database, broadcast_id: int, messages: list[OutgoingMessage], now: datetime
+) -> bool:
+    """Write one outbox row per recipient and mark the announcement 'sending', in ONE
+    transaction: a crash leaves either nothing or everything to deliver. False when it was
+    not scheduled any more (cancelled meanwhile, or started by a previous run)."""
+    async with db.transaction():
+        changed = await db.execute_rowcount(
+            """UPDATE broadcasts SET status = 'sending', started_at = ?, total = ?
+               WHERE id = ? AND status = 'scheduled'""",
+            (_iso(now), len(messages), broadcast_id),
+        )
+        if not changed:
+            return False
+        await outbox.insert(db, messages)
+    return True
+
+
+async def set_progress_message(db: Database, broadcast_id: int, message_id: int) -> None:
+    await db.execute(
+        "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id)
+    )
+
+
+async def counts(db: Database, broadcast_id: int) -> dict[str, int]:
+    """Outbox status -> rows, for one announcement."""
+    return await outbox.counts(db, KIND, str(broadcast_id))
+
+
+async def finish(
+    db: Database, broadcast_id: int, tally: dict[str, int], report: OutgoingMessage | None
+) -> bool:
+    """Record the final report and queue its message, once (False if already finished)."""
+    async with db.transaction():
+        changed = await db.execute_rowcount(
+            """UPDATE broadcasts SET status = 'done', finished_at = ?, sent = ?, failed = ?,
+                      blocked = ? WHERE id = ? AND status = 'sending'""",
+            (
+                utcnow(),
+                tally.get("sent", 0),
+                tally.get("failed", 0) + tally.get("cancelled", 0),
+                tally.get("blocked", 0),
+                broadcast_id,
+            ),
+        )
+        if changed and report is not None:
+            await outbox.insert(db, [report])
+    return bool(changed)
+
+
+async def cancel(db: Database, broadcast_id: int, by: int) -> bool:
+    """Cancel a scheduled announcement (nothing was sent). False when it is not scheduled."""
+    changed = await db.execute_rowcount(
+        """UPDATE broadcasts SET status = 'cancelled', cancelled_by = ?, finished_at = ?
+           WHERE id = ? AND status = 'scheduled'""",
+        (by, utcnow(), broadcast_id),
+    )
+    return changed > 0
