@@ -33,11 +33,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import locales  # noqa: E402
-from handlers.registration import NOTICE_VERSION  # noqa: E402
-from storage import broadcasts, consents, participants, users  # noqa: E402
+from storage import broadcasts  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.faketg import COUNTED_METHODS, FakeTelegram, SimUser  # noqa: E402
 from tests.harness import TOKEN, RunningBot, make_settings  # noqa: E402
+from tests.seeding import registered  # noqa: E402
 
 ORGANISER_ID = 900002
 FIRST_ID = 810_000
@@ -73,19 +73,8 @@ async def seed(db: Database, ids: list[int]) -> None:
     dimensions = ("governance", "branding", "economy", "living", "society", "environment")
     async with db.transaction():
         for n, uid in enumerate(ids):
-            await users.touch(db, uid, "id")
-            await participants.start_draft(db, uid)
-            await participants.update(
-                db,
-                uid,
-                full_name=f"Peserta {uid}",
-                opd_id="diskominfo",
-                role="tim_pelaksana",
-                dimension=dimensions[n % len(dimensions)],
-                mode="offline" if n % 3 else "online",
-            )
-            await participants.mark_registered(db, uid)
-            await consents.give(db, uid, NOTICE_VERSION)
+            mode = "offline" if n % 3 else "online"
+            await registered(db, uid, dimension=dimensions[n % len(dimensions)], mode=mode)
 
 
 def plain(key: str, **values: object) -> str:

@@ -14,6 +14,7 @@ import yaml
 from storage import audit, broadcasts, consents, participants, staff, users
 from tests.conftest import ADMIN_ID, ORGANISER_ID
 from tests.harness import FUTURE_EVENT, BotProcess, RunningBot, make_settings
+from tests.seeding import registered
 
 # (user id, role, dimension, OPD, attendance mode)
 PEOPLE = [
@@ -33,20 +34,7 @@ async def seed(db, tg, people=PEOPLE) -> dict[int, object]:
     """Registered participants with consent, as the registration flow leaves them."""
     sims = {}
     for user_id, role, dimension, opd, mode in people:
-        await users.touch(db, user_id, "id")
-        await participants.start_draft(db, user_id)
-        await participants.update(
-            db,
-            user_id,
-            full_name=f"Peserta {user_id}",
-            opd_id=opd,
-            opd_other=None if opd else "Universitas Panca Marga",
-            role=role,
-            dimension=dimension,
-            mode=mode,
-        )
-        await participants.mark_registered(db, user_id)
-        await consents.give(db, user_id, "2026-1")
+        await registered(db, user_id, opd_id=opd, role=role, dimension=dimension, mode=mode)
         sims[user_id] = tg.user(first_name=f"P{user_id}", language_code="id", user_id=user_id)
     return sims
 
