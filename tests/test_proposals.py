@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from storage import flows
@@ -37,7 +38,8 @@ async def only_proposal(db, user_id: int) -> store.Proposal:
 async def test_a_submission_in_every_dimension(tg, bot) -> None:
     event = future_event()
     expected_stage = event.current_stage(bot.services.clock.now()).number
-    for n, dimension in enumerate(DIMENSION_NAMES):
+
+    async def submit(n: int, dimension: str) -> None:
         uid = 710_000 + n
         await register(bot.db, uid, name=f"Peserta {n}", dimension=dimension)
         user = tg.user(first_name=f"Peserta{n}", language_code="id", user_id=uid)
@@ -56,6 +58,9 @@ async def test_a_submission_in_every_dimension(tg, bot) -> None:
         assert stored.lead_opd_id == OFFICE_OF[dimension][0]
         assert stored.stage == expected_stage
         assert await flows.get(bot.db, uid) is None
+
+    # Six participants at once, one per dimension: each chat has its own rate budget.
+    await asyncio.gather(*(submit(n, d) for n, d in enumerate(DIMENSION_NAMES)))
 
 
 async def test_deep_link_and_english_and_typed_other_office(tg, bot) -> None:
