@@ -370,6 +370,8 @@ async def test_roles_are_checked_on_commands_and_buttons(tg, bot, organiser) -> 
         ("12/1 08.00", "2027-01-12 08:00"),
         ("12 Januari 2027 pukul 09.15", "2027-01-12 09:15"),
         ("tomorrow 8:00", "2026-11-29 08:00"),
+        ("Senin 09.00 WITA", "2026-11-30 08:00"),  # shown in WIB
+        ("besok 10.00 WIT", "2026-11-29 08:00"),
         ("kapan-kapan saja", None),
     ],
 )
