@@ -17,6 +17,7 @@ import functools
 import html
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -68,7 +69,13 @@ from storage.db import Database
 
 log = logging.getLogger("bimtek")
 
+# PTB 22 announces that durations such as RetryAfter.retry_after become timedeltas; opt in now
+# (handlers/ratelimit.py reads both forms) instead of a deprecation warning on every 429.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 PRIVATE = filters.ChatType.PRIVATE
+# my_chat_member tells us when a user blocks the bot (or unblocks it).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 BARE_START = filters.Regex(r"^/start(@\w+)?\s*$")
 GROUPS = filters.ChatType.GROUPS
 
@@ -287,7 +294,7 @@ def setup_logging(settings: Settings) -> None:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     app = build_application(settings)
-    app.run_polling(allowed_updates=["message", "callback_query", "edited_message"])
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

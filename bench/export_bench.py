@@ -23,9 +23,9 @@ from handlers import export_files  # noqa: E402
 from handlers.export import missing_offices, rekap_text  # noqa: E402
 from schedules.clock import Clock  # noqa: E402
 from schedules.event import load_event  # noqa: E402
-from storage import participants, users  # noqa: E402
 from storage import proposals as store  # noqa: E402
 from storage.db import Database  # noqa: E402
+from tests.seeding import registered  # noqa: E402
 
 EVENT_FILE = Path(__file__).resolve().parent.parent / "data" / "events" / "demo-future.yaml"
 TARGETS = {"xlsx": 2.0, "csv": 0.5, "json": 0.5, "rekap": 0.1}
@@ -38,18 +38,7 @@ async def seed(db: Database, n_participants: int, n_proposals: int) -> None:
     async with db.transaction():
         for uid in range(1, n_participants + 1):
             opd = rnd.choice(event.opds)
-            await users.touch(db, uid, "id")
-            await participants.start_draft(db, uid)
-            await participants.update(
-                db,
-                uid,
-                full_name=f"Peserta {uid}",
-                opd_id=opd.id,
-                role="tim_pelaksana",
-                dimension=opd.dimension,
-                mode="offline",
-            )
-            await participants.mark_registered(db, uid)
+            await registered(db, uid, opd_id=opd.id, dimension=opd.dimension)
     items = []
     for i in range(n_proposals):
         dim = rnd.choice(event.dimensions)

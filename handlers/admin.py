@@ -186,14 +186,15 @@ async def statistik(update: Update, context: BotContext) -> None:
 
 PARTICIPANT_MENU = ("start", "daftar", "jadwal", "usul", "usulanku", "faq", "profil", "pengingat")
 PARTICIPANT_MENU += ("privasi", "bantuan", "batal")
+ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum")
+ADMIN_MENU = ("ekspor", "panitia", "muatulang")
 
 
 async def _menu_for(app: BotApp, user_id: int, admin: bool) -> list[BotCommand]:
     lang = await users.language(app.bot_data["services"].db, user_id) or "id"
     commands = [BotCommand(n, locales.plain(lang, f"commands.{n}")) for n in PARTICIPANT_MENU]
-    commands.append(BotCommand("statistik", locales.plain(lang, "admin.menu_statistik")))
-    if admin:
-        commands.append(BotCommand("panitia", locales.plain(lang, "admin.menu_panitia")))
+    staff_commands = ORGANISER_MENU + (ADMIN_MENU if admin else ())
+    commands += [BotCommand(n, locales.plain(lang, f"admin.menu_{n}")) for n in staff_commands]
     return commands
 
 

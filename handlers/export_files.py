@@ -11,15 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 import locales
 from schedules.event import Event
@@ -232,77 +231,120 @@ def _headers(columns: tuple[tuple[str, int], ...], data: ExportData) -> list[str
 
 # --- XLSX ----------------------------------------------------------------------------------
 
+# Control characters other than tab, line feed and carriage return are not allowed in XLSX
+# (the set openpyxl refuses, so files read back the same with it).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+DATE_FORMAT = "dd/mm/yyyy hh:mm"
+# XlsxWriter stores column widths in pixels of Calibri 11's digit (7 px) and adds 5 px of
+# padding when given characters; giving width x 7 px writes exactly `width` in the file.
+DIGIT_PIXELS = 7
+XLSX_OPTIONS = {
+    "in_memory": True,  # no temporary files: the whole file is built in a BytesIO
+    "strings_to_formulas": False,  # every text is text, whatever it starts with
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
 
 def _xlsx_row(row: list[Any]) -> list[Any]:
-    texts = [v for v in row if isinstance(v, str)]
-    if ILLEGAL_CHARACTERS_RE.search("".join(texts)):
-        # Control characters are not allowed in XLSX; replacing (not dropping) shows them.
+    texts = "".join(v for v in row if isinstance(v, str))
+    if ILLEGAL_CHARACTERS_RE.search(texts):
+        # Replacing (not dropping) control characters shows that something was there.
         row = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in row]
-    return [neutralise(v) for v in row]
+    row = [neutralise(v) for v in row]
+    if "\r" in texts:
+        # A cell's line break is "\n". XlsxWriter would keep "\r" as the escape _x000D_,
+        # which openpyxl and pandas show literally; XML readers made it "\n" in openpyxl's files.
+        row = [_line_feeds(v) if isinstance(v, str) else v for v in row]
+    return row
+
+
+def _line_feeds(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _write_row(ws: Worksheet, number: int, values: list[Any], date: Format) -> None:
+    """Texts with write_string (never a formula or a link), numbers and dates typed;
+    None and "" leave the cell empty."""
+    write_string, write_number = ws.write_string, ws.write_number
+    for column, value in enumerate(values):
+        kind = value.__class__
+        if kind is str:
+            if value:
+                write_string(number, column, value)
+        elif kind is int or kind is float:
+            write_number(number, column, value)
+        elif kind is datetime:
+            ws.write_datetime(number, column, value, date)
+        elif value is not None:
+            write_string(number, column, str(value))
+
+
+def _unique_title(wb: xlsxwriter.Workbook, title: str) -> str:
+    """Sheet names are unique regardless of case and at most 31 characters long: a repeated
+    one gets a number, as openpyxl did ("Smart Living", "Smart Living1")."""
+    taken = {ws.get_name().lower() for ws in wb.worksheets()}
+    title = title[:31]
+    candidate, number = title, 0
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{title[: 31 - len(str(number))]}{number}"
+    return candidate
 
 
 def _sheet(
-    wb: Workbook,
+    wb: xlsxwriter.Workbook,
     title: str,
     header: list[str],
     widths: list[int],
     rows: list[list[Any]],
-    date_columns: set[int] = frozenset(),  # type: ignore[assignment]
+    styles: dict[str, Format],
 ) -> None:
-    ws = wb.create_sheet(title)
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    last = get_column_letter(len(header))
-    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
-    bold = Font(bold=True)
-    head = []
-    for label in header:
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    for row in rows:
-        values = _xlsx_row(row)
-        for index in date_columns:
-            if values[index] is not None:
-                cell = WriteOnlyCell(ws, value=values[index])
-                cell.number_format = "dd/mm/yyyy hh:mm"
-                values[index] = cell
-        ws.append(values)
+    ws = wb.add_worksheet(_unique_title(wb, title))
+    for index, width in enumerate(widths):
+        ws.set_column_pixels(index, index, width * DIGIT_PIXELS)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(rows), len(header) - 1)
+    for column, label in enumerate(header):
+        ws.write_string(0, column, label, styles["bold"])
+    for number, row in enumerate(rows, start=1):
+        _write_row(ws, number, _xlsx_row(row), styles["date"])
 
 
 def build_xlsx(data: ExportData) -> bytes:
     """A summary sheet, one sheet per dimension, and the participants sheet."""
-    wb = Workbook(write_only=True)
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, XLSX_OPTIONS)
+    styles = {
+        "bold": wb.add_format({"bold": True}),
+        "date": wb.add_format({"num_format": DATE_FORMAT}),
+    }
     header, rows = summary_rows(data)
-    _sheet(wb, locales.plain(LANG, "export.sheet.summary"), header, [44, 20] + [12] * 7, rows)
+    summary_widths = [44, 20] + [12] * 7
+    _sheet(wb, locales.plain(LANG, "export.sheet.summary"), header, summary_widths, rows, styles)
 
     # The dimension is the sheet: its column would only repeat the sheet's name.
     columns = tuple(c for c in PROPOSAL_COLUMNS if c[0] != "dimension")
     keys = [key for key, _ in columns]
     widths = [width for _, width in columns]
-    dates = {i for i, key in enumerate(keys) if key in DATE_KEYS}
     by_dimension: dict[str, list[list[Any]]] = {d.id: [] for d in data.event.dimensions}
     for r in proposal_records(data):
         by_dimension.setdefault(r["dimension_id"], []).append([r[k] for k in keys])
     for dimension in data.event.dimensions:
         rows = by_dimension[dimension.id]
-        _sheet(wb, dimension.name[:31], _headers(columns, data), widths, rows, dates)
+        _sheet(wb, dimension.name, _headers(columns, data), widths, rows, styles)
 
     p_keys = [key for key, _ in PARTICIPANT_COLUMNS]
     p_rows = [[r[k] for k in p_keys] for r in participant_records(data)]
-    p_dates = {i for i, key in enumerate(p_keys) if key in DATE_KEYS}
     _sheet(
         wb,
         locales.plain(LANG, "export.sheet.participants"),
         _headers(PARTICIPANT_COLUMNS, data),
         [w for _, w in PARTICIPANT_COLUMNS],
         p_rows,
-        p_dates,
+        styles,
     )
-    out = io.BytesIO()
-    wb.save(out)
+    wb.close()
     return out.getvalue()
 
 

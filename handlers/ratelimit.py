@@ -59,7 +59,7 @@ def is_message(endpoint: str) -> bool:
 
 
 def retry_seconds(exc: RetryAfter) -> float:
-    value = exc.retry_after
+    value = exc.retry_after  # a timedelta with PTB_TIMEDELTA (set in bot.py), else seconds
     return float(value if isinstance(value, int | float) else value.total_seconds())
 
 

@@ -70,18 +70,16 @@ ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = [
     _faq_data,
 ]
 
-_NAME_PUNCT = set(" .,'-’")
+_NAME_PUNCT = " .,'-’"
 _SPACES = re.compile(r"\s+")
 
 
 # --- validation ----------------------------------------------------------------------------
 
 
-def clean_name(text: str | None) -> str | None:
-    """A person's or organisation's name, tidied, or None when it is not acceptable.
-
-    Letters of any script (with their combining marks), spaces and . , ' - are allowed, which
-    covers academic titles such as "Dr. Ir. Siti, S.Kom., M.T."; at least two letters."""
+def _clean(text: str | None, allowed: Callable[[str, str], bool]) -> str | None:
+    """Spaces tidied, 2 to 100 characters, at least two letters, every other character
+    `allowed(char, unicode category)`; None when not acceptable."""
     if text is None:
         return None
     name = _SPACES.sub(" ", text).strip()
@@ -92,26 +90,25 @@ def clean_name(text: str | None) -> str | None:
         category = unicodedata.category(char)
         if category.startswith("L"):
             letters += 1
-        elif not (category.startswith("M") or char in _NAME_PUNCT):
+        elif not allowed(char, category):
             return None
     return name if letters >= 2 else None
+
+
+def clean_name(text: str | None) -> str | None:
+    """A person's name, tidied, or None when it is not acceptable.
+
+    Letters of any script (with their combining marks), spaces and . , ' - are allowed, which
+    covers academic titles such as "Dr. Ir. Siti, S.Kom., M.T."; at least two letters."""
+    return _clean(text, lambda char, category: category.startswith("M") or char in _NAME_PUNCT)
 
 
 def clean_org(text: str | None) -> str | None:
     """A free-text organisation: like a name, but digits and ( ) & / are allowed too."""
-    if text is None:
-        return None
-    name = _SPACES.sub(" ", text).strip()
-    if not 2 <= len(name) <= 100 or name.startswith("/"):
-        return None
-    letters = 0
-    for char in name:
-        category = unicodedata.category(char)
-        if category.startswith("L"):
-            letters += 1
-        elif not (category.startswith(("M", "N")) or char in _NAME_PUNCT or char in "()&/"):
-            return None
-    return name if letters >= 2 else None
+    return _clean(
+        text,
+        lambda char, category: category.startswith(("M", "N")) or char in _NAME_PUNCT + "()&/",
+    )
 
 
 # --- rendering -----------------------------------------------------------------------------

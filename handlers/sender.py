@@ -7,8 +7,9 @@ bot's rate limiter (handlers/ratelimit.py) as *bulk* traffic, so replies to user
 Outcomes: sent; 403 -> 'blocked' and the user is marked unreachable (a later /start makes them
 reachable again, see handlers/start.remember_user); 429 -> the row waits `retry_after` and is
 retried, never given up; 5xx, timeouts and network errors -> retried with backoff, 'failed'
-after MAX_ATTEMPTS; 400 -> 'failed'. At start-up, rows a crash left 'sending' are sent again:
-only messages in flight at the moment of the crash can arrive twice."""
+after MAX_ATTEMPTS; 400 -> 'failed'. At start-up, rows a crash left 'sending' are sent again
+(only messages in flight at the moment of the crash can arrive twice), except reminders, which
+are never sent twice (storage/outbox.py: AT_MOST_ONCE)."""
 
 from __future__ import annotations
 

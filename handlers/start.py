@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
 
 import locales
 from handlers.common import reply
@@ -13,9 +14,18 @@ from storage import participants, users
 async def remember_user(update: Update, context: BotContext) -> None:
     """Runs before every handler (group -1): language and reachability, nothing personal.
 
-    A message from a user who had blocked the bot means they are reachable again."""
+    A message from a user who had blocked the bot means they are reachable again; Telegram's
+    note that a user blocked the bot (my_chat_member "kicked") means the opposite."""
     user = update.effective_user
     if user is None or user.is_bot:
+        return
+    member = update.my_chat_member
+    if (
+        member is not None
+        and member.chat.type == ChatType.PRIVATE
+        and member.new_chat_member.status == ChatMemberStatus.BANNED
+    ):
+        await users.set_active(context.db, user.id, False)
         return
     await users.touch(context.db, user.id, lang_of(update))
 

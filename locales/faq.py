@@ -195,9 +195,19 @@ def normalise(text: str) -> str:
 
 
 @cache
+def _sastrawi_stemmer() -> Any:
+    """The PySastrawi stemmer (with its dictionary of Indonesian roots), created once."""
+    return StemmerFactory().create_stemmer()
+
+
 def _sastrawi() -> Callable[[str], str]:
-    """The PySastrawi stemmer, created once."""
-    return StemmerFactory().create_stemmer().stem
+    return _sastrawi_stemmer().stem
+
+
+@lru_cache(maxsize=8192)
+def is_indonesian_word(word: str) -> bool:
+    """True when Sastrawi's dictionary knows the word's root: a real word, not a typo."""
+    return bool(_sastrawi_stemmer().delegatedStemmer.dictionary.contains(stem_id(word)))
 
 
 @lru_cache(maxsize=8192)
@@ -320,6 +330,10 @@ class _Index:
         variant = self._known_variant(word)
         if variant is not None:
             return variant
+        if self.analyzer.lang == "id" and is_indonesian_word(word):
+            # A real word the FAQ does not know ("disediakan") is not a typo of one it knows
+            # ("disiapkan"): correcting it would answer a question nobody asked.
+            return term
         if len(word) >= FUZZY_MIN_LEN:
             hit = process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if hit is not None:

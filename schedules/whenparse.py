@@ -1,5 +1,6 @@
 """Understands when an organiser wants something sent: "kirim pada Senin 08.00", "besok 7.30",
-"12/1 08.00", "12 Januari 2027 pukul 09.15", "tomorrow 8:00". Times are in the event's zone.
+"12/1 08.00", "12 Januari 2027 pukul 09.15", "tomorrow 8:00". Times are in the event's zone
+unless the text names WIB, WITA or WIT.
 
 Anything it does not recognise makes the whole text unrecognised (None) rather than guessed."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 _DAYS = {
     "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5,
@@ -26,9 +28,17 @@ _MONTHS = {
 _RELATIVE = {"hari ini": 0, "today": 0, "besok": 1, "tomorrow": 1, "lusa": 2}
 _FILLER = {
     "kirim", "kirimkan", "jadwalkan", "pada", "tanggal", "tgl", "jam", "pukul", "pkl",
-    "hari", "at", "on", "send", "schedule", "wib", "wita", "wit", "depan", "next", "this",
+    "hari", "at", "on", "send", "schedule", "depan", "next", "this",
     "ini", "the",
 }  # fmt: skip
+
+# Indonesia's three time zones: "08.00 WITA" is 07.00 WIB.
+_ZONES = {
+    "wib": ZoneInfo("Asia/Jakarta"),
+    "wita": ZoneInfo("Asia/Makassar"),
+    "wit": ZoneInfo("Asia/Jayapura"),
+}
+_ZONE_WORD = re.compile(r"\b(wib|wita|wit)\b")
 
 _TIME = re.compile(r"\b([01]?\d|2[0-3])[.:]([0-5]\d)\b")
 _HOUR_ONLY = re.compile(r"\b(?:jam|pukul|pkl|at)\s+([01]?\d|2[0-3])\b")
@@ -41,6 +51,10 @@ def parse_when(text: str, now: datetime, tz: tzinfo) -> datetime | None:
     A weekday or a time alone means the next such moment; the result may still be in the past
     for an explicit past date (the caller says so)."""
     rest = " " + text.lower().replace(",", " ").strip() + " "
+    zone = _ZONE_WORD.search(rest)
+    if zone is not None:
+        tz = _ZONES[zone.group(1)]
+        rest = _ZONE_WORD.sub(" ", rest)
     clock_time, rest = _take_time(rest)
     if clock_time is None:
         return None

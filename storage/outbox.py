@@ -151,12 +151,25 @@ class Claimable:
     reachable: bool
 
 
+# Kinds sent at most once: a reminder twice is worse than one missed after a crash. Everything
+# else (announcements, nudges) is sent at least once.
+AT_MOST_ONCE = ("reminder",)
+
+
 async def requeue_interrupted(db: Database) -> int:
-    """At start-up: rows left 'sending' by a crash go back to 'pending'. Only these few, in
-    flight at the moment of the crash, can reach their recipient twice."""
-    return await db.execute_rowcount(
-        "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
-    )
+    """At start-up, for rows a crash left 'sending' (Telegram may or may not have them): send
+    them again, so only these few can reach their recipient twice; but never a reminder,
+    which is marked failed instead. Returns how many rows go out again."""
+    marks = ",".join("?" * len(AT_MOST_ONCE))
+    async with db.transaction():
+        await db.execute(
+            f"""UPDATE outbox SET status = 'failed', last_error = 'interrupted by a restart'
+                WHERE status = 'sending' AND kind IN ({marks})""",
+            AT_MOST_ONCE,
+        )
+        return await db.execute_rowcount(
+            "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+        )
 
 
 async def claimable(

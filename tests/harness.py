@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot import build_application, startup
+from bot import ALLOWED_UPDATES, build_application, startup
 from config import PROJECT_ROOT, Settings
 from schedules.clock import Clock
 from schedules.event import Event, load_event
@@ -60,7 +60,7 @@ class RunningBot:
         await self.app.updater.start_polling(
             poll_interval=0.0,
             timeout=1,
-            allowed_updates=["message", "callback_query", "edited_message"],
+            allowed_updates=ALLOWED_UPDATES,
         )
         return self
 
@@ -72,7 +72,11 @@ class RunningBot:
             await app.updater.stop()
         if app.running:
             await app.stop()
-        await app.shutdown()  # runs post_shutdown: closes the database
+        await app.shutdown()
+        # As run_polling does: post_shutdown (bot.shutdown) stops the sender, the broadcast
+        # and reminder services and closes the database. app.shutdown() does not call it.
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
 
     async def restart(self) -> RunningBot:
         await self.stop()

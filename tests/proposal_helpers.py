@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage import participants, users
 from storage import proposals as store
+from tests.seeding import registered
 
 DIMENSION_NAMES = {
     "governance": "Smart Governance",
@@ -35,20 +35,16 @@ async def register(
     language: str = "id",
     **extra: Any,
 ) -> None:
-    """A registered participant, written through the storage functions."""
-    await users.touch(db, user_id, language)
-    await participants.start_draft(db, user_id)
-    await participants.update(
+    """A registered participant of `dimension`, by default from that group's office."""
+    await registered(
         db,
         user_id,
         full_name=name,
         opd_id=opd_id if opd_id is not None else OFFICE_OF[dimension][0],
-        role="tim_pelaksana",
         dimension=dimension,
-        mode="offline",
+        language=language,
         **extra,
     )
-    await participants.mark_registered(db, user_id)
 
 
 async def seed_proposals(

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from storage import audit, participants, staff, users
 from tests.conftest import ADMIN_ID, ORGANISER_ID
+from tests.seeding import registered
 
 
 async def seed(db, user_id: int, opd: str | None, role: str, dimension: str, mode: str) -> None:
-    await users.touch(db, user_id, "id")
-    await participants.start_draft(db, user_id)
-    await participants.update(
-        db,
-        user_id,
-        full_name=f"Peserta {user_id}",
-        opd_id=opd,
-        opd_other=None if opd else "Universitas Panca Marga",
-        role=role,
-        dimension=dimension,
-        mode=mode,
-    )
-    await participants.mark_registered(db, user_id)
+    await registered(db, user_id, opd_id=opd, role=role, dimension=dimension, mode=mode)
 
 
 async def test_panitia_add_list_remove_with_audit(tg, bot, admin) -> None:

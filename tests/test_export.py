@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sys
+import zipfile
 from datetime import datetime
 
 from openpyxl import load_workbook
@@ -126,6 +127,17 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
     assert gov.auto_filter.ref == f"A1:{gov.cell(1, len(header)).column_letter}2"
     assert gov.column_dimensions["C"].width >= 30
     assert gov.cell(1, 1).font.bold
+    assert column_widths(gov)[:4] == [7, 26, 40, 60]  # ID, Elemen, Nama program, Permasalahan
+    assert column_widths(workbook["Ringkasan"]) == [44, 20] + [12] * 7
+    for sheet in workbook.worksheets:  # every sheet: bold frozen header row with a filter
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(cell.font.bold for cell in sheet[1]), sheet.title
+        assert not any(cell.font.bold for row in sheet.iter_rows(min_row=2) for cell in row)
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}" + str(
+            sheet.max_row
+        ), sheet.title
+    date_cell = gov.cell(2, header.index("Dikirim (WIB)") + 1)
+    assert date_cell.is_date and date_cell.number_format == "dd/mm/yyyy hh:mm"
     row = {h: c.value for h, c in zip(header, gov[2], strict=True)}
     assert row["Nama program"] == "'" + HYPERLINK  # text, never a formula
     assert gov.cell(2, 3).data_type == "s"
@@ -169,10 +181,96 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
     names = [r[0] for r in p_rows]
     assert "'+62 Joko" in names and "Siti 🌋 Bromo" in names and len(p_rows) == 4
     assert people.freeze_panes == "A2"
+    p_header = [c.value for c in people[1]]
+    assert p_header[-2:] == ["Terdaftar (WIB)", "Jumlah usulan"]
+    assert all(isinstance(r[-2], datetime) for r in p_rows)
+    assert sorted(r[-1] for r in p_rows) == [0, 1, 1, 1]
 
     [entry] = await audit.entries(bot.db, "export")
     assert entry["actor_id"] == admin.id and entry["detail"]["format"] == "xlsx"
     assert entry["at"]
+
+
+def column_widths(sheet) -> list[float]:
+    """The width of each column, from the <col> ranges (a writer may merge equal ones)."""
+    widths: dict[int, float] = {}
+    for dimension in sheet.column_dimensions.values():
+        for index in range(dimension.min, dimension.max + 1):
+            widths[index] = dimension.width
+    return [widths.get(i) for i in range(1, sheet.max_column + 1)]
+
+
+AWKWARD = {
+    "name": "https://contoh.id/usulan",
+    "problem": "Baris satu\r\nBaris dua\rBaris tiga",
+    "description": "Kode \x01\x1f kontrol _x0041_ tetap",
+    "target": "\rSasaran",
+    "element": "12345",
+    "lead_opd_other": "mailto:panitia@contoh.id",
+}
+
+
+async def test_xlsx_keeps_awkward_texts_as_plain_text(tmp_path) -> None:
+    """Links, numbers-as-text, control characters and carriage returns stay text: no
+    formula, no hyperlink, nothing read back differently."""
+    from storage.db import Database
+
+    db = await Database(tmp_path / "x.sqlite3").open()
+    try:
+        await register(db, 830_001, name="=1+1", dimension="governance")
+        await store.insert_submitted(
+            db,
+            [
+                {
+                    "user_id": 830_001,
+                    "stage": 2,
+                    "dimension": "governance",
+                    "horizon": "quick_win",
+                    "lead_opd_id": None,
+                    **AWKWARD,
+                },
+            ],
+        )
+        data = await export_files.collect(db, future_event(), Clock().now())
+    finally:
+        await db.close()
+    content = export_files.build(data, "xlsx")
+    gov = load_workbook(io.BytesIO(content))["Smart Governance"]
+    header = [c.value for c in gov[1]]
+    row = {h: c for h, c in zip(header, gov[2], strict=True)}
+    assert row["Nama program"].value == "https://contoh.id/usulan"
+    assert row["Elemen"].value == "12345"
+    # A cell's line break is \n: \r\n and a lone \r become one.
+    assert row["Permasalahan/potensi"].value == "Baris satu\nBaris dua\nBaris tiga"
+    assert row["Deskripsi inovasi"].value == "Kode \ufffd\ufffd kontrol _x0041_ tetap"
+    assert row["Sasaran, target dan indikator"].value == "'\nSasaran"
+    assert row["OPD pengampu"].value == "mailto:panitia@contoh.id"
+    assert row["Pengusul"].value == "'=1+1"
+    texts = ["Nama program", "Elemen", "Deskripsi inovasi", "OPD pengampu", "Pengusul"]
+    assert {row[h].data_type for h in texts} == {"s"}
+    assert row["ID"].data_type == "n" and row["Tahap"].value == 2
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 8
+        for name in sheets:
+            xml = archive.read(name)
+            assert b"<f>" not in xml and b"<f " not in xml and b"hyperlink" not in xml, name
+        assert not [n for n in archive.namelist() if n.startswith("xl/worksheets/_rels/")]
+
+
+def test_repeated_sheet_names_get_a_number() -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    for title in ("Smart Living", "smart living", "S" * 40, "S" * 40):
+        workbook.add_worksheet(export_files._unique_title(workbook, title))
+    assert [ws.get_name() for ws in workbook.worksheets()] == [
+        "Smart Living",
+        "smart living1",
+        "S" * 31,
+        "S" * 30 + "1",
+    ]
+    workbook.close()
 
 
 async def test_csv_has_bom_and_neutralised_cells(tg, bot, admin) -> None:

@@ -117,3 +117,13 @@ async def test_bot_process_answers_and_never_logs_the_token(tg, settings) -> Non
     assert "getUpdates" in log or "Bot @" in log, log[-2000:]
     assert TOKEN not in log
     assert TOKEN.split(":")[1] not in log
+
+
+async def test_staff_menus_per_chat(tg, bot, settings) -> None:
+    def menu(user_id: int) -> list[str]:
+        return [c["command"] for c in tg.commands[(f"chat:{user_id}", None)]]
+
+    organiser, admin = settings.organiser_ids[0], settings.admin_ids[0]
+    assert {"umumkan", "siaran", "rekap", "statistik"} <= set(menu(organiser))
+    assert not {"ekspor", "panitia"} & set(menu(organiser))
+    assert {"umumkan", "ekspor", "panitia", "muatulang"} <= set(menu(admin))

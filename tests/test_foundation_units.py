@@ -215,3 +215,28 @@ async def test_transactions_roll_back_and_isolate(tmp_path: Path) -> None:
         assert (await db.fetchone("SELECT COUNT(*) FROM users"))[0] == 0
     finally:
         await db.close()
+
+
+async def test_interrupted_sends_go_again_except_reminders(tmp_path: Path) -> None:
+    from storage import outbox
+
+    db = await Database(tmp_path / "o.sqlite3").open()
+    try:
+        await outbox.enqueue(
+            db,
+            [
+                outbox.OutgoingMessage("broadcast", 1, {"text": "a"}, ref="1"),
+                outbox.OutgoingMessage("reminder", 2, {"text": "b"}, ref="s1"),
+                outbox.OutgoingMessage("nudge", 3, {"text": "c"}, ref="n"),
+            ],
+        )
+        await db.execute("UPDATE outbox SET status = 'sending'")
+        assert await outbox.requeue_interrupted(db) == 2
+        rows = await db.fetchall("SELECT kind, status FROM outbox ORDER BY id")
+        assert [(r["kind"], r["status"]) for r in rows] == [
+            ("broadcast", "pending"),
+            ("reminder", "failed"),
+            ("nudge", "pending"),
+        ]
+    finally:
+        await db.close()
