@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from storage import flows
 from storage import proposals as store
+from tests.faketg import SimUser
 from tests.harness import future_event
 from tests.proposal_helpers import (
     DIMENSION_NAMES,
@@ -99,60 +100,103 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
     assert "/daftar" in (await stranger.expect("peserta terdaftar")).text
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM proposals"))[0] == 0
 
-    await register(bot.db, 730_001)
-    budi = tg.user(first_name="Budi", language_code="id", user_id=730_001)
-    await budi.send("/usul")
-    menu = await budi.expect("1/8")
-    # A typed answer where a button is expected, and a forged value.
-    await budi.send("Smart Governance")
-    await budi.expect("pilih salah satu tombol")
-    old_menu, menu = menu, await budi.expect("1/8")  # asked again: a new live menu
-    await budi.press_data("prop:v:dimension:atlantis", menu)
-    await budi.expect("kedaluwarsa")
-    assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
-    await budi.press("Smart Governance ✓")
-    element_menu = await budi.expect("2/8")
-    await budi.press_data("prop:v:element:7", element_menu)
-    await budi.expect("kedaluwarsa")
-    # A button of an old menu (the dimension question) no longer works.
-    assert "kedaluwarsa" in await alert_of(budi.press_data("prop:v:dimension:economy", old_menu))
-    assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
-    await budi.press("Kebijakan")
-    await budi.expect("3/8")
+    # The independent bad inputs are spread over four participants typing at once: each
+    # private chat has its own rate budget, so nobody waits ~1 s per refusal for one chat.
+    async def to_step_3(user: SimUser) -> None:
+        await user.send("/usul")
+        await user.expect("1/8")
+        await user.press("Smart Governance ✓")
+        await user.expect("2/8")
+        await user.press("Kebijakan")
+        await user.expect("3/8")
 
-    await budi.send("Abc")
-    msg = await budi.expect("terlalu pendek")
-    assert "3 karakter" in msg.text and "minimal 5" in msg.text
-    await budi.send("N" * 121)
-    msg = await budi.expect("terlalu panjang")
-    assert "121 karakter" in msg.text and "batasnya 120" in msg.text
-    await budi.send_sticker()
-    await budi.expect("jawab dengan teks")
-    assert (await only_proposal(bot.db, 730_001)).name is None
-    await budi.send("N" * 120)  # exactly the limit is fine
-    await budi.expect("4/8")
-    await budi.send("P" * 501)
-    msg = await budi.expect("terlalu panjang")
-    assert "501 karakter" in msg.text and "batasnya 500" in msg.text
-    await budi.send("P" * 500)
-    await budi.expect("5/8")
-    await budi.send("D" * 701)
-    msg = await budi.expect("terlalu panjang")
-    assert "701 karakter" in msg.text and "batasnya 700" in msg.text
-    await budi.send("D" * 700)
-    await budi.expect("6/8")
-    await budi.send("T" * 301)
-    msg = await budi.expect("terlalu panjang")
-    assert "301 karakter" in msg.text and "batasnya 300" in msg.text
-    stored = await only_proposal(bot.db, 730_001)
-    assert (stored.name, stored.problem, stored.description, stored.target) == (
-        "N" * 120,
-        "P" * 500,
-        "D" * 700,
-        None,
-    )
-    await budi.send("/batal")
-    await budi.expect("draf usulan dibatalkan")
+    async def cancel(user: SimUser) -> None:
+        await user.send("/batal")
+        await user.expect("draf usulan dibatalkan")
+
+    async def buttons() -> None:
+        await register(bot.db, 730_001)
+        budi = tg.user(first_name="Budi", language_code="id", user_id=730_001)
+        await budi.send("/usul")
+        menu = await budi.expect("1/8")
+        # A typed answer where a button is expected, and a forged value.
+        await budi.send("Smart Governance")
+        await budi.expect("pilih salah satu tombol")
+        old_menu, menu = menu, await budi.expect("1/8")  # asked again: a new live menu
+        await budi.press_data("prop:v:dimension:atlantis", menu)
+        await budi.expect("kedaluwarsa")
+        assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
+        await budi.press("Smart Governance ✓")
+        element_menu = await budi.expect("2/8")
+        await budi.press_data("prop:v:element:7", element_menu)
+        await budi.expect("kedaluwarsa")
+        # A button of an old menu (the dimension question) no longer works.
+        assert "kedaluwarsa" in await alert_of(
+            budi.press_data("prop:v:dimension:economy", old_menu)
+        )
+        assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
+        await budi.press("Kebijakan")
+        await budi.expect("3/8")
+        await cancel(budi)
+
+    async def name() -> None:
+        await register(bot.db, 730_002)
+        nina = tg.user(first_name="Nina", language_code="id", user_id=730_002)
+        await to_step_3(nina)
+        await nina.send("Abc")
+        msg = await nina.expect("terlalu pendek")
+        assert "3 karakter" in msg.text and "minimal 5" in msg.text
+        await nina.send("N" * 121)
+        msg = await nina.expect("terlalu panjang")
+        assert "121 karakter" in msg.text and "batasnya 120" in msg.text
+        await nina.send_sticker()
+        await nina.expect("jawab dengan teks")
+        assert (await only_proposal(bot.db, 730_002)).name is None
+        await nina.send("N" * 120)  # exactly the limit is fine
+        await nina.expect("4/8")
+        assert (await only_proposal(bot.db, 730_002)).name == "N" * 120
+        await cancel(nina)
+
+    async def problem_and_description() -> None:
+        await register(bot.db, 730_003)
+        pras = tg.user(first_name="Pras", language_code="id", user_id=730_003)
+        await to_step_3(pras)
+        await pras.send("N" * 120)
+        await pras.expect("4/8")
+        await pras.send("P" * 501)
+        msg = await pras.expect("terlalu panjang")
+        assert "501 karakter" in msg.text and "batasnya 500" in msg.text
+        await pras.send("P" * 500)
+        await pras.expect("5/8")
+        await pras.send("D" * 701)
+        msg = await pras.expect("terlalu panjang")
+        assert "701 karakter" in msg.text and "batasnya 700" in msg.text
+        await pras.send("D" * 700)
+        await pras.expect("6/8")
+        await cancel(pras)
+
+    async def target() -> None:
+        await register(bot.db, 730_004)
+        tari = tg.user(first_name="Tari", language_code="id", user_id=730_004)
+        await to_step_3(tari)
+        for text, next_step in (("N" * 120, "4/8"), ("P" * 500, "5/8"), ("D" * 700, "6/8")):
+            await tari.send(text)
+            await tari.expect(next_step)
+        await tari.send("T" * 301)
+        msg = await tari.expect("terlalu panjang")
+        assert "301 karakter" in msg.text and "batasnya 300" in msg.text
+        stored = await only_proposal(bot.db, 730_004)
+        assert (stored.name, stored.problem, stored.description, stored.target) == (
+            "N" * 120,
+            "P" * 500,
+            "D" * 700,
+            None,
+        )
+        await cancel(tari)
+
+    async with asyncio.TaskGroup() as group:
+        for walk in (buttons, name, problem_and_description, target):
+            group.create_task(walk())
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM proposals"))[0] == 0
 
 
@@ -222,57 +266,82 @@ async def test_deadline_closes_submissions_and_edits(tg, bot) -> None:
     assert await store.latest_draft(bot.db, 760_001) is not None  # the draft is kept
 
 
+async def submitted_as_by_the_form(bot, user_id: int, name: str) -> store.Proposal:
+    """A proposal exactly as fill_form + Kirim stores it for Smart Environment / Energi (that
+    walk itself is covered by test_a_submission_in_every_dimension)."""
+    await register(bot.db, user_id, dimension="environment")
+    stage = future_event().current_stage(bot.services.clock.now()).number
+    fields = {
+        "user_id": user_id,
+        "stage": stage,
+        "dimension": "environment",
+        "element": "Energi",
+        "name": name,
+        "problem": "Antrean layanan yang panjang di kantor.",
+        "description": "Aplikasi antrean daring dan kebijakan layanan satu hari.",
+        "target": "Warga; indikator: waktu tunggu turun 50%.",
+        "horizon": "quick_win",
+        "lead_opd_id": OFFICE_OF["environment"][0],
+    }
+    await store.insert_submitted(bot.db, [fields])
+    return await only_proposal(bot.db, user_id)
+
+
 async def test_edit_and_withdraw(tg, bot) -> None:
-    await register(bot.db, 770_001, dimension="environment")
-    tono = tg.user(first_name="Tono", language_code="id", user_id=770_001)
-    await fill_form(tono, "environment", "Energi", "PLTS atap kantor")
-    await tono.press("Kirim")
-    await tono.expect("sudah terkirim")
-    proposal = await only_proposal(bot.db, 770_001)
+    # Editing and withdrawing are two people at once (each chat has its own rate budget).
+    async def edit() -> None:
+        proposal = await submitted_as_by_the_form(bot, 770_001, "PLTS atap kantor")
+        tono = tg.user(first_name="Tono", language_code="id", user_id=770_001)
+        await tono.send("/usulanku")
+        await tono.expect("Usulan saya")
+        await tono.press(f"#{proposal.id} PLTS atap kantor")
+        await tono.expect(f"Usulan #{proposal.id}")
+        await tono.press("Ubah")
+        await tono.expect("pilih Ubah")
+        await tono.press("Ubah")
+        await tono.expect("Bagian mana")
+        await tono.press("Nama program")
+        await tono.expect("3/8")
+        await tono.send("PLTS atap seluruh kantor OPD")
+        preview = await tono.expect("pilih Ubah")
+        assert "PLTS atap seluruh kantor OPD" in preview.text
+        await tono.press("Ubah")
+        await tono.expect("Bagian mana")
+        await tono.press("Dimensi")
+        await tono.expect("1/8")
+        await tono.press("Smart Living")
+        await tono.expect("2/8")  # a new dimension needs one of its elements
+        await tono.press("Transportasi/mobilitas")
+        await tono.expect("pilih Ubah")
+        await tono.press("Selesai")
+        await tono.expect("sudah tersimpan")
+        edited = await only_proposal(bot.db, 770_001)
+        assert edited.status == "submitted"
+        assert (edited.name, edited.dimension, edited.element) == (
+            "PLTS atap seluruh kantor OPD",
+            "living",
+            "Transportasi/mobilitas",
+        )
 
-    await tono.send("/usulanku")
-    await tono.expect("Usulan saya")
-    await tono.press(f"#{proposal.id} PLTS atap kantor")
-    await tono.expect(f"Usulan #{proposal.id}")
-    await tono.press("Ubah")
-    await tono.expect("pilih Ubah")
-    await tono.press("Ubah")
-    await tono.expect("Bagian mana")
-    await tono.press("Nama program")
-    await tono.expect("3/8")
-    await tono.send("PLTS atap seluruh kantor OPD")
-    preview = await tono.expect("pilih Ubah")
-    assert "PLTS atap seluruh kantor OPD" in preview.text
-    await tono.press("Ubah")
-    await tono.expect("Bagian mana")
-    await tono.press("Dimensi")
-    await tono.expect("1/8")
-    await tono.press("Smart Living")
-    await tono.expect("2/8")  # a new dimension needs one of its elements
-    await tono.press("Transportasi/mobilitas")
-    await tono.expect("pilih Ubah")
-    await tono.press("Selesai")
-    await tono.expect("sudah tersimpan")
-    edited = await only_proposal(bot.db, 770_001)
-    assert edited.status == "submitted"
-    assert (edited.name, edited.dimension, edited.element) == (
-        "PLTS atap seluruh kantor OPD",
-        "living",
-        "Transportasi/mobilitas",
-    )
+    async def withdraw() -> None:
+        proposal = await submitted_as_by_the_form(bot, 770_002, "PLTS atap puskesmas")
+        tari = tg.user(first_name="Tari", language_code="id", user_id=770_002)
+        await tari.send("/usulanku")
+        await tari.expect("Usulan saya")
+        await tari.press(f"#{proposal.id} PLTS atap puskesmas")
+        await tari.expect(f"Usulan #{proposal.id}")
+        await tari.press("Tarik usulan")
+        await tari.expect("Tarik usulan")
+        assert (await only_proposal(bot.db, 770_002)).status == "submitted"  # not before "Ya"
+        await tari.press("Ya, tarik")
+        await tari.expect("sudah ditarik")
+        assert (await only_proposal(bot.db, 770_002)).status == "withdrawn"
+        await tari.send("/usulanku")
+        assert "ditarik" in (await tari.expect("Usulan saya")).text
 
-    await tono.send("/usulanku")
-    await tono.expect("Usulan saya")
-    await tono.press(f"#{proposal.id} PLTS atap seluruh kantor OPD")
-    await tono.expect(f"Usulan #{proposal.id}")
-    await tono.press("Tarik usulan")
-    await tono.expect("Tarik usulan")
-    assert (await only_proposal(bot.db, 770_001)).status == "submitted"  # not before "Ya"
-    await tono.press("Ya, tarik")
-    await tono.expect("sudah ditarik")
-    assert (await only_proposal(bot.db, 770_001)).status == "withdrawn"
-    await tono.send("/usulanku")
-    assert "ditarik" in (await tono.expect("Usulan saya")).text
+    async with asyncio.TaskGroup() as group:
+        group.create_task(edit())
+        group.create_task(withdraw())
 
 
 async def test_forged_callbacks_cannot_reach_another_participants_proposal(tg, bot) -> None:

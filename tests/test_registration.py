@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from storage import audit, consents, faq_log, flows, outbox, participants
 from storage import proposals as proposal_store
+from tests.faketg import SimUser
 from tests.harness import BotProcess, future_event
 
 OPD_ORDER = [o.id for o in future_event().opds]  # 8 per page
@@ -165,7 +166,17 @@ async def test_each_role_in_indonesian_and_english(tg, bot) -> None:
         ("id", "Rina Kartika", None, "lainnya", "branding", "offline", None),
         ("en", "Jürgen Müller", "dkpp", "lainnya", "all", "online", None),
     ]
-    for n, (lang, name, opd, role, dim, mode, phone) in enumerate(cases):
+
+    async def register_one(
+        n: int,
+        lang: str,
+        name: str,
+        opd: str | None,
+        role: str,
+        dim: str,
+        mode: str,
+        phone: str | None,
+    ) -> None:
         uid = 510_000 + n
         user = tg.user(first_name=f"P{n}", language_code=lang, user_id=uid)
         other = "Universitas Panca Marga" if opd is None else None
@@ -183,6 +194,11 @@ async def test_each_role_in_indonesian_and_english(tg, bot) -> None:
         )
         proof = await consents.active(bot.db, uid)
         assert proof is not None and proof["notice_version"]
+
+    # Independent people register at once: each private chat has its own rate budget.
+    async with asyncio.TaskGroup() as group:
+        for n, case in enumerate(cases):
+            group.create_task(register_one(n, *case))
 
 
 async def test_start_and_deep_link_register_an_unregistered_user(tg, bot) -> None:
@@ -224,60 +240,120 @@ async def test_notice_names_version_rights_and_contact(tg, bot) -> None:
 
 
 async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> None:
-    joko = tg.user(first_name="Joko", language_code="id")
-    await joko.send("/daftar")
-    await joko.expect("Pemberitahuan Privasi")
-    await joko.send("ya saya setuju")  # typing where a button is expected
-    await joko.expect("pilih salah satu tombol")
-    assert await participants.get(bot.db, joko.id) is None  # no consent, nothing stored
-    await joko.press("Setuju")
-    await joko.expect("Langkah 1/6")
-    for bad in ("12345", "😀😀😀", "A", "x" * 101, "Budi <script>", "B2"):
-        await joko.send(bad)
-        await joko.expect("nama harus 2–100 karakter")
-    await joko.send("/apaini")
-    await joko.expect("itu sebuah perintah")
-    for send in (joko.send_sticker, joko.send_photo, joko.send_location):
-        await send()
-        await joko.expect("stiker, foto, suara, atau lokasi")
-    profile = await participants.get(bot.db, joko.id)
-    assert profile is not None and profile.full_name is None
-    await joko.send("Joko Widodo")
-    await joko.expect("Langkah 2/6")
-    # Free text at the office step, a sticker, then "Lainnya" with bad then good text.
-    await joko.send("Dinas Kesehatan")
-    await joko.expect("pilih salah satu tombol")
-    await joko.press(L["id"]["other"])
-    await joko.expect("Universitas Panca Marga")
-    await joko.send("1234")
-    await joko.expect("nama instansi harus")
-    await joko.send("PT PLN (Persero) UP3 Pasuruan")
-    await joko.expect("Langkah 3/6")
-    await joko.press("Tim Pelaksana OPD")
-    menu = await joko.expect("Langkah 4/6")
-    assert "Semua dimensi" not in [b for row in menu.buttons for b in row]
-    # Tim Pelaksana cannot choose "all", even by forging the button.
-    await joko.press_data("reg:dimension:all", menu)
-    await joko.wait_idle(0.3)
-    assert (await participants.get(bot.db, joko.id)).dimension is None
-    await joko.press("Smart Living")
-    await joko.expect("Langkah 5/6")
-    await joko.press("Luring (tatap muka)")
-    await joko.expect("Langkah 6/6")
-    await joko.send("08123456789")  # typed, not shared
-    await joko.expect("Bagikan nomor saya")
-    other = tg.user(first_name="Lain", language_code="id")
-    await joko.send_contact(phone="+628111", user_id=other.id)  # someone else's card
-    await joko.expect("nomor Bapak/Ibu sendiri")
-    assert (await participants.get(bot.db, joko.id)).phone is None
-    await joko.send_contact(phone="+628777")
-    summary = await joko.expect("Periksa data")
-    assert "PT PLN (Persero) UP3 Pasuruan" in summary.text and "+628777" in summary.text
-    await joko.press("Simpan")
-    await joko.expect("✅ Pendaftaran")
-    await check_profile(
-        bot.db, joko.id, opd_id=None, opd_other="PT PLN (Persero) UP3 Pasuruan", phone="+628777"
-    )
+    # Independent bad inputs are spread over several people typing at once: each private chat
+    # has its own rate budget, so the test does not wait ~1 s per reprompt for one chat.
+
+    async def agree(user: SimUser) -> None:
+        await user.send("/daftar")
+        await user.expect("Pemberitahuan Privasi")
+        await user.press("Setuju")
+        await user.expect("Langkah 1/6")
+
+    async def bad_names(user: SimUser, names: tuple[str, ...]) -> None:
+        for bad in names:
+            await user.send(bad)
+            await user.expect("nama harus 2–100 karakter")
+        await name_still_empty(user)
+
+    async def name_still_empty(user: SimUser) -> None:
+        profile = await participants.get(bot.db, user.id)
+        assert profile is not None and profile.full_name is None
+
+    async def consent_and_short_names() -> None:
+        joko = tg.user(first_name="Joko", language_code="id")
+        await joko.send("/daftar")
+        await joko.expect("Pemberitahuan Privasi")
+        await joko.send("ya saya setuju")  # typing where a button is expected
+        await joko.expect("pilih salah satu tombol")
+        assert await participants.get(bot.db, joko.id) is None  # no consent, nothing stored
+        await joko.press("Setuju")
+        await joko.expect("Langkah 1/6")
+        await bad_names(joko, ("12345", "😀😀😀", "A"))
+
+    async def long_names_and_a_command() -> None:
+        jaka = tg.user(first_name="Jaka", language_code="id")
+        await agree(jaka)
+        await bad_names(jaka, ("x" * 101, "Budi <script>", "B2"))
+        await jaka.send("/apaini")
+        await jaka.expect("itu sebuah perintah")
+        await name_still_empty(jaka)
+
+    async def media_instead_of_a_name() -> None:
+        jeni = tg.user(first_name="Jeni", language_code="id")
+        await agree(jeni)
+        for send in (jeni.send_sticker, jeni.send_photo, jeni.send_location):
+            await send()
+            await jeni.expect("stiker, foto, suara, atau lokasi")
+        await name_still_empty(jeni)
+        await jeni.send("Jeni Wulandari")
+        await jeni.expect("Langkah 2/6")
+
+    async def office_and_forged_dimension() -> None:
+        joni = tg.user(first_name="Joni", language_code="id")
+        await agree(joni)
+        await joni.send("Joni Widodo")
+        await joni.expect("Langkah 2/6")
+        # Free text at the office step, then "Lainnya" with bad then good text.
+        await joni.send("Dinas Kesehatan")
+        await joni.expect("pilih salah satu tombol")
+        await joni.press(L["id"]["other"])
+        await joni.expect("Universitas Panca Marga")
+        await joni.send("1234")
+        await joni.expect("nama instansi harus")
+        await joni.send("PT PLN (Persero) UP3 Pasuruan")
+        await joni.expect("Langkah 3/6")
+        await joni.press("Tim Pelaksana OPD")
+        menu = await joni.expect("Langkah 4/6")
+        assert "Semua dimensi" not in [b for row in menu.buttons for b in row]
+        # Tim Pelaksana cannot choose "all", even by forging the button.
+        await joni.press_data("reg:dimension:all", menu)
+        await joni.wait_idle(0.3)
+        assert (await participants.get(bot.db, joni.id)).dimension is None
+        await joni.press("Smart Living")
+        await joni.expect("Langkah 5/6")
+        await joni.press("Luring (tatap muka)")
+        await joni.expect("Langkah 6/6")
+        await joni.send("Lewati")
+        summary = await joni.expect("Periksa data")
+        assert "PT PLN (Persero) UP3 Pasuruan" in summary.text
+        await joni.press("Simpan")
+        await joni.expect("✅ Pendaftaran")
+        await check_profile(
+            bot.db, joni.id, opd_id=None, opd_other="PT PLN (Persero) UP3 Pasuruan", phone=None
+        )
+
+    async def phone_typed_or_someone_elses() -> None:
+        joss = tg.user(first_name="Joss", language_code="id")
+        await agree(joss)
+        await joss.send("Joss Saputra")
+        await joss.expect("Langkah 2/6")
+        await choose_opd(joss, "id", "dinkes")
+        await joss.expect("Langkah 3/6")
+        await joss.press("Tim Pelaksana OPD")
+        await joss.expect("Langkah 4/6")
+        await joss.press("✓ Smart Living")
+        await joss.expect("Langkah 5/6")
+        await joss.press("Luring (tatap muka)")
+        await joss.expect("Langkah 6/6")
+        await joss.send("08123456789")  # typed, not shared
+        await joss.expect("Bagikan nomor saya")
+        other = tg.user(first_name="Lain", language_code="id")
+        await joss.send_contact(phone="+628111", user_id=other.id)  # someone else's card
+        await joss.expect("nomor Bapak/Ibu sendiri")
+        assert (await participants.get(bot.db, joss.id)).phone is None
+        await joss.send_contact(phone="+628777")
+        summary = await joss.expect("Periksa data")
+        assert "+628777" in summary.text
+        await joss.press("Simpan")
+        await joss.expect("✅ Pendaftaran")
+        await check_profile(bot.db, joss.id, opd_id="dinkes", phone="+628777")
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(consent_and_short_names())
+        group.create_task(long_names_and_a_command())
+        group.create_task(media_instead_of_a_name())
+        group.create_task(office_and_forged_dimension())
+        group.create_task(phone_typed_or_someone_elses())
 
 
 async def test_old_buttons_are_harmless(tg, bot) -> None:
