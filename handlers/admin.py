@@ -176,7 +176,7 @@ async def statistik(update: Update, context: BotContext) -> None:
     parts.append("")
     if empty:
         parts.append(locales.t(lang, "admin.stats_empty_opd", count=len(empty)))
-        parts += [locales.t(lang, "admin.stats_line", label=name, count=0) for name in empty]
+        parts += [locales.t(lang, "admin.stats_empty_line", label=name) for name in empty]
     else:
         parts.append(locales.t(lang, "admin.stats_all_opd_done"))
     await reply(update, "\n".join(parts))

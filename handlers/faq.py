@@ -20,7 +20,7 @@ from handlers import flows
 from handlers.common import answer_callback, edit_or_send, organisers_only, reply
 from handlers.context import BotContext, display_name, is_organiser, is_private, lang_of
 from locales import Html
-from locales.faq import FaqBook, FaqEntry, FaqMatch, answer_question, load_books
+from locales.faq import FaqBook, FaqEntry, FaqMatch, answer_question, load_books, normalise
 from schedules.facts import facts_for_user
 from schedules.timefmt import format_datetime
 from storage import faq_log, staff, users
@@ -32,6 +32,26 @@ PATTERN = r"^faq:"
 LIST_LIMIT = 20
 LIST_MAX_CHARS = 3800  # below Telegram's 4096, with room for the title
 SNIPPET = 200
+
+
+def _vocab(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Greetings, thanks and acknowledgements are not questions: answering them with "not sure"
+# and a "Tanya panitia" button would invite sending "halo" to the organisers.
+_SMALL_TALK = {
+    "thanks": _vocab("terima kasih makasih makasi trims tq thx thanks thank you nuwun matur suwun"),
+    "hello": _vocab(
+        "halo hallo hai hi hello hey pagi siang sore malam selamat good morning afternoon "
+        "evening assalamualaikum assalamu alaikum salam wr wb permisi"
+    ),
+    "ok": _vocab("ok oke okay siap baik noted sip mantap"),
+}
+_FILLER = _vocab(
+    "ya iya nggih injih pak bu bapak ibu mas mbak kak min admin sir madam all semua "
+    "semuanya banyak sekali much very so juga"
+)
 
 
 def book(lang: str) -> FaqBook:
@@ -46,9 +66,20 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
-def _home(lang: str) -> tuple[str, InlineKeyboardMarkup]:
+def _home(lang: str, group_bot: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """The categories; in a group (``group_bot`` = the bot's username) the hint says to
+    mention the bot, since plain group messages are not answered."""
     rows = [[_button(title, f"faq:c:{cid}")] for cid, title in book(lang).categories]
-    return locales.t(lang, "faq.menu"), InlineKeyboardMarkup(rows)
+    text = (
+        locales.t(lang, "faq.menu_group", bot_username=group_bot)
+        if group_bot
+        else locales.t(lang, "faq.menu")
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _group_bot(update: Update, context: BotContext) -> str | None:
+    return None if is_private(update) else context.bot.username
 
 
 def _category(lang: str, category_id: str) -> tuple[str, InlineKeyboardMarkup] | None:
@@ -76,7 +107,7 @@ async def _answer_text(update: Update, context: BotContext, entry: FaqEntry, lan
 
 async def faq_command(update: Update, context: BotContext) -> None:
     """/faq: the categories."""
-    text, markup = _home(lang_of(update))
+    text, markup = _home(lang_of(update), _group_bot(update, context))
     await reply(update, text, reply_markup=markup)
 
 
@@ -97,7 +128,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
         await _escalate(update, context, int(arg), lang)
         return
     if kind == "h":
-        text, markup = _home(lang)
+        text, markup = _home(lang, _group_bot(update, context))
         await answer_callback(update)
         await edit_or_send(update, text, reply_markup=markup)
         return
@@ -168,6 +199,9 @@ async def answer(update: Update, context: BotContext, question: str) -> FaqMatch
     (the question is logged first, so the button can refer to it)."""
     lang = lang_of(update)
     match = answer_question(question, lang)
+    if match.entry is None and (kind := small_talk(question)) is not None:
+        await _send(update, locales.t(lang, f"faq.small_talk_{kind}"))
+        return match
     if match.entry is not None:
         await _send(update, await _answer_text(update, context, match.entry, lang))
         return match
@@ -183,6 +217,16 @@ async def answer(update: Update, context: BotContext, question: str) -> FaqMatch
     key = "faq.not_sure" if match.candidates else "faq.not_sure_none"
     await _send(update, locales.t(lang, key), InlineKeyboardMarkup(rows))
     return match
+
+
+def small_talk(text: str) -> str | None:
+    """The kind of a message that is only thanks, a greeting or an acknowledgement (with
+    "pak", "bu", ... around it): "thanks", "hello" or "ok"; None for anything else."""
+    words = set(normalise(text).split())
+    known = _FILLER.union(*_SMALL_TALK.values())
+    if not words or not words <= known:
+        return None
+    return next((kind for kind, vocab in _SMALL_TALK.items() if words & vocab), "hello")
 
 
 async def _send(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

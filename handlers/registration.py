@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
+from datetime import datetime
 
 from telegram import (
     InlineKeyboardButton,
@@ -31,6 +32,7 @@ from handlers import flows as flow_routes
 from handlers import start as start_handlers
 from handlers.common import answer_callback, edit_or_send, private_only, reply
 from handlers.context import BotContext, is_organiser, is_private, lang_of
+from schedules.timefmt import format_datetime
 from storage import audit, consents, faq_log, flows, outbox, participants, users
 from storage import proposals as proposal_store
 from storage.db import Database
@@ -710,9 +712,13 @@ async def datasaya(update: Update, context: BotContext) -> None:
                 lang,
                 "registration.data_consent_line",
                 version=c["notice_version"],
-                given=c["given_at"],
+                given=_moment(context, c["given_at"], lang),
                 withdrawn=(
-                    locales.plain(lang, "registration.data_withdrawn", withdrawn=c["withdrawn_at"])
+                    locales.plain(
+                        lang,
+                        "registration.data_withdrawn",
+                        withdrawn=_moment(context, c["withdrawn_at"], lang),
+                    )
                     if c["withdrawn_at"]
                     else ""
                 ),
@@ -730,6 +736,14 @@ async def datasaya(update: Update, context: BotContext) -> None:
         caption=locales.t(lang, "registration.data_file_caption"),
     )
     await audit.record(context.db, user.id, "data_access_self")
+
+
+def _moment(context: BotContext, stored: str, lang: str) -> str:
+    """A stored ISO time as people read it, in the event's zone (the JSON file keeps ISO)."""
+    try:
+        return format_datetime(datetime.fromisoformat(stored), context.event.tz, lang)
+    except (TypeError, ValueError):
+        return str(stored)
 
 
 @private_only("hapusdata")

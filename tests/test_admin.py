@@ -98,6 +98,7 @@ async def test_statistik_counts_and_names_empty_opd(tg, bot, organiser) -> None:
     empty_part = text.split("belum ada pendaftar")[1]
     assert "(20)" in text
     assert "Dinas Lingkungan Hidup" in empty_part and "Dinas Kesehatan" not in empty_part
+    assert "• Dinas Lingkungan Hidup\n" in empty_part  # no redundant ": 0" in that list
 
 
 async def test_staff_start_is_not_a_registration(tg, bot, organiser) -> None:

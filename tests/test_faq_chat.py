@@ -90,6 +90,30 @@ async def test_free_text_in_chat_indonesian_and_english(tg, bot) -> None:
     assert "Online meeting link" in (await alice.expect(ZOOM_NEXT)).text
 
 
+async def test_greetings_and_thanks_are_not_questions(tg, bot) -> None:
+    """Greetings and thanks get a short polite answer: no "not sure", nothing logged,
+    no "Tanya panitia" button that would send "halo" to the organisers."""
+    siti = tg.user(first_name="Siti", language_code="id")
+    await siti.send("Halo pak!")
+    hello = await siti.expect("Silakan sampaikan pertanyaan seputar bimtek")
+    await siti.send("terima kasih banyak bu")
+    thanks = await siti.expect("Sama-sama")
+    await siti.send("ok siap")
+    ok = await siti.expect("Baik, Bapak/Ibu")
+    assert not (hello.buttons or thanks.buttons or ok.buttons)
+    await siti.send("halo, link zoomnya mana?")  # a greeting with a question is a question
+    await siti.expect(ZOOM_NEXT)
+    assert await faq_log.latest(bot.db) == []
+
+    group = tg.group(title="Peserta Bimtek")
+    tom = tg.user(first_name="Tom", language_code="en")
+    await tom.send("@bimtek_test_bot thank you!", chat=group)
+    await tom.expect("You are welcome", chat=group)
+    await tom.send("/faq@bimtek_test_bot", chat=group)
+    menu = await tom.expect("Frequently asked questions", chat=group)
+    assert "mention @bimtek_test_bot" in menu.text  # plain group messages get no answer
+
+
 async def test_group_only_when_mentioned_or_replied(tg, bot) -> None:
     group = tg.group(title="Peserta Bimtek")
     joko = tg.user(first_name="Joko", language_code="id")
@@ -140,7 +164,8 @@ async def test_weak_match_escalation_and_organiser_reply(tg, bot, organiser, adm
     assert again.show_alert and "sudah diteruskan" in again.text
 
     await organiser.reply(copy, "Mohon maaf, anak tidak diperkenankan <ikut>.")
-    await organiser.expect("jawaban sudah diteruskan")
+    confirmed = await organiser.expect("jawaban sudah diteruskan")
+    assert confirmed.text.endswith(f"(pertanyaan #{logged.id}).")  # a YAML "#" once cut it
     delivered = await dewi.expect("Jawaban panitia")
     assert "anak tidak diperkenankan <ikut>." in delivered.text and UNSURE in delivered.text
     stored = await faq_log.get(bot.db, logged.id)
@@ -165,7 +190,7 @@ async def test_unanswered_list_is_for_organisers_only(tg, bot, organiser) -> Non
     await rina.expect_silence(0.3)
 
     await organiser.send("/faqbelum")
-    listing = await organiser.expect("belum terjawab")
+    listing = await organiser.expect("tidak terjawab oleh FAQ")
     assert listing.text.index("Bromo") < listing.text.index(UNSURE)  # newest first
     assert "terbuka" in listing.text
 

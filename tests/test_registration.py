@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from storage import audit, consents, faq_log, flows, outbox, participants
@@ -600,7 +601,9 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     )
 
     await ika.send("/datasaya")
-    await ika.expect("Data Bapak/Ibu yang kami simpan")
+    summary = await ika.expect("Data Bapak/Ibu yang kami simpan")
+    # The consent time as people read it (in the event's zone), not an ISO string.
+    assert re.search(r"diberikan \w+, \d{1,2} \w+ \d{4}, \d\d\.\d\d WIB", summary.text)
     doc = await ika.expect("JSON")
     data = json.loads(
         doc.document_bytes if hasattr(doc, "document_bytes") else doc.document.content
