@@ -121,7 +121,7 @@ def build_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         ),
         (0, CommandHandler("start", start.start)),
         (0, CommandHandler(["bantuan", "help"], start.help_command)),
-        (0, CommandHandler(["batal", "cancel"], flows.cancel, filters=PRIVATE)),
+        (0, CommandHandler(["batal", "cancel"], flows.cancel)),
         # FAQ
         (0, CommandHandler("faq", faq.faq_command)),
         (0, CommandHandler("faqbelum", faq.unanswered)),

@@ -567,6 +567,7 @@ async def _create(
     now = context.services.clock.now()
     audience = state.data["audience"]
     desc = describe(audience, "id", context.event)
+    count = len(await recipients(context, audience))
     async with context.db.transaction():
         broadcast_id = await broadcasts.create(
             context.db,
@@ -588,17 +589,23 @@ async def _create(
             audience_text=desc,
             summary=state.data.get("summary", ""),
             send_at=(moment or now).isoformat(),
-            recipients=len(await recipients(context, audience)),
+            recipients=count,
         )
     await answer_callback(update)
     service: BroadcastService = context.services.extras["broadcasts"]
     if moment is None:
-        with contextlib.suppress(BadRequest):
-            await update.callback_query.edit_message_reply_markup(None)  # type: ignore[union-attr]
+        # The question "now or later?" gives way to what is happening; progress follows below.
+        text = locales.t(
+            lang,
+            "broadcast.sending_now",
+            id=broadcast_id,
+            audience=describe(audience, lang, context.event),
+            n=number(count, lang),
+        )
+        await edit_or_send(update, text)
         await service.launch_due()
         return
     when = format_datetime(moment, context.event.tz, lang)
-    count = len(await recipients(context, audience))
     await edit_or_send(
         update,
         locales.t(

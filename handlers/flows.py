@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 import locales
-from handlers.common import reply
+from handlers.common import private_only, reply
 from handlers.context import BotContext, lang_of
 from storage import flows
 from storage.flows import Flow
@@ -59,8 +59,10 @@ async def on_private_message(update: Update, context: BotContext) -> None:
     await reply(update, locales.t(lang_of(update), "common.stray_message"))
 
 
+@private_only("bantuan")
 async def cancel(update: Update, context: BotContext) -> None:
-    """/batal and /cancel: leave whatever flow the user is in."""
+    """/batal and /cancel: leave whatever flow the user is in (flows live in private chats;
+    in a group the command points there)."""
     user = update.effective_user
     if user is None:
         return

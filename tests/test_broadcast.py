@@ -287,6 +287,8 @@ async def test_storm_of_429_and_5xx_lose_nothing(tg, bot, organiser) -> None:
     tg.inject_retry_after("sendMessage", retry_after=1, times=15)
     tg.inject_error("sendMessage", 502, times=4)
     await organiser.press("🚀 Kirim sekarang")
+    started = await organiser.expect("mulai dikirim")
+    assert "Semua peserta terdaftar (40 orang)" in started.text and not started.inline_keyboard
     report = await organiser.expect("Laporan pengumuman", timeout=30)
     assert "Terkirim: 40 dari 40" in report.text and "Gagal: 0" in report.text
     progress = [m for m in organiser.messages if m.content.startswith("Pengumuman #")]

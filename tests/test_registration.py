@@ -561,6 +561,9 @@ async def test_personal_commands_in_a_group_deep_link_to_private(tg, bot) -> Non
         msg = await hana.expect("chat pribadi", chat=group)
         urls = [b.get("url") or "" for row in msg.inline_keyboard for b in row]
         assert any(url.endswith(f"?start={payload}") for url in urls), urls
+    # /batal has nothing to cancel in a group either: it points to the private chat.
+    await hana.send("/batal@bimtek_test_bot", chat=group)
+    await hana.expect("chat pribadi", chat=group)
     assert await participants.get(bot.db, hana.id) is None
     assert await flows.get(bot.db, hana.id) is None
     # The deep links continue in the private chat.
