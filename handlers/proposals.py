@@ -424,12 +424,14 @@ def render(event: Event, proposal: Proposal, lang: str) -> Html:
 # --- guards --------------------------------------------------------------------------------
 
 
-async def _registered(update: Update, context: BotContext) -> Participant | None:
+async def _registered(
+    update: Update, context: BotContext, refusal: str = "proposals.not_registered"
+) -> Participant | None:
     """Only registered participants propose; others are pointed to /daftar."""
     user = update.effective_user
     profile = await participants.get(context.db, user.id) if user else None
     if profile is None or not profile.is_registered:
-        await reply(update, locales.t(lang_of(update), "proposals.not_registered"))
+        await reply(update, locales.t(lang_of(update), refusal))
         return None
     return profile
 
@@ -478,7 +480,8 @@ def _defaults(event: Event, profile: Participant) -> dict[str, object]:
 
 @private_only("usulanku")
 async def my_command(update: Update, context: BotContext) -> None:
-    if await _registered(update, context) is None:
+    """/usulanku: one's own proposals, to view, edit or withdraw."""
+    if await _registered(update, context, "proposals.my_not_registered") is None:
         return
     text, markup = await _my_list(update, context)
     await reply(update, text, reply_markup=markup)

@@ -38,9 +38,12 @@ async def start(update: Update, context: BotContext) -> None:
         await reply(update, locales.t(lang, "start.group", event_name=event_name))
         return
     user = update.effective_user
-    welcome = locales.t(lang, "start.welcome", name=display_name(user), event_name=event_name)
     profile = await participants.get(context.db, user.id) if user else None
-    if profile and profile.is_registered:
+    registered = profile is not None and profile.is_registered
+    # A registered participant is greeted by the name (and titles) they registered with.
+    name = profile.full_name if registered and profile.full_name else display_name(user)
+    welcome = locales.t(lang, "start.welcome", name=name, event_name=event_name)
+    if registered:
         next_key = "start.next_registered"
     elif user and await is_organiser(context, user.id):
         next_key = "start.next_staff"

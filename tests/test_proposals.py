@@ -98,6 +98,8 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
     stranger = tg.user(first_name="Tamu", language_code="id")
     await stranger.send("/usul")
     assert "/daftar" in (await stranger.expect("peserta terdaftar")).text
+    await stranger.send("/usulanku")
+    assert "/daftar" in (await stranger.expect("belum ada usulan atas nama")).text
     assert (await bot.db.fetchone("SELECT COUNT(*) FROM proposals"))[0] == 0
 
     # The independent bad inputs are spread over four participants typing at once: each

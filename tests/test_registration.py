@@ -223,9 +223,10 @@ async def test_start_and_deep_link_register_an_unregistered_user(tg, bot) -> Non
         command="/start daftar",
     )
     await check_profile(bot.db, budi.id, full_name="Budi Santoso", dimension="branding")
-    # A registered user's /start is only the welcome.
+    # A registered user's /start is only the welcome, by the registered name.
     await budi.send("/start")
-    await budi.expect("sudah terdaftar")
+    welcome = await budi.expect("sudah terdaftar")
+    assert "Bapak/Ibu Budi Santoso" in welcome.text
 
 
 async def test_notice_names_version_rights_and_contact(tg, bot) -> None:
