@@ -47,6 +47,8 @@ MODES = ("offline", "online")
 # The order of the questions after consent; "opd_other" is a sub-step of "opd".
 STEPS = ("full_name", "opd", "role", "dimension", "mode", "phone")
 TEXT_STEPS = ("full_name", "opd_other")
+# "Langkah n/6" is shown while registering, not when one field of the profile is changed.
+STEP_NUMBER = {step: n for n, step in enumerate(STEPS, start=1)}
 
 # What /hapusdata does beyond the profile, each called with (db, user_id) inside the same
 # transaction: proposals are kept for the masterplan but anonymised, drafts and logged FAQ
@@ -306,6 +308,10 @@ async def ask(
     await flows.save(context.db, state)
     profile = await participants.get(context.db, state.user_id)
     text, keyboard = question(context, lang, step, profile, page)
+    changing_one_field = state.data.get("profile") or state.data.get("editing")
+    if step in STEP_NUMBER and not changing_one_field:
+        number = locales.t(lang, "registration.step_prefix", n=STEP_NUMBER[step])
+        text = locales.Html(f"{number} {text}")
     if prefix:
         text = locales.Html(f"{prefix}\n\n{text}")
     # A reply keyboard cannot replace an inline one in an edit: such questions are sent anew.
