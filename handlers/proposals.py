@@ -331,7 +331,7 @@ async def _question(
         own = profile.dimension if profile else None
         dims = sorted(event.dimensions, key=lambda d: d.id != own)  # the own group first
         rows = [
-            [_button(d.name + (" ✓" if d.id == own else ""), f"v:dimension:{d.id}")] for d in dims
+            [_button(("✓ " if d.id == own else "") + d.name, f"v:dimension:{d.id}")] for d in dims
         ]
         return locales.t(lang, "proposals.ask.dimension"), InlineKeyboardMarkup(rows)
     if step == "element":

@@ -86,7 +86,7 @@ async def fill_form(
     own dimension group is marked with a tick on its button."""
     await user.send("/usul")
     await user.expect("1/8")
-    await user.press(DIMENSION_NAMES[dimension] + (" ✓" if own_group else ""))
+    await user.press(("✓ " if own_group else "") + DIMENSION_NAMES[dimension])
     await user.expect("2/8")
     await user.press(element)
     await user.expect("3/8")

@@ -70,7 +70,7 @@ async def test_deep_link_and_english_and_typed_other_office(tg, bot) -> None:
     await alice.send("/start usul")
     await alice.expect("Flagship programme proposal")
     await alice.expect("1/8")
-    await alice.press("Smart Economy ✓")
+    await alice.press("✓ Smart Economy")
     await alice.expect("2/8")
     await alice.press("Kesejahteraan rakyat")
     await alice.expect("3/8")
@@ -107,7 +107,7 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
     async def to_step_3(user: SimUser) -> None:
         await user.send("/usul")
         await user.expect("1/8")
-        await user.press("Smart Governance ✓")
+        await user.press("✓ Smart Governance")
         await user.expect("2/8")
         await user.press("Kebijakan")
         await user.expect("3/8")
@@ -128,7 +128,7 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
         await budi.press_data("prop:v:dimension:atlantis", menu)
         await budi.expect("kedaluwarsa")
         assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
-        await budi.press("Smart Governance ✓")
+        await budi.press("✓ Smart Governance")
         element_menu = await budi.expect("2/8")
         await budi.press_data("prop:v:element:7", element_menu)
         await budi.expect("kedaluwarsa")
@@ -207,7 +207,7 @@ async def test_resume_after_restart(tg, bot) -> None:
     sari = tg.user(first_name="Sari", language_code="id", user_id=740_001)
     await sari.send("/usul")
     await sari.expect("1/8")
-    await sari.press("Smart Living ✓")
+    await sari.press("✓ Smart Living")
     await sari.expect("2/8")
     await sari.press("Kesehatan")
     await sari.expect("3/8")
@@ -252,7 +252,7 @@ async def test_deadline_closes_submissions_and_edits(tg, bot) -> None:
     deadline = future_event().proposals.deadline
     assert deadline is not None
     bot.services.clock.set(deadline + timedelta(minutes=1))
-    await wati.press("Smart Governance ✓")
+    await wati.press("✓ Smart Governance")
     msg = await wati.expect("batas waktu")
     assert "31 Maret 2027" in msg.text
     await wati.send("/usul")
@@ -393,7 +393,7 @@ async def test_resume_after_sigkill(tg, settings) -> None:
     try:
         await dewi.send("/usul")
         await dewi.expect("1/8", timeout=20)
-        await dewi.press("Smart Society ✓")
+        await dewi.press("✓ Smart Society")
         await dewi.expect("2/8")
         await dewi.press("Ekosistem belajar")
         await dewi.expect("3/8")
