@@ -94,7 +94,7 @@ async def choose_opd(user, lang: str, opd: str | None, other: str | None = None)
     await user.press(OPD_NAME[opd])
 
 
-async def register_via_bot(
+async def walk_to_phone(
     user,
     lang: str,
     name: str,
@@ -102,11 +102,11 @@ async def register_via_bot(
     role: str,
     dimension: str,
     mode: str,
-    phone: str | None = None,
     other: str | None = None,
     command: str = "/daftar",
 ) -> None:
-    """Walk the whole flow like a person would, checking each question arrives."""
+    """Consent and the first five questions, checking each question arrives; stops when the
+    phone question (step 6) is on screen."""
     words = L[lang]
     await user.send(command)
     await user.expect(words["notice"])
@@ -127,6 +127,23 @@ async def register_via_bot(
     await user.expect(words["step"].format(n=5))
     await user.press(words["modes"][mode])
     await user.expect(words["step"].format(n=6))
+
+
+async def register_via_bot(
+    user,
+    lang: str,
+    name: str,
+    opd: str | None,
+    role: str,
+    dimension: str,
+    mode: str,
+    phone: str | None = None,
+    other: str | None = None,
+    command: str = "/daftar",
+) -> None:
+    """Walk the whole flow like a person would, checking each question arrives."""
+    words = L[lang]
+    await walk_to_phone(user, lang, name, opd, role, dimension, mode, other, command)
     if phone:
         await user.send_contact(phone=phone)
     else:
@@ -326,17 +343,9 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
 
     async def phone_typed_or_someone_elses() -> None:
         joss = tg.user(first_name="Joss", language_code="id")
-        await agree(joss)
-        await joss.send("Joss Saputra")
-        await joss.expect("Langkah 2/6")
-        await choose_opd(joss, "id", "dinkes")
-        await joss.expect("Langkah 3/6")
-        await joss.press("Tim Pelaksana OPD")
-        await joss.expect("Langkah 4/6")
-        await joss.press("✓ Smart Living")
-        await joss.expect("Langkah 5/6")
-        await joss.press("Luring (tatap muka)")
-        await joss.expect("Langkah 6/6")
+        await walk_to_phone(
+            joss, "id", "Joss Saputra", "dinkes", "tim_pelaksana", "living", "offline"
+        )
         await joss.send("08123456789")  # typed, not shared
         await joss.expect("Bagikan nomor saya")
         other = tg.user(first_name="Lain", language_code="id")
@@ -378,20 +387,7 @@ async def test_old_buttons_are_harmless(tg, bot) -> None:
 
 async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     eko = tg.user(first_name="Eko", language_code="id")
-    await eko.send("/daftar")
-    await eko.expect("Pemberitahuan Privasi")
-    await eko.press("Setuju")
-    await eko.expect("Langkah 1/6")
-    await eko.send("Eko Prasetyo")
-    await eko.expect("Langkah 2/6")
-    await choose_opd(eko, "id", "diskominfo")
-    await eko.expect("Langkah 3/6")
-    await eko.press("Dewan Smart City")
-    await eko.expect("Langkah 4/6")
-    await eko.press("Semua dimensi")
-    await eko.expect("Langkah 5/6")
-    await eko.press("Daring (online)")
-    await eko.expect("Langkah 6/6")
+    await walk_to_phone(eko, "id", "Eko Prasetyo", "diskominfo", "dewan", "all", "online")
     await eko.send("Lewati")
     await eko.expect("Periksa data")
     await eko.press("Ubah")
