@@ -11,6 +11,7 @@ from storage import audit, consents, faq_log, flows, outbox, participants
 from storage import proposals as proposal_store
 from tests.faketg import SimUser
 from tests.harness import BotProcess, future_event
+from tests.proposal_helpers import DIMENSION_NAMES
 
 OPD_ORDER = [o.id for o in future_event().opds]  # 8 per page
 OPD_NAME = {
@@ -31,14 +32,7 @@ OPD_DIMENSION = {
     "dispendik": "society",
     "dlh": "environment",
 }
-DIM_NAME = {
-    "governance": "Smart Governance",
-    "branding": "Smart Branding",
-    "economy": "Smart Economy",
-    "living": "Smart Living",
-    "society": "Smart Society",
-    "environment": "Smart Environment",
-}
+DIM_NAME = DIMENSION_NAMES
 L = {
     "id": {
         "notice": "Pemberitahuan Privasi",
