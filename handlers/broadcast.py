@@ -107,7 +107,7 @@ def describe(audience: dict[str, Any], lang: str, event: Event) -> str:
         return locales.plain(lang, f"broadcast.aud_desc_{values[0]}")
     if kind == "stage":
         stage = event.stage(int(values[0]))
-        title = stage.title if stage else str(values[0])
+        title = stage.title_in(lang) if stage else str(values[0])
         return locales.plain(lang, "broadcast.aud_desc_stage", stage=title)
     return locales.plain(lang, "broadcast.aud_desc_all")
 
@@ -165,7 +165,7 @@ def pick_menu(lang: str, step: str, event: Event, picked: list[str]) -> InlineKe
         rows = [[_button(lang, f"broadcast.aud_desc_{m}", f"bc:s:{m}")] for m in MODES]
     elif step == "pick_stage":
         rows = [
-            [InlineKeyboardButton(s.title[:60], callback_data=f"bc:s:{s.number}")]
+            [InlineKeyboardButton(s.title_in(lang)[:60], callback_data=f"bc:s:{s.number}")]
             for s in sorted(event.stages, key=lambda s: s.number)
         ]
     if step in ("pick_dim", "pick_opd") and picked:

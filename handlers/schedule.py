@@ -49,10 +49,10 @@ def render_stage(
     tz = event.tz
     if stage.end <= now and not full:
         dates = f"{format_date(stage.start, tz, lang)} – {format_date(stage.end, tz, lang)}"
-        return locales.t(lang, "schedule.stage_past", title=stage.title, dates=dates)
-    lines = [locales.t(lang, "schedule.stage_title", title=stage.title)]
+        return locales.t(lang, "schedule.stage_past", title=stage.title_in(lang), dates=dates)
+    lines = [locales.t(lang, "schedule.stage_title", title=stage.title_in(lang))]
     if stage.goal:
-        lines.append(locales.t(lang, "schedule.stage_goal", goal=stage.goal))
+        lines.append(locales.t(lang, "schedule.stage_goal", goal=stage.goal_in(lang)))
     if stage.example_dates:
         lines.append(locales.t(lang, "schedule.example_dates"))
     upcoming = next_session_for(event, now, person)
@@ -63,7 +63,7 @@ def render_stage(
                 lang,
                 "schedule.session",
                 marker=locales.Html(marker),
-                title=session.title,
+                title=session.title_in(lang),
                 when=format_range(session.start, session.end, tz, lang),
             )
         )
@@ -156,7 +156,7 @@ def build_ics(event: Event, person: Participant | None, lang: str) -> bytes:
         for session in sessions_for(stage, person):
             item = IcsEvent()
             item.add("uid", session_uid(event, session))
-            item.add("summary", f"{stage.title} – {session.title}")
+            item.add("summary", f"{stage.title_in(lang)} – {session.title_in(lang)}")
             item.add("dtstart", session.start.astimezone(tz))
             item.add("dtend", session.end.astimezone(tz))
             item.add("dtstamp", session.start.astimezone(tz))
@@ -166,11 +166,14 @@ def build_ics(event: Event, person: Participant | None, lang: str) -> bytes:
                 item.add("url", session.online_url)
                 if mode == "online" or not session.location:
                     item.add("location", session.online_url)
-            item.add("description", stage.goal)
+            item.add("description", stage.goal_in(lang))
             for offset, delta in event.reminders.deltas():
                 alarm = Alarm()
                 alarm.add("action", "DISPLAY")
-                alarm.add("description", locales.plain(lang, "schedule.alarm", title=session.title))
+                alarm.add(
+                    "description",
+                    locales.plain(lang, "schedule.alarm", title=session.title_in(lang)),
+                )
                 alarm.add("trigger", -delta)
                 alarm.add("x-bimtek-offset", offset)
                 item.add_component(alarm)
@@ -307,7 +310,7 @@ def change_messages(
             text = locales.t(
                 lang,
                 "schedule.change",
-                title=after.title,
+                title=after.title_in(lang),
                 old_when=format_range(before.start, before.end, old.tz, lang),
                 new_when=format_range(after.start, after.end, new.tz, lang),
                 old_place=place_text(old, before, person.mode, lang),

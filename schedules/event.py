@@ -95,11 +95,16 @@ class Audience(_Model):
 class Session(_Model):
     id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
     title: str
+    title_en: str | None = Field(default=None, description="shown to English users")
     start: datetime
     end: datetime
     location: str = ""
     online_url: str | None = None
     audience: Audience = Field(default_factory=Audience)
+
+    def title_in(self, lang: str) -> str:
+        """The title in the user's language; Indonesian when no English one is given."""
+        return (self.title_en if lang == "en" else None) or self.title
 
     @field_validator("audience", mode="before")
     @classmethod
@@ -123,9 +128,18 @@ class Session(_Model):
 class Stage(_Model):
     number: int = Field(ge=1, le=9)
     title: str
+    title_en: str | None = Field(default=None, description="shown to English users")
     goal: str = ""
+    goal_en: str | None = None
     example_dates: bool = Field(default=False, description="dates are placeholders, not confirmed")
     sessions: list[Session] = Field(min_length=1)
+
+    def title_in(self, lang: str) -> str:
+        """The title in the user's language; Indonesian when no English one is given."""
+        return (self.title_en if lang == "en" else None) or self.title
+
+    def goal_in(self, lang: str) -> str:
+        return (self.goal_en if lang == "en" else None) or self.goal
 
     @property
     def start(self) -> datetime:

@@ -39,7 +39,13 @@ def _session_line(event: Event, pair: tuple[Stage, Session] | None, lang: str) -
         return locales.t(lang, "faq.fact_no_session")
     stage, session = pair
     when = format_range(session.start, session.end, event.tz, lang)
-    return locales.t(lang, "faq.fact_session", stage=stage.title, session=session.title, when=when)
+    return locales.t(
+        lang,
+        "faq.fact_session",
+        stage=stage.title_in(lang),
+        session=session.title_in(lang),
+        when=when,
+    )
 
 
 def _venue(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
@@ -84,7 +90,7 @@ def _schedule(event: Event, lang: str) -> str:
             format_date(stage.end, event.tz, lang),
         )
         when = first if first == last else f"{first} – {last}"
-        line = locales.t(lang, "faq.fact_stage", stage=stage.title, when=when)
+        line = locales.t(lang, "faq.fact_stage", stage=stage.title_in(lang), when=when)
         if stage.example_dates:
             line += " " + locales.t(lang, "faq.fact_example_dates")
         lines.append(line)

@@ -145,8 +145,8 @@ def reminder_message(event: Event, item: Due) -> OutgoingMessage:
     text = locales.t(
         lang,
         "schedule.reminder",
-        stage=fire.stage.title,
-        title=fire.session.title,
+        stage=fire.stage.title_in(lang),
+        title=fire.session.title_in(lang),
         when=format_range(fire.session.start, fire.session.end, event.tz, lang),
         place=place_text(event, fire.session, person.mode, lang),
     )

@@ -21,7 +21,7 @@ def _event_file(tmp_path: Path) -> Path:
         [
             [session("past1", now() - timedelta(days=30))],
             [
-                session("a1", now() + timedelta(days=1)),
+                session("a1", now() + timedelta(days=1), title_en="Day one in English"),
                 session("a2", now() + timedelta(days=2), online_url="https://meet.example/x"),
                 session("dw", now() + timedelta(days=2), audience={"roles": ["dewan"]}),
             ],
@@ -52,7 +52,7 @@ async def test_jadwal_private_offline_english_online_and_group(tg, tmp_path: Pat
         msg = await offline.expect("Jadwal")
         assert "telah selesai" in msg.text  # past stage, brief
         assert "Sesi past1" not in msg.text
-        assert "Berikutnya: Sesi a1" in msg.text
+        assert "Berikutnya: Sesi a1" in msg.text and "Day one in English" not in msg.text
         assert VENUE in msg.text and LINK not in msg.text
         assert "Sesi dw" not in msg.text  # not meant for a tim_pelaksana
         assert ["Tambahkan ke kalender"] in msg.buttons
@@ -60,6 +60,9 @@ async def test_jadwal_private_offline_english_online_and_group(tg, tmp_path: Pat
         en = await online.expect("Schedule of")
         assert LINK in en.text and VENUE not in en.text and "Sesi dw" in en.text
         assert "finished" in en.text
+        # English titles where the event file has them, Indonesian where it does not.
+        assert "Day one in English" in en.text and "Sesi a1" not in en.text
+        assert "Sesi a2" in en.text
         # Unregistered: both venue and link.
         await stranger.send("/start jadwal")
         both = await stranger.expect("Jadwal")
