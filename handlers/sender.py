@@ -71,11 +71,6 @@ class Sender:
         self._task = None
         self._in_flight.clear()
 
-    @property
-    def busy(self) -> int:
-        """Messages being delivered right now."""
-        return len(self._in_flight)
-
     async def _run(self) -> None:
         await outbox.requeue_interrupted(self.db)
         while True:

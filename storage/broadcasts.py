@@ -136,11 +136,6 @@ async def due(db: Database, now: datetime) -> list[Broadcast]:
     return [_from_row(r) for r in rows]
 
 
-async def next_send_at(db: Database) -> datetime | None:
-    row = await db.fetchone("SELECT MIN(send_at) FROM broadcasts WHERE status = 'scheduled'")
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-
 async def sending(db: Database) -> list[Broadcast]:
     rows = await db.fetchall("SELECT * FROM broadcasts WHERE status = 'sending' ORDER BY id")
     return [_from_row(r) for r in rows]
@@ -160,7 +155,7 @@ async def start_sending(
         )
         if not changed:
             return False
-        await outbox.insert(db, messages)
+        await outbox.enqueue(db, messages)
     return True
 
 
@@ -192,7 +187,7 @@ async def finish(
             ),
         )
         if changed and report is not None:
-            await outbox.insert(db, [report])
+            await outbox.enqueue(db, [report])
     return bool(changed)
 
 

@@ -31,15 +31,9 @@ def _iso(moment: datetime | None) -> str:
 
 
 async def enqueue(db: Database, messages: list[OutgoingMessage]) -> int:
-    """Insert messages in one transaction; a message whose dedupe_key exists already is skipped.
-    Returns how many rows were added."""
-    async with db.transaction():
-        return await insert(db, messages)
-
-
-async def insert(db: Database, messages: list[OutgoingMessage]) -> int:
-    """Insert messages inside the caller's `db.transaction()` (one statement for all of them,
-    so thousands of rows hold the database for milliseconds). Returns how many were added."""
+    """Insert messages in one statement (thousands of rows hold the database for milliseconds);
+    a message whose dedupe_key exists already is skipped. Inside a caller's transaction it
+    joins it. Returns how many rows were added."""
     if not messages:
         return 0
     now = utcnow()
@@ -55,20 +49,16 @@ async def insert(db: Database, messages: list[OutgoingMessage]) -> int:
         )
         for m in messages
     ]
-    cursor = await db.conn.executemany(
-        """INSERT OR IGNORE INTO outbox
-           (kind, ref, dedupe_key, chat_id, payload, not_before, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        rows,
-    )
-    added = cursor.rowcount
-    await cursor.close()
+    async with db.transaction() as conn:
+        cursor = await conn.executemany(
+            """INSERT OR IGNORE INTO outbox
+               (kind, ref, dedupe_key, chat_id, payload, not_before, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            rows,
+        )
+        added = cursor.rowcount
+        await cursor.close()
     return added
-
-
-async def exists(db: Database, dedupe_key: str) -> bool:
-    row = await db.fetchone("SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
-    return row is not None
 
 
 async def counts(db: Database, kind: str, ref: str) -> dict[str, int]:
@@ -90,30 +80,6 @@ class OutboxRow:
     attempts: int
 
 
-async def due(db: Database, now: datetime, limit: int = 100) -> list[OutboxRow]:
-    """Pending rows whose time has come, oldest first. Rows left 'sending' by a crash are due
-    again: only the messages in flight at the moment of the crash can go out twice."""
-    rows = await db.fetchall(
-        """SELECT id, kind, ref, chat_id, payload, attempts FROM outbox
-           WHERE status IN ('pending', 'sending') AND not_before <= ?
-           ORDER BY not_before, id LIMIT ?""",
-        (_iso(now), limit),
-    )
-    return [
-        OutboxRow(
-            r["id"], r["kind"], r["ref"], r["chat_id"], json.loads(r["payload"]), r["attempts"]
-        )
-        for r in rows
-    ]
-
-
-async def next_due_time(db: Database) -> datetime | None:
-    row = await db.fetchone(
-        "SELECT MIN(not_before) FROM outbox WHERE status IN ('pending', 'sending')"
-    )
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-
 async def mark(db: Database, row_id: int, status: str, error: str | None = None) -> None:
     """Record the outcome of one attempt: sending | sent | failed | blocked | pending (retry)."""
     sent_at = utcnow() if status == "sent" else None
@@ -122,13 +88,6 @@ async def mark(db: Database, row_id: int, status: str, error: str | None = None)
                   attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END
            WHERE id = ?""",
         (status, error, sent_at, status, row_id),
-    )
-
-
-async def postpone(db: Database, row_id: int, until: datetime, error: str) -> None:
-    await db.execute(
-        "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ? WHERE id = ?",
-        (_iso(until), error, row_id),
     )
 
 
@@ -211,13 +170,14 @@ async def next_pending_time(db: Database) -> datetime | None:
 async def retry_later(
     db: Database, row_id: int, until: datetime, error: str, counts: bool = True
 ) -> None:
-    """Back to 'pending' until `until`. A 429 does not count as a failed attempt (counts=False):
-    a storm of them must never make a message give up."""
+    """Back to 'pending' until `until`. `mark(..., "sending")` counted this attempt; a 429
+    gives it back (counts=False): a storm of them must never make a message give up."""
+    given_back = 0 if counts else 1
     await db.execute(
         """UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?,
-                  attempts = attempts - CASE WHEN ? THEN 0 ELSE 1 END
+                  attempts = attempts - ?
            WHERE id = ?""",
-        (_iso(until), error, int(counts), row_id),
+        (_iso(until), error, given_back, row_id),
     )
 
 
