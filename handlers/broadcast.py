@@ -81,8 +81,8 @@ def matches(audience: dict[str, Any], who: Recipient, event: Event) -> bool:
     return False
 
 
-async def recipients(context_or_services: Any, audience: dict[str, Any]) -> list[Recipient]:
-    services: Services = getattr(context_or_services, "services", context_or_services)
+async def recipients(services: Services, audience: dict[str, Any]) -> list[Recipient]:
+    """The registered participants (with consent) the audience names, blocked or not."""
     everyone = await broadcasts.registered_recipients(services.db)
     return [r for r in everyone if matches(audience, r, services.event)]
 
@@ -118,8 +118,8 @@ def number(value: int, lang: str) -> str:
     return text if lang == "en" else text.replace(",", ".")
 
 
-async def count_line(context: BotContext, audience: dict[str, Any], lang: str) -> str:
-    found = await recipients(context, audience)
+def count_line(found: list[Recipient], lang: str) -> str:
+    """ "N recipients", and how many of them have blocked the bot."""
     blocked = sum(1 for r in found if not r.active)
     line = locales.t(lang, "broadcast.count", n=number(len(found), lang))
     if blocked:
@@ -315,7 +315,8 @@ async def _show_pick(update: Update, context: BotContext, state: Flow, lang: str
     text = locales.t(lang, f"broadcast.ask_{state.step}")
     if picked:
         audience = _picked_audience(state)
-        text += "\n\n" + await count_line(context, audience, lang)
+        found = await recipients(context.services, audience)
+        text += "\n\n" + count_line(found, lang)
     await edit_or_send(
         update, text, reply_markup=pick_menu(lang, state.step, context.event, picked)
     )
@@ -365,7 +366,7 @@ async def _audience_chosen(
     update: Update, context: BotContext, state: Flow, audience: dict[str, Any]
 ) -> None:
     lang = lang_of(update)
-    found = await recipients(context, audience)
+    found = await recipients(context.services, audience)
     desc = describe(audience, lang, context.event)
     if not found:
         await answer_callback(update, locales.plain(lang, "broadcast.nobody"), True)
@@ -377,7 +378,7 @@ async def _audience_chosen(
     text = (
         locales.t(lang, "broadcast.audience_chosen", audience=desc)
         + "\n"
-        + await count_line(context, audience, lang)
+        + count_line(found, lang)
         + "\n\n"
         + locales.t(lang, "broadcast.ask_message")
     )
@@ -458,7 +459,7 @@ async def _show_preview(update: Update, context: BotContext, state: Flow) -> Non
             lang, "broadcast.preview_question", audience=describe(audience, lang, context.event)
         )
         + "\n"
-        + await count_line(context, audience, lang)
+        + count_line(await recipients(context.services, audience), lang)
     )
     control = await chat.send_message(text, reply_markup=preview_menu(lang))
     state.message_id = control.message_id
@@ -567,7 +568,7 @@ async def _create(
     now = context.services.clock.now()
     audience = state.data["audience"]
     desc = describe(audience, "id", context.event)
-    count = len(await recipients(context, audience))
+    count = len(await recipients(context.services, audience))
     async with context.db.transaction():
         broadcast_id = await broadcasts.create(
             context.db,
