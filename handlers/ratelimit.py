@@ -82,7 +82,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self._overall = AsyncLimiter(1, 1 / self.limits.overall_rate)
-        self._bulk_turn: asyncio.Lock | None = None
+        # One bulk request at a time queues for the overall budget (see _acquire).
+        self._bulk_turn = asyncio.Lock()
         self._chats: dict[int | str, AsyncLimiter] = {}
         self._paused: dict[int | str, float] = {}  # chat -> loop time it may send again
         self._bulk_paused_until = 0.0
@@ -90,7 +91,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self.retry_after_count = 0  # 429s seen, for the benchmark and the logs
 
     async def initialize(self) -> None:
-        self._bulk_turn = asyncio.Lock()
+        pass
 
     async def shutdown(self) -> None:
         self._chats.clear()
@@ -131,8 +132,6 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if not bulk:
             await self._overall.acquire()
             return
-        if self._bulk_turn is None:
-            self._bulk_turn = asyncio.Lock()
         # One bulk request at a time queues for the overall budget, so a reply arriving now
         # waits behind at most one broadcast message, never behind a crowd of them.
         async with self._bulk_turn:
@@ -166,7 +165,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def _on_retry_after(self, chat: int | str | None, exc: RetryAfter, bulk: bool) -> None:
         self.retry_after_count += 1
         wait = min(retry_seconds(exc), self.limits.max_pause)
-        until = asyncio.get_running_loop().time() + wait
+        now = asyncio.get_running_loop().time()
+        until = now + wait
         if chat is None or _GLOBAL_HINT.search(exc.message or ""):
             # Telegram says the whole bot is over its limit: everybody waits.
             self._all_paused_until = max(self._all_paused_until, until)
@@ -176,7 +176,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if bulk:
             # Probably the overall budget was exceeded: slow broadcasts down a little (replies
             # keep going), without making every chat wait the full retry_after.
-            self._bulk_paused_until = max(self._bulk_paused_until, until - wait + min(wait, 1.0))
+            self._bulk_paused_until = max(self._bulk_paused_until, now + min(wait, 1.0))
         log.info("429 for chat %s: it waits %.1f s, other chats carry on", chat, wait)
 
     async def _wait_for_pauses(self, chat: int | str | None, bulk: bool) -> None:
@@ -193,9 +193,3 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     del self._paused[chat]
                 return
             await asyncio.sleep(delay)
-
-    def paused_for(self, chat_id: int) -> float:
-        """Seconds this chat must still wait after a 429 (0 when it may send)."""
-        loop = asyncio.get_running_loop()
-        until = max(self._paused.get(chat_id, 0.0), self._all_paused_until)
-        return max(0.0, until - loop.time())

@@ -92,6 +92,11 @@ class Audience(_Model):
         return not (self.roles or self.dimensions or self.modes)
 
 
+def in_language(lang: str, indonesian: str, english: str | None) -> str:
+    """An event text in the user's language: the English one when given, else Indonesian."""
+    return (english if lang == "en" else None) or indonesian
+
+
 class Session(_Model):
     id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
     title: str
@@ -103,8 +108,7 @@ class Session(_Model):
     audience: Audience = Field(default_factory=Audience)
 
     def title_in(self, lang: str) -> str:
-        """The title in the user's language; Indonesian when no English one is given."""
-        return (self.title_en if lang == "en" else None) or self.title
+        return in_language(lang, self.title, self.title_en)
 
     @field_validator("audience", mode="before")
     @classmethod
@@ -135,11 +139,10 @@ class Stage(_Model):
     sessions: list[Session] = Field(min_length=1)
 
     def title_in(self, lang: str) -> str:
-        """The title in the user's language; Indonesian when no English one is given."""
-        return (self.title_en if lang == "en" else None) or self.title
+        return in_language(lang, self.title, self.title_en)
 
     def goal_in(self, lang: str) -> str:
-        return (self.goal_en if lang == "en" else None) or self.goal
+        return in_language(lang, self.goal, self.goal_en)
 
     @property
     def start(self) -> datetime:
