@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from handlers import export_files  # noqa: E402
-from handlers.export import missing_offices, rekap_text  # noqa: E402
+from domain.exports import files as export_files  # noqa: E402
+from handlers.proposals.rekap import missing_offices, rekap_text  # noqa: E402
 from schedules.clock import Clock  # noqa: E402
 from schedules.event import load_event  # noqa: E402
 from storage import proposals as store  # noqa: E402

@@ -77,3 +77,9 @@ def plain(lang: str, key: str, **values: object) -> str:
     strings = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
     text = strings.get(key) or catalogue(DEFAULT_LANGUAGE)[key]
     return text.format_map(values) if values else text
+
+
+def number(value: int, lang: str) -> str:
+    """1.240 in Indonesian, 1,240 in English."""
+    text = f"{value:,}"
+    return text if lang == "en" else text.replace(",", ".")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -14,6 +14,35 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DIMENSION_IDS = ("governance", "branding", "economy", "living", "society", "environment")
 ROLES = ("tim_pelaksana", "dewan", "narasumber", "lainnya")
 MODES = ("offline", "online")
+# A participant's dimension "all" (council members, guides) puts them in every dimension group.
+ALL_DIMENSIONS = "all"
+
+
+class Member(Protocol):
+    """What the audience rules read of a participant (storage.participants.Participant)."""
+
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def dimension(self) -> str | None: ...
+    @property
+    def mode(self) -> str | None: ...
+
+
+class Attendee(Member, Protocol):
+    @property
+    def is_registered(self) -> bool: ...
+
+
+def dimension_group(dimension: str | None) -> str | None:
+    """The one dimension group a choice names; None for "all dimensions" (or none chosen)."""
+    return None if dimension in (None, ALL_DIMENSIONS) else dimension
+
+
+def in_dimensions(dimension: str | None, dimensions: list[str] | tuple[str, ...]) -> bool:
+    """Whether a participant with this dimension belongs to one of `dimensions`."""
+    return dimension == ALL_DIMENSIONS or dimension in dimensions
+
 
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
 _OFFSET_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
@@ -86,6 +115,10 @@ class Audience(_Model):
         if self.dimensions and dimension is not None and dimension not in self.dimensions:
             return False
         return not (self.modes and mode not in self.modes)
+
+    def admits(self, member: Member) -> bool:
+        """The same for a participant record ("all dimensions" = every group)."""
+        return self.includes(member.role, dimension_group(member.dimension), member.mode)
 
     @property
     def is_everyone(self) -> bool:
@@ -203,6 +236,11 @@ class Event(_Model):
     def opd(self, opd_id: str | None) -> Opd | None:
         return next((o for o in self.opds if o.id == opd_id), None)
 
+    def office_name(self, opd_id: str | None, other: str | None) -> str:
+        """An office as people read it: the OPD's name, else the typed institution."""
+        opd = self.opd(opd_id)
+        return opd.name if opd else (other or "")
+
     def stage(self, number: int) -> Stage | None:
         return next((s for s in self.stages if s.number == number), None)
 
@@ -214,9 +252,18 @@ class Event(_Model):
     def session(self, session_id: str) -> tuple[Stage, Session] | None:
         return next((p for p in self.sessions() if p[1].id == session_id), None)
 
-    def next_session(self, now: datetime) -> tuple[Stage, Session] | None:
-        """The first session that has not ended yet."""
-        return next((p for p in self.sessions() if p[1].end > now), None)
+    def next_session(
+        self, now: datetime, member: Attendee | None = None
+    ) -> tuple[Stage, Session] | None:
+        """The next session (not ended yet) this person attends: one of their audience when
+        `member` is a registered participant, else one meant for everyone; failing that, the
+        next session of all. The one rule behind /jadwal's marker and the FAQ's facts."""
+        upcoming = [pair for pair in self.sessions() if pair[1].end > now]
+        if member is not None and member.is_registered:
+            mine = [pair for pair in upcoming if pair[1].audience.admits(member)]
+        else:
+            mine = [pair for pair in upcoming if pair[1].audience.is_everyone]
+        return (mine or upcoming or [None])[0]
 
     def current_stage(self, now: datetime) -> Stage | None:
         """The stage in progress, else the next one, else the last one."""

@@ -29,7 +29,6 @@ from schedules.event import Event, Session, Stage
 from schedules.timefmt import format_range
 from storage.outbox import OutgoingMessage
 from storage.participants import Participant
-from storage.reminders import reminder_key
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,8 @@ class Due:
 
     @property
     def key(self) -> str:
-        return reminder_key(self.fire.session.id, self.fire.offset, self.participant.user_id)
+        """The outbox dedupe key: never twice per participant, session and offset."""
+        return f"reminder:{self.fire.session.id}:{self.fire.offset}:{self.participant.user_id}"
 
 
 def plan(event: Event) -> list[Fire]:
@@ -68,10 +68,7 @@ def plan(event: Event) -> list[Fire]:
 
 def in_audience(session: Session, participant: Participant) -> bool:
     """A registered participant this session is meant for ('all' dimensions = every group)."""
-    dimension = None if participant.dimension in (None, "all") else participant.dimension
-    return participant.is_registered and session.audience.includes(
-        participant.role, dimension, participant.mode
-    )
+    return participant.is_registered and session.audience.admits(participant)
 
 
 def audience(session: Session, people: Iterable[Participant]) -> list[Participant]:
@@ -100,19 +97,6 @@ def due(event: Event, people: list[Participant], now: datetime) -> list[Due]:
                 continue  # registered after this reminder's time: only later ones
             latest[(fire.session.id, person.user_id)] = Due(fire, person)  # plan is time-sorted
     return list(latest.values())
-
-
-def superseded_keys(event: Event, people: list[Participant], now: datetime) -> list[str]:
-    """Overdue reminders that will not be sent because a later offset replaced them."""
-    chosen = {d.key for d in due(event, people, now)}
-    keys = []
-    for fire in plan(event):
-        if fire.at <= now < fire.session.start:
-            keys += [
-                reminder_key(fire.session.id, fire.offset, p.user_id)
-                for p in audience(fire.session, people)
-            ]
-    return [k for k in keys if k not in chosen]
 
 
 def dropped(event: Event, people: list[Participant], now: datetime) -> list[Due]:

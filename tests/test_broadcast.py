@@ -237,7 +237,7 @@ async def test_scheduled_send_list_and_cancel(tg, bot, organiser) -> None:
     assert all(sim.messages == [] for sim in sims.values())  # nothing before its time
 
     bot.services.clock.shift(timedelta(days=2))
-    bot.services.extras["broadcasts"].wake()
+    bot.services.broadcasts.wake()
     await organiser.expect("Laporan pengumuman", timeout=15)
     for sim in sims.values():
         assert received(tg, sim.id) == ["Besok bawa Renstra"]

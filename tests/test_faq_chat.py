@@ -4,9 +4,9 @@ delivered to the participant, /faqbelum, and flows taking precedence over the FA
 
 from __future__ import annotations
 
-from handlers import flows as flow_routes
-from handlers.common import reply
-from locales.faq import load_books
+from domain.faq.matcher import load_books
+from handlers.base.flows import FlowSpec, Move, Step, Turn
+from handlers.base.replies import reply
 from storage import faq_log, participants, users
 from storage import flows as flow_store
 from storage.flows import Flow
@@ -196,10 +196,18 @@ async def test_unanswered_list_is_for_organisers_only(tg, bot, organiser) -> Non
 
 
 async def test_user_in_a_flow_is_not_answered_by_the_faq(tg, bot) -> None:
-    async def on_message(update, context, state) -> None:
-        await reply(update, "dummy flow got it")
+    async def on_text(turn: Turn, text: str) -> Move:
+        await reply(turn.update, "dummy flow got it")
+        return Move()
 
-    flow_routes.register("dummy-faq-test", on_message)
+    async def ask(turn: Turn) -> None:
+        return None
+
+    async def wrong_input(turn: Turn, kind: str) -> None:
+        return None
+
+    steps = {"step1": Step(ask=ask, text=on_text)}
+    bot.services.flows.add(FlowSpec("dummy-faq-test", "dummy", steps, wrong_input))
     budi = tg.user(first_name="Budi", language_code="id")
     await flow_store.save(bot.db, Flow(budi.id, "dummy-faq-test", "step1"))
     await budi.send("link zoomnya mana pak?")

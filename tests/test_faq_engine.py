@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from locales.faq import (
+from domain.faq.matcher import (
     CATEGORY_IDS,
     PLACEHOLDERS,
     REQUIRED_IDS,

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from config import PROJECT_ROOT
-from locales.faq import PLACEHOLDERS, load_books
+from domain.faq.facts import event_facts, facts_for_user
+from domain.faq.matcher import PLACEHOLDERS, load_books
 from schedules.event import load_event
-from schedules.facts import event_facts, facts_for_user, next_session_for
 from storage import faq_log, participants, users
 from storage.db import Database
 from tests.harness import FUTURE_EVENT, run_cli
@@ -81,8 +81,8 @@ async def test_my_group_and_the_next_session_from_the_profile(tmp_path: Path) ->
         )
         event = event.model_copy(update={"stages": [council_only, *event.stages[1:]]})
         profile = await participants.get(db, 7)
-        assert next_session_for(event, BEFORE, profile)[1].id == "t1-dewan"
-        assert next_session_for(event, BEFORE, None)[1].id == "t2-hari1"
+        assert event.next_session(BEFORE, profile)[1].id == "t1-dewan"
+        assert event.next_session(BEFORE, None)[1].id == "t2-hari1"
         council = await facts_for_user(db, event, BEFORE, "id", 7)
         assert council["online_url"] == "https://zoom.us/j/89990000009"
         anyone = await facts_for_user(db, event, BEFORE, "id", 8)

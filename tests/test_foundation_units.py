@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import locales
-from bot import RedactToken
+from cli import RedactToken
 from config import PROJECT_ROOT, Settings
 from schedules.event import EventFileError, load_event, parse_offset
 from schedules.timefmt import format_datetime, format_range

@@ -16,14 +16,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 import locales
-from handlers import flows
-from handlers.common import answer_callback, edit_or_send, organisers_only, reply
-from handlers.context import BotContext, display_name, is_organiser, is_private, lang_of
+from domain import roles
+from domain.faq.facts import facts_for_user
+from domain.faq.matcher import FaqBook, FaqEntry, FaqMatch, answer_question, load_books, normalise
+from handlers.base.context import BotContext, display_name, is_organiser, is_private, lang_of
+from handlers.base.guards import organisers_only
+from handlers.base.replies import answer_callback, edit_or_send, reply
 from locales import Html
-from locales.faq import FaqBook, FaqEntry, FaqMatch, answer_question, load_books, normalise
-from schedules.facts import facts_for_user
 from schedules.timefmt import format_datetime
-from storage import faq_log, staff, users
+from storage import faq_log, users
 from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -241,13 +242,6 @@ async def _send(update: Update, text: str, markup: InlineKeyboardMarkup | None =
 # --- escalation to the organisers ----------------------------------------------------------
 
 
-async def organiser_ids(context: BotContext) -> list[int]:
-    """Configured admins and organisers, and organisers added at run time."""
-    ids = set(context.settings.admin_ids) | set(context.settings.organiser_ids)
-    ids |= await staff.organiser_ids(context.db)
-    return sorted(ids)
-
-
 async def _escalate(update: Update, context: BotContext, number: int, lang: str) -> None:
     """ "Tanya panitia": only the asker may press it, and only once."""
     user = update.effective_user
@@ -279,7 +273,7 @@ async def _forward_to_organisers(
 ) -> int:
     """Send the question to each organiser; remember each copy. Returns how many got it."""
     reached = 0
-    for organiser_id in await organiser_ids(context):
+    for organiser_id in sorted(await roles.organiser_ids(context.settings, context.db)):
         lang = await users.language(context.db, organiser_id) or locales.DEFAULT_LANGUAGE
         text = locales.t(
             lang, "faq.to_organiser", number=logged.id, name=name, question=logged.question
@@ -305,7 +299,7 @@ async def on_private_reply(update: Update, context: BotContext) -> None:
         if logged is not None and not await is_organiser(context, user.id):
             logged = None
     if logged is None or message is None or user is None:
-        await flows.on_private_message(update, context)
+        await context.services.flows.on_private_message(update, context)
         return
     lang = lang_of(update)
     if not (message.text or "").strip():
@@ -375,8 +369,3 @@ async def unanswered(update: Update, context: BotContext) -> None:
         used += len(item) + 2
     title = locales.t(lang, "faq.unanswered_title", count=len(items))
     await reply(update, title + "\n\n" + "\n\n".join(items))
-
-
-def register_fallback() -> None:
-    """Private messages outside any flow come here (handlers/flows.py)."""
-    flows.set_fallback(on_private_text)

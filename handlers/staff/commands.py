@@ -7,19 +7,18 @@ from __future__ import annotations
 import logging
 
 from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import TelegramError
 
 import locales
-from handlers.common import admins_only, answer_callback, edit_or_send, organisers_only, reply
-from handlers.context import BotApp, BotContext, lang_of
-from handlers.registration import ROLES
-from storage import audit, participants, staff, users
+from handlers.base.context import BotContext, lang_of
+from handlers.base.guards import admins_only, organisers_only
+from handlers.base.replies import answer_callback, edit_or_send, reply
+from handlers.registration.flow import ROLES
+from handlers.staff.menus import clear_staff_menu, set_staff_menu
+from storage import audit, participants, staff
 
 log = logging.getLogger(__name__)
 
@@ -180,46 +179,3 @@ async def statistik(update: Update, context: BotContext) -> None:
     else:
         parts.append(locales.t(lang, "admin.stats_all_opd_done"))
     await reply(update, "\n".join(parts))
-
-
-# --- per-chat command menus for staff --------------------------------------------------------
-
-PARTICIPANT_MENU = ("start", "daftar", "jadwal", "usul", "usulanku", "faq", "profil", "pengingat")
-PARTICIPANT_MENU += ("privasi", "bantuan", "batal")
-ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum")
-ADMIN_MENU = ("ekspor", "panitia", "muatulang")
-
-
-async def _menu_for(app: BotApp, user_id: int, admin: bool) -> list[BotCommand]:
-    lang = await users.language(app.bot_data["services"].db, user_id) or "id"
-    commands = [BotCommand(n, locales.plain(lang, f"commands.{n}")) for n in PARTICIPANT_MENU]
-    staff_commands = ORGANISER_MENU + (ADMIN_MENU if admin else ())
-    commands += [BotCommand(n, locales.plain(lang, f"admin.menu_{n}")) for n in staff_commands]
-    return commands
-
-
-async def set_staff_menu(app: BotApp, user_id: int) -> None:
-    """Staff see their commands in their private chat's menu; participants never do.
-    Cosmetic only: every command checks the role anyway."""
-    admin = user_id in app.bot_data["services"].settings.admin_ids
-    try:
-        commands = await _menu_for(app, user_id, admin)
-        await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
-    except TelegramError as exc:
-        log.info("No staff menu for %s: %s", user_id, exc)
-
-
-async def clear_staff_menu(app: BotApp, user_id: int) -> None:
-    try:
-        await app.bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
-    except TelegramError as exc:
-        log.info("Could not clear the staff menu of %s: %s", user_id, exc)
-
-
-async def set_staff_menus(app: BotApp) -> None:
-    """At startup: the menu of every admin and organiser."""
-    services = app.bot_data["services"]
-    ids = set(services.settings.admin_ids) | set(services.settings.organiser_ids)
-    ids |= await staff.organiser_ids(services.db)
-    for user_id in sorted(ids):
-        await set_staff_menu(app, user_id)

@@ -12,14 +12,14 @@ from icalendar import Event as IcsEvent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 import locales
-from handlers.common import admins_only, answer_callback, edit_or_send, reply
-from handlers.context import BotContext, Services, is_private, lang_of
-from schedules.event import Event, EventFileError, Session, Stage, load_event
-from schedules.reminders import ReminderService, in_audience, place_text
+from handlers.base.context import BotContext, is_private, lang_of
+from handlers.base.guards import admins_only
+from handlers.base.replies import answer_callback, edit_or_send, reply
+from handlers.schedule import reload
+from schedules.event import Event, Session, Stage
+from schedules.reminders import in_audience, place_text
 from schedules.timefmt import format_date, format_range
 from storage import participants
-from storage import reminders as reminder_store
-from storage.outbox import OutgoingMessage
 from storage.participants import Participant
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,10 @@ def render_stage(
         lines.append(locales.t(lang, "schedule.stage_goal", goal=stage.goal_in(lang)))
     if stage.example_dates:
         lines.append(locales.t(lang, "schedule.example_dates"))
-    upcoming = next_session_for(event, now, person)
+    upcoming = event.next_session(now, person)
     for session in sessions_for(stage, person):
-        marker = locales.t(lang, "schedule.next_marker") if session is upcoming else ""
+        is_next = upcoming is not None and session is upcoming[1]
+        marker = locales.t(lang, "schedule.next_marker") if is_next else ""
         lines.append(
             locales.t(
                 lang,
@@ -71,14 +72,6 @@ def render_stage(
         if place:
             lines.append(place)
     return "\n".join(lines)
-
-
-def next_session_for(event: Event, now: datetime, person: Participant | None) -> Session | None:
-    """The first session (meant for this person) that has not ended yet."""
-    for stage, session in event.sessions():
-        if session.end > now and session in sessions_for(stage, person):
-            return session
-    return None
 
 
 def split_messages(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
@@ -259,7 +252,7 @@ async def pengingat(update: Update, context: BotContext) -> None:
 async def muatulang(update: Update, context: BotContext) -> None:
     """/muatulang: validate and reload the event file; a bad file changes nothing."""
     lang = lang_of(update)
-    result = await reload_event(context.services)
+    result = await reload.apply_reload(context.services)
     if result.error:
         await reply(update, locales.t(lang, "schedule.reload_failed", error=result.error))
         return
@@ -267,90 +260,3 @@ async def muatulang(update: Update, context: BotContext) -> None:
 
 
 # --- reloading -------------------------------------------------------------------------------
-
-
-class ReloadResult:
-    def __init__(self, error: str | None = None, changed: int = 0) -> None:
-        self.error = error
-        self.changed = changed
-
-
-def _signature(session: Session) -> tuple[str, str, str, str]:
-    return (
-        session.start.isoformat(),
-        session.end.isoformat(),
-        session.location,
-        session.online_url or "",
-    )
-
-
-def changed_sessions(old: Event, new: Event, now: datetime) -> list[tuple[Session, Session]]:
-    """Upcoming sessions whose time or place changed: (old, new)."""
-    pairs = []
-    for _, session in new.sessions():
-        before = old.session(session.id)
-        if before is None or session.end <= now:
-            continue
-        if _signature(before[1]) != _signature(session):
-            pairs.append((before[1], session))
-    return pairs
-
-
-def change_messages(
-    old: Event, new: Event, people: list[Participant], now: datetime
-) -> list[OutgoingMessage]:
-    """One "Perubahan jadwal" message per affected participant and change (deduped by key)."""
-    messages = []
-    for before, after in changed_sessions(old, new, now):
-        digest = hashlib.sha1(repr(_signature(after)).encode()).hexdigest()[:12]
-        for person in people:
-            if not (in_audience(after, person) or in_audience(before, person)):
-                continue
-            lang = person.language
-            text = locales.t(
-                lang,
-                "schedule.change",
-                title=after.title_in(lang),
-                old_when=format_range(before.start, before.end, old.tz, lang),
-                new_when=format_range(after.start, after.end, new.tz, lang),
-                old_place=place_text(old, before, person.mode, lang),
-                new_place=place_text(new, after, person.mode, lang),
-            )
-            messages.append(
-                OutgoingMessage(
-                    kind="schedule_change",
-                    chat_id=person.user_id,
-                    payload={"text": text},
-                    ref=after.id,
-                    dedupe_key=f"schedchange:{after.id}:{digest}:{person.user_id}",
-                )
-            )
-    return messages
-
-
-async def reload_event(services: Services) -> ReloadResult:
-    """Validate the event file, announce changes, replace services.event, re-plan reminders."""
-    try:
-        new = load_event(services.settings.event_file)
-    except EventFileError as exc:
-        log.warning("Event reload refused: %s", exc)
-        return ReloadResult(error=str(exc))
-    old = services.event
-    now = services.clock.now()
-    people = await participants.registered(services.db)
-    messages = change_messages(old, new, people, now)
-    services.event = new
-    reminders: ReminderService | None = services.extras.get("reminders")
-    if reminders is not None:
-        reminders.replan(new)
-    if messages and services.sender is not None:
-        await services.sender.enqueue(messages)
-    log.info("Event reloaded: %d change message(s)", len(messages))
-    return ReloadResult(changed=len(changed_sessions(old, new, now)))
-
-
-async def poll_reload_requests(services: Services) -> None:
-    """Serve `python bot.py event reload`: the CLI writes a row, the bot answers it here."""
-    for request_id in await reminder_store.pending_reloads(services.db):
-        result = await reload_event(services)
-        await reminder_store.finish_reload(services.db, request_id, result.error or "ok")

@@ -18,22 +18,6 @@ from storage.db import Database
 from storage.participants import Participant
 
 
-def next_session_for(
-    event: Event, now: datetime, profile: Participant | None = None
-) -> tuple[Stage, Session] | None:
-    """The next session this person attends: their audience when registered, else a session
-    for everyone; any next session when none matches."""
-    upcoming = [pair for pair in event.sessions() if pair[1].end > now]
-    if profile is not None and profile.is_registered:
-        dimension = None if profile.dimension in (None, "all") else profile.dimension
-        mine = [
-            p for p in upcoming if p[1].audience.includes(profile.role, dimension, profile.mode)
-        ]
-    else:
-        mine = [p for p in upcoming if p[1].audience.is_everyone]
-    return (mine or upcoming or [None])[0]
-
-
 def _session_line(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
     if pair is None:
         return locales.t(lang, "faq.fact_no_session")
@@ -135,7 +119,7 @@ def event_facts(
     event: Event, now: datetime, lang: str, profile: Participant | None = None
 ) -> dict[str, str]:
     """Every placeholder of the FAQ answers, as safe HTML (`my_group` from `profile`)."""
-    pair = next_session_for(event, now, profile)
+    pair = event.next_session(now, profile)
     info = event.event
     return {
         "event_name": escape(info.name),

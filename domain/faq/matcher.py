@@ -27,7 +27,8 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-LOCALES_DIR = Path(__file__).resolve().parent
+from locales import LOCALES_DIR  # the FAQ's content is text: it lives in locales/
+
 LEXICON_PATH = LOCALES_DIR / "faq_lexicon.yaml"
 LANGS: tuple[str, ...] = ("id", "en")
 

@@ -1,17 +1,17 @@
 """/rekap (organisers): proposals per dimension × office, the offices still missing, and a
-reminder to them; /ekspor (admins): the collection as XLSX, CSV or JSON, each export audited."""
+polite reminder to exactly those offices."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 import locales
-from handlers import export_files
-from handlers.common import admins_only, answer_callback, organisers_only, private_only, reply
-from handlers.context import BotContext, lang_of
+from handlers.base.context import BotContext, lang_of
+from handlers.base.guards import organisers_only, private_only
+from handlers.base.links import Payload
+from handlers.base.replies import answer_callback, reply
 from locales import Html
 from schedules.event import Dimension, Event, Opd
 from schedules.timefmt import format_datetime
@@ -31,9 +31,6 @@ SHORT = {
     "society": "Soc",
     "environment": "Env",
 }
-
-
-# --- /rekap --------------------------------------------------------------------------------
 
 
 def missing_offices(event: Event, counts: Counts) -> list[Opd]:
@@ -87,7 +84,7 @@ async def _nudge_recipients(context: BotContext, missing: list[Opd]) -> list[Par
     ]
 
 
-@private_only("rekap")
+@private_only(Payload.REKAP)
 @organisers_only
 async def rekap_command(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
@@ -177,57 +174,4 @@ def _nudge_text(
         office=opd.name,
         dimension=dimension.name if dimension else opd.dimension,
         deadline_note=note,
-    )
-
-
-# --- /ekspor -------------------------------------------------------------------------------
-
-
-@private_only("ekspor")
-@admins_only
-async def export_command(update: Update, context: BotContext) -> None:
-    lang = lang_of(update)
-    buttons = [
-        InlineKeyboardButton(fmt.upper(), callback_data=f"exp:fmt:{fmt}")
-        for fmt in export_files.FORMATS
-    ]
-    await reply(
-        update,
-        locales.t(lang, "export.choose_format"),
-        reply_markup=InlineKeyboardMarkup([buttons]),
-    )
-
-
-@admins_only
-async def format_button(update: Update, context: BotContext) -> None:
-    """Build the file off the event loop, record the export, then send it."""
-    query = update.callback_query
-    user = update.effective_user
-    lang = lang_of(update)
-    fmt = (query.data or "").removeprefix("exp:fmt:") if query else ""
-    if user is None or fmt not in export_files.FORMATS:
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
-        return
-    await answer_callback(update)
-    now = context.services.clock.now()
-    try:
-        data = await export_files.collect(context.db, context.event, now)
-        content = await asyncio.to_thread(export_files.build, data, fmt)
-    except Exception:
-        log.exception("Export (%s) failed", fmt)
-        await reply(update, locales.t(lang, "export.failed"))
-        return
-    await audit.record(
-        context.db, user.id, "export", format=fmt, proposals=len(data.proposals), via="telegram"
-    )
-    caption = locales.t(
-        lang,
-        "export.caption",
-        count=len(data.proposals),
-        when=format_datetime(now, context.event.tz, lang),
-    )
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_document(
-        InputFile(content, filename=export_files.filename(data, fmt)), caption=caption
     )

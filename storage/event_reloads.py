@@ -1,16 +1,8 @@
-"""Schedule storage: event reload requests (CLI -> running bot) and reminder delivery lookups.
-
-Delivery records are outbox rows (storage/outbox.py) keyed by `reminder:{session}:{offset}:{uid}`.
-"""
+"""Event reload requests: `python bot.py event reload` writes a row, the running bot answers it."""
 
 from __future__ import annotations
 
 from storage.db import Database, utcnow
-
-
-def reminder_key(session_id: str, offset: str, user_id: int) -> str:
-    """The outbox dedupe key of one reminder: never twice per participant+session+offset."""
-    return f"reminder:{session_id}:{offset}:{user_id}"
 
 
 async def request_reload(db: Database, requested_by: str) -> int:
@@ -36,12 +28,3 @@ async def finish_reload(db: Database, request_id: int, result: str) -> None:
 async def reload_result(db: Database, request_id: int) -> str | None:
     row = await db.fetchone("SELECT result FROM event_reloads WHERE id = ?", (request_id,))
     return row["result"] if row else None
-
-
-async def sent_reminder_keys(db: Database, prefix: str = "reminder:") -> set[str]:
-    """Dedupe keys of reminders already in the outbox (any status)."""
-    rows = await db.fetchall(
-        "SELECT dedupe_key FROM outbox WHERE kind = 'reminder' AND dedupe_key LIKE ?",
-        (prefix + "%",),
-    )
-    return {r["dedupe_key"] for r in rows}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 import locales
-from handlers.context import BotContext, lang_of
+from handlers.base.context import BotApp, BotContext, lang_of
 
 log = logging.getLogger(__name__)
 
@@ -28,3 +31,23 @@ async def on_error(update: object, context: BotContext) -> None:
         await update.effective_chat.send_message(locales.t(lang_of(update), "common.error"))
     except TelegramError as exc:
         log.warning("Update %s: could not tell the user about the error: %s", update_id, exc)
+
+
+def spawner(app: BotApp) -> Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]]:
+    """Start background loops (the outbox sender, announcements) so that an exception that
+    ends one reaches the error handler, like an exception in a handler does. (PTB's
+    Application.create_task does the same, but only once the application is running, and
+    the loops start in post_init, before that.)"""
+
+    async def guarded(coroutine: Coroutine[Any, Any, None]) -> None:
+        try:
+            await coroutine
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await app.process_error(None, exc)
+
+    def spawn(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        return asyncio.create_task(guarded(coroutine))
+
+    return spawn

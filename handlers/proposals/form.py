@@ -10,9 +10,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 import locales
-from handlers import flows as flow_routes
-from handlers.common import answer_callback, private_only, reply
-from handlers.context import BotContext, lang_of
+from handlers.base.context import BotContext, lang_of
+from handlers.base.guards import private_only
+from handlers.base.links import Payload
+from handlers.base.replies import answer_callback, reply
 from locales import Html
 from schedules.event import Event
 from schedules.timefmt import format_datetime
@@ -34,7 +35,7 @@ OWN_OFFICE = "_own"
 # --- entry points --------------------------------------------------------------------------
 
 
-@private_only("usul")
+@private_only(Payload.USUL)
 async def usul_command(update: Update, context: BotContext) -> None:
     """/usul and /start usul: resume the form in progress, else a draft, else a new one."""
     user = update.effective_user
@@ -108,9 +109,6 @@ async def on_cancel(update: Update, context: BotContext, state: Flow) -> None:
         await reply(update, locales.t(lang, "proposals.edit_saved", id=pid))
         return
     await reply(update, locales.t(lang, "proposals.cancelled"))
-
-
-flow_routes.register(FLOW, on_message, on_cancel)
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -394,11 +392,6 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=PREFIX + data)
 
 
-def office_name(event: Event, opd_id: str | None, other: str | None) -> str:
-    opd = event.opd(opd_id)
-    return opd.name if opd else (other or "")
-
-
 def render(event: Event, proposal: Proposal, lang: str) -> Html:
     """The proposal as it is stored, every user-supplied value escaped."""
     dimension = event.dimension(proposal.dimension)
@@ -416,7 +409,7 @@ def render(event: Event, proposal: Proposal, lang: str) -> Html:
         description=proposal.description or "",
         target=proposal.target or "",
         horizon=horizon,
-        office=office_name(event, proposal.lead_opd_id, proposal.lead_opd_other),
+        office=event.office_name(proposal.lead_opd_id, proposal.lead_opd_other),
         stage=stage.title if stage else "",
     )
 
@@ -478,7 +471,7 @@ def _defaults(event: Event, profile: Participant) -> dict[str, object]:
 # --- /usulanku -----------------------------------------------------------------------------
 
 
-@private_only("usulanku")
+@private_only(Payload.USULANKU)
 async def my_command(update: Update, context: BotContext) -> None:
     """/usulanku: one's own proposals, to view, edit or withdraw."""
     if await _registered(update, context, "proposals.my_not_registered") is None:

@@ -25,13 +25,12 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import filters
 
 import locales
-from handlers import flows as flow_routes
-from handlers import start as start_handlers
-from handlers.common import answer_callback, edit_or_send, private_only, reply
-from handlers.context import BotContext, is_organiser, is_private, lang_of
+from handlers.base.context import BotContext, is_organiser, is_private, lang_of
+from handlers.base.guards import private_only
+from handlers.base.links import Payload
+from handlers.base.replies import answer_callback, edit_or_send, reply
 from schedules.timefmt import format_datetime
 from storage import audit, consents, faq_log, flows, outbox, participants, users
 from storage import proposals as proposal_store
@@ -122,11 +121,6 @@ def _button(lang: str, key: str, data: str, **values: object) -> InlineKeyboardB
     return InlineKeyboardButton(locales.plain(lang, key, **values), callback_data=data)
 
 
-def opd_label(context: BotContext, profile: Participant) -> str:
-    opd = context.event.opd(profile.opd_id)
-    return opd.name if opd else (profile.opd_other or "")
-
-
 def dimension_label(context: BotContext, lang: str, dimension: str | None) -> str:
     if dimension == "all":
         return locales.plain(lang, "registration.all_dimensions")
@@ -144,7 +138,7 @@ def profile_text(context: BotContext, lang: str, profile: Participant) -> locale
         lang,
         "registration.profile_lines",
         name=profile.full_name or unset,
-        opd=opd_label(context, profile) or unset,
+        opd=context.event.office_name(profile.opd_id, profile.opd_other) or unset,
         role=role or unset,
         dimension=dimension_label(context, lang, profile.dimension) or unset,
         mode=mode or unset,
@@ -364,28 +358,15 @@ async def begin(update: Update, context: BotContext) -> None:
     await ask(update, context, state, "consent")
 
 
-@private_only("daftar")
+@private_only(Payload.DAFTAR)
 async def daftar(update: Update, context: BotContext) -> None:
     """/daftar and the deep link /start daftar."""
     await begin(update, context)
 
 
-# /start payloads that the group deep-link buttons of this module carry.
-DEEP_LINKS = filters.Regex(r"^/start (profil|datasaya|hapusdata)\s*$")
-
-
-async def deep_link(update: Update, context: BotContext) -> None:
-    """/start profil|datasaya|hapusdata: the private continuation of a group command."""
-    payload = (context.args or [""])[0]
-    handler = {"profil": profil, "datasaya": datasaya, "hapusdata": hapusdata}.get(payload)
-    if handler is not None:
-        await handler(update, context)
-
-
-async def start(update: Update, context: BotContext) -> None:
-    """/start in a private chat: the welcome, then registration for an unregistered user.
-    Organisers and admins are not asked to register (they still can, with /daftar)."""
-    await start_handlers.start(update, context)
+async def offer(update: Update, context: BotContext) -> None:
+    """After the welcome of a bare /start in a private chat: registration for an unregistered
+    user. Organisers and admins are not asked to register (they still can, with /daftar)."""
     user = update.effective_user
     if user is None or not is_private(update) or await is_organiser(context, user.id):
         return
@@ -456,13 +437,8 @@ async def _on_phone(update: Update, context: BotContext, state: Flow) -> None:
     await after_answer(update, context, state)
 
 
-async def on_command_in_flow(update: Update, context: BotContext) -> None:
-    """An unknown command: inside the registration it gets a re-prompt, else the usual hint."""
-    user = update.effective_user
-    state = await flows.get(context.db, user.id) if user and is_private(update) else None
-    if state is None or state.flow != FLOW:
-        await start_handlers.unknown_command(update, context)
-        return
+async def on_command(update: Update, context: BotContext, state: Flow) -> None:
+    """An unknown command inside the registration re-asks the question."""
     prefix = locales.t(lang_of(update), "registration.reprompt_command")
     await ask(update, context, state, state.step, prefix=prefix)
 
@@ -611,9 +587,6 @@ async def on_cancel(update: Update, context: BotContext, state: Flow) -> None:
     await reply(update, text, reply_markup=remove)
 
 
-flow_routes.register(FLOW, on_message, on_cancel)
-
-
 # --- /profil -------------------------------------------------------------------------------
 
 
@@ -640,7 +613,7 @@ async def show_profile(
         await reply(update, "\n".join(parts), reply_markup=keyboard)
 
 
-@private_only("profil")
+@private_only(Payload.PROFIL)
 async def profil(update: Update, context: BotContext) -> None:
     """/profil: the profile with a button per field."""
     user = update.effective_user
@@ -695,7 +668,7 @@ async def collect_data(context: BotContext, user_id: int) -> dict[str, object]:
     return data
 
 
-@private_only("datasaya")
+@private_only(Payload.DATASAYA)
 async def datasaya(update: Update, context: BotContext) -> None:
     """/datasaya: a readable summary and the complete JSON file."""
     user = update.effective_user
@@ -752,7 +725,7 @@ def _moment(context: BotContext, stored: str, lang: str) -> str:
         return str(stored)
 
 
-@private_only("hapusdata")
+@private_only(Payload.HAPUSDATA)
 async def hapusdata(update: Update, context: BotContext) -> None:
     """/hapusdata: ask for confirmation first."""
     user = update.effective_user

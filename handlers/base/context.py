@@ -10,27 +10,32 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 import locales
 from config import Settings
+from domain import roles
 from schedules.clock import Clock
 from schedules.event import Event
-from storage import staff
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from handlers.sender import Sender
+    from domain.delivery.sender import Sender
+    from handlers.base.flows import FlowRouter
+    from handlers.broadcast.service import BroadcastService
+    from schedules.reminders import ReminderService
 
 
 @dataclass
 class Services:
-    """Everything handlers need besides the update. `event` is replaced on reload."""
+    """Everything handlers need besides the update. `event` is replaced on reload; the
+    background services are created in bot.startup, once the database is open."""
 
     settings: Settings
     db: Database
     event: Event
+    flows: FlowRouter
     clock: Clock = field(default_factory=Clock)
-    sender: Sender | None = None  # started in bot.startup
-    extras: dict[str, Any] = field(
-        default_factory=dict
-    )  # feature services (sender, scheduler, ...)
+    sender: Sender | None = None
+    reminders: ReminderService | None = None
+    broadcasts: BroadcastService | None = None
+    faq_load_ms: float = 0.0
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -38,7 +43,7 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def services(self) -> Services:
-        return self.application.bot_data["services"]
+        return services_of(self.application)
 
     @property
     def db(self) -> Database:
@@ -54,6 +59,12 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
 
 BotApp = Application[ExtBot, BotContext, dict, dict, dict, Any]
+
+
+def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The services of an Application built by bot.build_application."""
+    services: Services = app.bot_data["services"]
+    return services
 
 
 def lang_of(update: Update | None) -> str:
@@ -74,11 +85,9 @@ def is_private(update: Update) -> bool:
 
 
 async def is_admin(context: BotContext, user_id: int) -> bool:
-    return user_id in context.settings.admin_ids
+    return roles.is_admin(context.settings, user_id)
 
 
 async def is_organiser(context: BotContext, user_id: int) -> bool:
     """Admins, configured organisers, and organisers added with /panitia."""
-    if user_id in context.settings.admin_ids or user_id in context.settings.organiser_ids:
-        return True
-    return user_id in await staff.organiser_ids(context.db)
+    return await roles.is_organiser(context.settings, context.db, user_id)

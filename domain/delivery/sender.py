@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -23,13 +24,15 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from handlers.ratelimit import retry_seconds
+from domain.delivery.ratelimit import retry_seconds
 from schedules.clock import Clock
 from storage import outbox, users
 from storage.db import Database
 from storage.outbox import Claimable, OutboxRow, OutgoingMessage
 
 log = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]]
 
 MAX_ATTEMPTS = 6  # 1 + 2 + 4 + 8 + 16 s of backoff: a 30-second outage loses nothing
 CONCURRENCY = 40  # messages in flight at once; the limiter keeps them to the allowed rate
@@ -57,9 +60,11 @@ class Sender:
     def wake(self) -> None:
         self._wake.set()
 
-    def start(self) -> None:
+    def start(self, spawn: Spawn = asyncio.create_task) -> None:
+        """Start the loop; bot.py passes handlers.base.errors.spawner, so that an exception
+        that ends the loop reaches the error handler."""
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="outbox-sender")
+            self._task = spawn(self._run())
 
     async def stop(self) -> None:
         tasks = [t for t in (self._task, *self._in_flight.values()) if t is not None]

@@ -9,41 +9,32 @@ every few seconds, and finally queues the report (sent, failed, blocked)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
 
 import locales
-from handlers import flows as flow_routes
-from handlers.common import (
-    answer_callback,
-    edit_or_send,
-    organisers_only,
-    private_only,
-    reply,
-)
-from handlers.context import BotApp, BotContext, Services, lang_of
-from handlers.sender import send_payload
+from domain.audience import count_line, describe, recipients
+from domain.delivery.sender import send_payload
+from handlers.base.callbacks import Feature
+from handlers.base.context import BotContext, lang_of
+from handlers.base.guards import organisers_only, private_only
+from handlers.base.links import Payload
+from handlers.base.replies import answer_callback, edit_or_send, reply
+from handlers.broadcast import siaran
 from schedules.event import DIMENSION_IDS, MODES, ROLES, Event
 from schedules.timefmt import format_datetime
 from schedules.whenparse import parse_when
 from storage import audit, broadcasts, flows
-from storage.broadcasts import KIND, Broadcast, Recipient
 from storage.flows import Flow
-from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
 
 FLOW = "broadcast"
-TICK = 0.5  # seconds between looks at due and running announcements
-PROGRESS_EVERY = 3.0  # seconds between edits of a progress message
+FEATURE = Feature.BROADCAST
 MAX_AHEAD = timedelta(days=366)
 AUDIENCE_TYPES = ("all", "dimensions", "role", "opds", "mode", "stage")
 _PICK_STEP = {
@@ -53,78 +44,6 @@ _PICK_STEP = {
     "mode": "pick_mode",
     "stage": "pick_stage",
 }
-
-
-# --- audiences -----------------------------------------------------------------------------
-
-
-def matches(audience: dict[str, Any], who: Recipient, event: Event) -> bool:
-    """Whether a registered participant belongs to the chosen audience."""
-    kind, values = audience.get("type"), audience.get("values") or []
-    if kind == "all":
-        return True
-    if kind == "dimensions":
-        # Someone in "all dimensions" (council members, guides) belongs to every group.
-        return who.dimension == "all" or who.dimension in values
-    if kind == "role":
-        return who.role in values
-    if kind == "opds":
-        return who.opd_id in values
-    if kind == "mode":
-        return who.mode in values
-    if kind == "stage":
-        stage = event.stage(int(values[0])) if values else None
-        dimension = None if who.dimension == "all" else who.dimension
-        return stage is not None and any(
-            s.audience.includes(who.role, dimension, who.mode) for s in stage.sessions
-        )
-    return False
-
-
-async def recipients(services: Services, audience: dict[str, Any]) -> list[Recipient]:
-    """The registered participants (with consent) the audience names, blocked or not."""
-    everyone = await broadcasts.registered_recipients(services.db)
-    return [r for r in everyone if matches(audience, r, services.event)]
-
-
-def describe(audience: dict[str, Any], lang: str, event: Event) -> str:
-    """The audience in words, e.g. "Dimensi: Smart Branding, Smart Economy" (plain text)."""
-    kind, values = audience.get("type"), audience.get("values") or []
-    if kind == "dimensions":
-        names = [d.name for d in event.dimensions if d.id in values]
-        return locales.plain(lang, "broadcast.aud_desc_dimensions", names=", ".join(names))
-    if kind == "role":
-        return locales.plain(
-            lang, "broadcast.aud_desc_role", role=locales.plain(lang, f"broadcast.role_{values[0]}")
-        )
-    if kind == "opds":
-        names = [o.name for o in event.opds if o.id in values]
-        shown = ", ".join(names[:4])
-        if len(names) > 4:
-            shown += locales.plain(lang, "broadcast.and_more", n=len(names) - 4)
-        return locales.plain(lang, "broadcast.aud_desc_opds", names=shown)
-    if kind == "mode":
-        return locales.plain(lang, f"broadcast.aud_desc_{values[0]}")
-    if kind == "stage":
-        stage = event.stage(int(values[0]))
-        title = stage.title_in(lang) if stage else str(values[0])
-        return locales.plain(lang, "broadcast.aud_desc_stage", stage=title)
-    return locales.plain(lang, "broadcast.aud_desc_all")
-
-
-def number(value: int, lang: str) -> str:
-    """1.240 in Indonesian, 1,240 in English."""
-    text = f"{value:,}"
-    return text if lang == "en" else text.replace(",", ".")
-
-
-def count_line(found: list[Recipient], lang: str) -> str:
-    """ "N recipients", and how many of them have blocked the bot."""
-    blocked = sum(1 for r in found if not r.active)
-    line = locales.t(lang, "broadcast.count", n=number(len(found), lang))
-    if blocked:
-        line += " " + locales.t(lang, "broadcast.count_blocked", n=number(blocked, lang))
-    return line
 
 
 # --- keyboards -----------------------------------------------------------------------------
@@ -231,7 +150,7 @@ def confirm_time_menu(lang: str) -> InlineKeyboardMarkup:
 
 
 @organisers_only
-@private_only("bantuan")
+@private_only(Payload.UMUMKAN)
 async def umumkan(update: Update, context: BotContext) -> None:
     """Start (or restart) an announcement: choose the audience."""
     user = update.effective_user
@@ -257,7 +176,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     parts = query.data.split(":")
     action, arg = parts[1] if len(parts) > 1 else "", ":".join(parts[2:])
     if action == "c":
-        await _cancel_scheduled(update, context, arg)
+        await siaran.cancel_scheduled(update, context, arg)
         return
     state = await flows.get(context.db, user.id)
     if not _press_matches(state, action, query.message):
@@ -315,7 +234,7 @@ async def _show_pick(update: Update, context: BotContext, state: Flow, lang: str
     text = locales.t(lang, f"broadcast.ask_{state.step}")
     if picked:
         audience = _picked_audience(state)
-        found = await recipients(context.services, audience)
+        found = await recipients(context.db, context.event, audience)
         text += "\n\n" + count_line(found, lang)
     await edit_or_send(
         update, text, reply_markup=pick_menu(lang, state.step, context.event, picked)
@@ -366,7 +285,7 @@ async def _audience_chosen(
     update: Update, context: BotContext, state: Flow, audience: dict[str, Any]
 ) -> None:
     lang = lang_of(update)
-    found = await recipients(context.services, audience)
+    found = await recipients(context.db, context.event, audience)
     desc = describe(audience, lang, context.event)
     if not found:
         await answer_callback(update, locales.plain(lang, "broadcast.nobody"), True)
@@ -459,7 +378,7 @@ async def _show_preview(update: Update, context: BotContext, state: Flow) -> Non
             lang, "broadcast.preview_question", audience=describe(audience, lang, context.event)
         )
         + "\n"
-        + count_line(await recipients(context.services, audience), lang)
+        + count_line(await recipients(context.db, context.event, audience), lang)
     )
     control = await chat.send_message(text, reply_markup=preview_menu(lang))
     state.message_id = control.message_id
@@ -568,7 +487,7 @@ async def _create(
     now = context.services.clock.now()
     audience = state.data["audience"]
     desc = describe(audience, "id", context.event)
-    count = len(await recipients(context.services, audience))
+    count = len(await recipients(context.db, context.event, audience))
     async with context.db.transaction():
         broadcast_id = await broadcasts.create(
             context.db,
@@ -593,7 +512,8 @@ async def _create(
             recipients=count,
         )
     await answer_callback(update)
-    service: BroadcastService = context.services.extras["broadcasts"]
+    service = context.services.broadcasts
+    assert service is not None
     if moment is None:
         # The question "now or later?" gives way to what is happening; progress follows below.
         text = locales.t(
@@ -601,7 +521,7 @@ async def _create(
             "broadcast.sending_now",
             id=broadcast_id,
             audience=describe(audience, lang, context.event),
-            n=number(count, lang),
+            n=locales.number(count, lang),
         )
         await edit_or_send(update, text)
         await service.launch_due()
@@ -615,7 +535,7 @@ async def _create(
             id=broadcast_id,
             when=when,
             audience=describe(audience, lang, context.event),
-            n=number(count, lang),
+            n=locales.number(count, lang),
         ),
     )
     service.wake()
@@ -647,258 +567,3 @@ _BUTTONS = {
     "yes": _schedule_confirmed,
     "x": _cancel_flow,
 }
-
-
-# --- /siaran -------------------------------------------------------------------------------
-
-
-def _status_line(b: Broadcast, lang: str, event: Event) -> str:
-    when = format_datetime(b.send_at, event.tz, lang)
-    head = locales.t(
-        lang,
-        f"broadcast.list_{b.status}",
-        id=b.id,
-        when=when,
-        audience=describe(b.audience, lang, event),
-    )
-    summary = locales.t(lang, "broadcast.list_summary", summary=_short(b.summary))
-    if b.status == "done":
-        report = locales.t(
-            lang,
-            "broadcast.list_report",
-            sent=number(b.sent, lang),
-            total=number(b.total, lang),
-            failed=number(b.failed, lang),
-            blocked=number(b.blocked, lang),
-        )
-        return f"{head}\n{summary}\n{report}"
-    return f"{head}\n{summary}"
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-async def _siaran_view(context: BotContext, lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
-    found = await broadcasts.recent(context.db, 10)
-    if not found:
-        return locales.t(lang, "broadcast.list_empty"), None
-    lines = [locales.t(lang, "broadcast.list_title")]
-    for b in found:
-        line = _status_line(b, lang, context.event)
-        if b.status == "sending":
-            tally = await broadcasts.counts(context.db, b.id)
-            line += "\n" + locales.t(
-                lang,
-                "broadcast.progress_line",
-                sent=number(tally.get("sent", 0), lang),
-                total=number(b.total, lang),
-            )
-        lines.append(line)
-    buttons = [
-        [_button(lang, "broadcast.btn_cancel_scheduled", f"bc:c:{b.id}", id=b.id)]
-        for b in found
-        if b.status == "scheduled"
-    ]
-    return "\n\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None
-
-
-@organisers_only
-@private_only("bantuan")
-async def siaran(update: Update, context: BotContext) -> None:
-    """/siaran: scheduled and past announcements with their reports."""
-    text, markup = await _siaran_view(context, lang_of(update))
-    await reply(update, text, reply_markup=markup)
-
-
-async def _cancel_scheduled(update: Update, context: BotContext, arg: str) -> None:
-    lang = lang_of(update)
-    user = update.effective_user
-    assert user is not None
-    if not arg.isdigit():
-        await answer_callback(update, locales.plain(lang, "common.expired"), True)
-        return
-    broadcast_id = int(arg)
-    async with context.db.transaction():
-        cancelled = await broadcasts.cancel(context.db, broadcast_id, user.id)
-        if cancelled:
-            await audit.record(context.db, user.id, "broadcast.cancel", broadcast_id=broadcast_id)
-    key = "broadcast.cancel_done" if cancelled else "broadcast.cancel_too_late"
-    await answer_callback(update, locales.plain(lang, key, id=broadcast_id), not cancelled)
-    text, markup = await _siaran_view(context, lang)
-    await edit_or_send(update, text, reply_markup=markup)
-
-
-# --- sending -------------------------------------------------------------------------------
-
-
-@dataclass
-class _Progress:
-    shown: str = ""
-    edited_at: float = 0.0
-
-
-class BroadcastService:
-    """Starts announcements when their time comes and follows them to their report."""
-
-    def __init__(self, app: BotApp) -> None:
-        self.app = app
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
-        self._progress: dict[int, _Progress] = {}
-        self._lock = asyncio.Lock()
-
-    @property
-    def services(self) -> Services:
-        return self.app.bot_data["services"]
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="broadcasts")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.launch_due()
-                await self.follow()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("Broadcast service hiccup; carrying on")
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), TICK)
-
-    async def launch_due(self) -> None:
-        """Write the outbox rows of every announcement whose time has come."""
-        async with self._lock:
-            services = self.services
-            now = services.clock.now()
-            for b in await broadcasts.due(services.db, now):
-                await self._launch(b, now)
-
-    async def _launch(self, b: Broadcast, now: datetime) -> None:
-        services = self.services
-        found = await recipients(services, b.audience)
-        ref = str(b.id)
-        messages = [
-            OutgoingMessage(
-                KIND,
-                r.user_id,
-                b.payload,
-                ref=ref,
-                dedupe_key=f"bc:{b.id}:{r.user_id}",
-                not_before=now,
-            )
-            for r in found
-        ]
-        if not await broadcasts.start_sending(services.db, b.id, messages, now):
-            return
-        if services.sender is not None:
-            services.sender.wake()
-        log.info("Broadcast %s: %s recipients queued", b.id, len(messages))
-        started = await broadcasts.get(services.db, b.id)
-        if started is not None:
-            await self._show_progress(started, {}, force=True)
-
-    async def follow(self) -> None:
-        """Edit progress messages; finish announcements with nothing left to send."""
-        db = self.services.db
-        for b in await broadcasts.sending(db):
-            tally = await broadcasts.counts(db, b.id)
-            if tally.get("pending", 0) + tally.get("sending", 0) == 0:
-                await self._finish(b, tally)
-            else:
-                await self._show_progress(b, tally)
-
-    async def _show_progress(
-        self, b: Broadcast, tally: dict[str, int], force: bool = False
-    ) -> None:
-        lang = b.report_lang
-        text = locales.t(
-            lang,
-            "broadcast.progress",
-            id=b.id,
-            sent=number(tally.get("sent", 0), lang),
-            total=number(b.total, lang),
-        )
-        trouble = tally.get("failed", 0) + tally.get("blocked", 0)
-        if trouble:
-            text += "\n" + locales.t(
-                lang,
-                "broadcast.progress_trouble",
-                failed=number(tally.get("failed", 0), lang),
-                blocked=number(tally.get("blocked", 0), lang),
-            )
-        await self._put_progress(b, text, force)
-
-    async def _put_progress(self, b: Broadcast, text: str, force: bool) -> None:
-        state = self._progress.setdefault(b.id, _Progress())
-        loop = asyncio.get_running_loop()
-        if text == state.shown or (not force and loop.time() - state.edited_at < PROGRESS_EVERY):
-            return
-        bot = self.app.bot
-        try:
-            if b.progress_message_id is None:
-                sent = await bot.send_message(b.report_chat_id, text)
-                await broadcasts.set_progress_message(self.services.db, b.id, sent.message_id)
-            else:
-                await bot.edit_message_text(text, b.report_chat_id, b.progress_message_id)
-        except BadRequest as exc:
-            if "not modified" not in str(exc).lower():
-                log.warning("Broadcast %s: progress message: %s", b.id, exc)
-        except TelegramError as exc:
-            log.warning("Broadcast %s: progress message: %s", b.id, exc)
-            return
-        state.shown, state.edited_at = text, loop.time()
-
-    async def _finish(self, b: Broadcast, tally: dict[str, int]) -> None:
-        lang = b.report_lang
-        failed = tally.get("failed", 0) + tally.get("cancelled", 0)
-        report_text = locales.t(
-            lang,
-            "broadcast.report",
-            id=b.id,
-            audience=describe(b.audience, lang, self.services.event),
-            sent=number(tally.get("sent", 0), lang),
-            total=number(b.total, lang),
-            failed=number(failed, lang),
-            blocked=number(tally.get("blocked", 0), lang),
-        )
-        report = OutgoingMessage(
-            "broadcast_report",
-            b.report_chat_id,
-            {"text": report_text},
-            ref=str(b.id),
-            dedupe_key=f"bc:{b.id}:report",
-            not_before=self.services.clock.now(),
-        )
-        if not await broadcasts.finish(self.services.db, b.id, tally, report):
-            return
-        log.info("Broadcast %s done: %s", b.id, tally)
-        final = locales.t(
-            lang,
-            "broadcast.progress_done",
-            id=b.id,
-            sent=number(tally.get("sent", 0), lang),
-            total=number(b.total, lang),
-        )
-        await self._put_progress(b, final, force=True)
-        self._progress.pop(b.id, None)
-        if self.services.sender is not None:
-            self.services.sender.wake()
-
-
-def register_flow() -> None:
-    flow_routes.register(FLOW, on_message, on_cancel)

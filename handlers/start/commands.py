@@ -6,8 +6,15 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 
 import locales
-from handlers.common import reply
-from handlers.context import BotContext, display_name, is_admin, is_organiser, is_private, lang_of
+from handlers.base.context import (
+    BotContext,
+    display_name,
+    is_admin,
+    is_organiser,
+    is_private,
+    lang_of,
+)
+from handlers.base.replies import reply
 from storage import participants, users
 
 
@@ -30,8 +37,8 @@ async def remember_user(update: Update, context: BotContext) -> None:
     await users.touch(context.db, user.id, lang_of(update))
 
 
-async def start(update: Update, context: BotContext) -> None:
-    """/start without a payload (features handle their own deep links, e.g. start=daftar)."""
+async def welcome(update: Update, context: BotContext) -> None:
+    """/start without a payload (or with one nobody knows): the welcome."""
     lang = lang_of(update)
     event_name = context.event.event.name
     if not is_private(update):
@@ -70,9 +77,12 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    """A command nobody handles. In groups only when it was addressed to this bot."""
+    """A command nobody handles: inside a flow, the flow answers (it re-asks its question);
+    in groups only when it was addressed to this bot."""
     message = update.effective_message
     if message is None:
+        return
+    if is_private(update) and await context.services.flows.on_command(update, context):
         return
     if not is_private(update):
         command = (message.text or "").split()[0]

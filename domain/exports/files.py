@@ -132,11 +132,6 @@ def _local(data: ExportData, iso: str | None) -> datetime | None:
     return _localiser(data)(iso)
 
 
-def _office(event: Event, opd_id: str | None, other: str | None) -> str:
-    opd = event.opd(opd_id)
-    return opd.name if opd else (other or "")
-
-
 def proposal_records(data: ExportData) -> list[dict[str, Any]]:
     """One dict per proposal with display values (local naive datetimes for dates)."""
     event = data.event
@@ -184,7 +179,7 @@ def participant_records(data: ExportData) -> list[dict[str, Any]]:
         out.append(
             {
                 "full_name": p.full_name or "",
-                "office": _office(event, p.opd_id, p.opd_other),
+                "office": event.office_name(p.opd_id, p.opd_other),
                 "role": locales.plain(LANG, f"export.role.{p.role}") if p.role else "",
                 "group": dims.get(p.dimension or "", locales.plain(LANG, "export.all_groups"))
                 if p.dimension

@@ -1,0 +1,217 @@
+"""The command line besides `run`: checks, the schedule, event reloads, the FAQ, exports.
+
+python bot.py check          validate configuration and event file, print a summary
+python bot.py schedule       print stages, sessions and every planned reminder
+python bot.py event reload   validate the event file and ask the running bot to reload it
+python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
+python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
+python bot.py export --format xlsx|csv|json --out FILE   export the proposals
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import json
+import logging
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from config import Settings
+from domain.exports import files as export_files
+from schedules.clock import Clock
+from schedules.event import load_event
+from schedules.reminders import describe_plan
+from storage import audit, event_reloads, participants
+from storage.db import Database
+
+Command = Callable[[Settings, argparse.Namespace], int]
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token wherever it appears in a log record (httpx logs request URLs)."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "<BOT_TOKEN>")
+                record.args = None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    handler.addFilter(RedactToken(token))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    # httpx logs every request URL, token included, at INFO: keep it to warnings.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    event = load_event(settings.event_file)
+    sessions = event.sessions()
+    print(f"Event: {event.event.name} ({event.event.timezone})")
+    print(f"Event file: {settings.event_file}")
+    print(f"Stages: {len(event.stages)}, sessions: {len(sessions)}, OPD: {len(event.opds)}")
+    print(f"Reminder offsets: {', '.join(event.reminders.offsets) or 'none'}")
+    print(f"Admins: {len(settings.admin_ids)}, organisers: {len(settings.organiser_ids)}")
+    print(f"Database: {settings.database_path}")
+    print("Token: " + ("set" if settings.bot_token else "NOT SET (needed for `run`)"))
+    return 0
+
+
+def cmd_schedule(settings: Settings, args: argparse.Namespace) -> int:
+    event = load_event(settings.event_file)
+
+    async def people() -> list[participants.Participant]:
+        db = await Database(settings.database_path).open()
+        try:
+            return await participants.reachable(db)
+        finally:
+            await db.close()
+
+    for line in describe_plan(event, asyncio.run(people()), Clock().now()):
+        print(line)
+    return 0
+
+
+def cmd_event(settings: Settings, args: argparse.Namespace) -> int:
+    """Validate the file here (a bad file changes nothing), then leave a reload request in
+    SQLite that the running bot picks up within ~2 s, and wait briefly for its answer."""
+    event = load_event(settings.event_file)  # EventFileError -> one clear line, exit 2
+
+    async def request() -> str | None:
+        db = await Database(settings.database_path).open()
+        try:
+            request_id = await event_reloads.request_reload(db, "cli")
+            deadline = time.monotonic() + args.wait
+            while time.monotonic() < deadline:
+                result = await event_reloads.reload_result(db, request_id)
+                if result is not None:
+                    return result
+                await asyncio.sleep(0.2)
+            return None
+        finally:
+            await db.close()
+
+    print(f"Event file valid: {event.event.name}, {len(event.sessions())} sessions")
+    result = asyncio.run(request())
+    if result is None:
+        print("Reload requested; the bot applies it when it runs (not answered yet).")
+        return 0
+    print("Reloaded by the running bot." if result == "ok" else f"Reload failed: {result}")
+    return 0 if result == "ok" else 1
+
+
+def _plain_text(html_text: str) -> str:
+    """Telegram HTML -> plain text, for the command line."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer one question like the bot (facts of the configured event, no personal group)."""
+    from domain.faq.facts import event_facts
+    from domain.faq.matcher import answer_question
+
+    event = load_event(settings.event_file)
+    match = answer_question(args.question, args.lang)
+    entry = match.entry
+    answer = None
+    if entry is not None:
+        answer = _plain_text(entry.render(event_facts(event, Clock().now(), args.lang)))
+    result = {
+        "id": entry.id if entry else None,
+        "score": float(match.score),
+        "question": entry.question if entry else None,
+        "answer": answer,
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif entry is None:
+        closest = ", ".join(e.id for e in match.candidates) or "-"
+        print(f"not sure (score {match.score:.3f}); closest: {closest}")
+    else:
+        print(f"[{entry.id}] {entry.question} (score {match.score:.3f})\n\n{answer}")
+    return 0
+
+
+def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.faq.matcher import evaluate
+
+    try:
+        report = evaluate(args.file, args.lang)
+    except (OSError, KeyError, UnicodeDecodeError) as exc:
+        print(
+            f"Cannot read {args.file}: a CSV with the header question,expected_id ({exc})",
+            file=sys.stderr,
+        )
+        return 2
+    print(report.format())
+    return 0
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    """The same export as /ekspor, written to a file and recorded in the audit log."""
+    event = load_event(settings.event_file)
+
+    async def run() -> int:
+        db = await Database(settings.database_path).open()
+        try:
+            data = await export_files.collect(db, event, Clock().now())
+            content = export_files.build(data, args.format)
+            await asyncio.to_thread(Path(args.out).write_bytes, content)
+            await audit.record(
+                db, None, "export", format=args.format, proposals=len(data.proposals), via="cli"
+            )
+        finally:
+            await db.close()
+        print(f"Wrote {len(data.proposals)} proposals ({args.format}) to {args.out}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def parser(run: Command) -> argparse.ArgumentParser:
+    """The command line; `run` (the bot itself) comes from bot.py."""
+    root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
+    sub = root.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (default)").set_defaults(func=run)
+    sub.add_parser("check", help="validate the configuration and event file").set_defaults(
+        func=cmd_check
+    )
+    sub.add_parser("schedule", help="print stages, sessions and planned reminders").set_defaults(
+        func=cmd_schedule
+    )
+    event = sub.add_parser("event", help="event file commands")
+    event_sub = event.add_subparsers(dest="event_command", required=True)
+    reload_parser = event_sub.add_parser("reload", help="validate and reload in the running bot")
+    reload_parser.add_argument("--wait", type=float, default=10.0, help="seconds to wait")
+    reload_parser.set_defaults(func=cmd_event)
+    faq_cmd = sub.add_parser("faq", help="ask or evaluate the FAQ matcher")
+    faq_sub = faq_cmd.add_subparsers(dest="faq_command", required=True)
+    ask = faq_sub.add_parser("ask", help="answer one question like the bot")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=("id", "en"), default="id")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.set_defaults(func=cmd_faq_ask)
+    evaluation = faq_sub.add_parser("eval", help="accuracy, rejection, latency on a CSV")
+    evaluation.add_argument("file", type=Path, help="CSV with question,expected_id")
+    evaluation.add_argument("--lang", choices=("id", "en"), default="id")
+    evaluation.set_defaults(func=cmd_faq_eval)
+    export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
+    export_cmd.add_argument("--format", choices=export_files.FORMATS, default="xlsx")
+    export_cmd.add_argument("--out", required=True, help="the file to write")
+    export_cmd.set_defaults(func=cmd_export)
+    return root

@@ -1,0 +1,367 @@
+"""Durable conversations ("flows"), declared as tables of steps.
+
+In the spirit of PTB's ConversationHandler states and aiogram's StatesGroup: a flow is a
+`FlowSpec`, a table from step name to `Step`. A step says how it asks (`ask`) and which input
+it takes: typed text, a button press, a shared contact. Each input function returns a `Move`:
+the storage write of the answer, the next step, and an optional line that says what was
+stored. The engine commits the write and the next step in ONE transaction before anything is
+sent, so a restart (even SIGKILL) resumes at the same question with every answer kept.
+
+The state lives in SQLite (`storage.flows`), not in memory. One stale-press check serves every
+flow (`_press_fits`): a button acts only when it belongs to the presser's current step of that
+flow, and, for flows with `menu_bound`, only from the menu message the step last sent.
+
+bot.py builds one `FlowRouter` with every flow, explicitly; nothing registers at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Contact, Message, Update
+
+import locales
+from handlers.base.callbacks import Callback, decode
+from handlers.base.context import BotContext, lang_of
+from handlers.base.replies import answer_callback, reply
+from storage import flows
+from storage.db import Database
+from storage.flows import Flow
+
+log = logging.getLogger(__name__)
+
+END = "__end__"  # a Move to END clears the flow row (in the same transaction as the write)
+
+Write = Callable[[], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Move:
+    """What an answer does: `write` (the answer's storage write) and the step `to` go into
+    one transaction; then `note` is said and the next step asked. `to=None` stays put and
+    asks nothing (the input function has already replied, e.g. with a refusal)."""
+
+    to: str | None = None
+    write: Write | None = None
+    note: str | None = None
+    ask: bool = True  # False: commit and move, but the input function speaks for itself
+
+
+STAY = Move()
+
+
+@dataclass
+class Turn:
+    """One update inside a flow: what a step function gets."""
+
+    update: Update
+    context: BotContext
+    state: Flow
+    spec: FlowSpec
+    press: Callback | None = None
+    answered: bool = False  # the button press has had its answer (an alert, say)
+
+    async def alert(self, key: str, **values: object) -> Move:
+        """Refuse a press with a short alert (nothing changes) and stay at the step."""
+        await answer_callback(self.update, locales.plain(self.lang, key, **values), alert=True)
+        self.answered = True
+        return STAY
+
+    @property
+    def lang(self) -> str:
+        return lang_of(self.update)
+
+    @property
+    def db(self) -> Database:
+        return self.context.db
+
+    @property
+    def user_id(self) -> int:
+        return self.state.user_id
+
+    @property
+    def message(self) -> Message | None:
+        return self.update.effective_message
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.state.data
+
+
+Ask = Callable[[Turn], Awaitable[None]]
+OnText = Callable[[Turn, str], Awaitable[Move]]
+OnPress = Callable[[Turn, Callback], Awaitable[Move]]
+OnContact = Callable[[Turn, Contact], Awaitable[Move]]
+OnTurn = Callable[[Turn], Awaitable[None]]
+Guard = Callable[[Update, BotContext], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of a flow. `actions` are the button actions that belong to it: a press
+    `feature:action:...` fits when `action` or `action:first-arg` is listed."""
+
+    ask: Ask
+    text: OnText | None = None
+    press: OnPress | None = None
+    contact: OnContact | None = None
+    actions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """A flow: its name (the `flows.flow` column), the callback feature of its buttons, and
+    its steps. `wrong_input(turn, kind)` answers input the step does not take: kind is
+    "media", "text" (a button was expected), "command" or "button" (text was expected)."""
+
+    name: str
+    feature: str
+    steps: Mapping[str, Step]
+    wrong_input: Callable[[Turn, str], Awaitable[None]]
+    on_cancel: OnTurn | None = None
+    menu_bound: bool = False
+    allowed: Guard | None = None  # who may be in this flow (checked on every input)
+    before_input: Callable[[Turn], Awaitable[bool]] | None = None  # False: input not taken
+    refusal: str = "common.not_allowed"
+    any_step_actions: frozenset[str] = frozenset()  # e.g. a "cancel" button on every menu
+    arity: int | None = None  # how many callback arguments to split (the rest stays whole)
+
+
+def _fits(step: Step, press: Callback) -> bool:
+    return press.action in step.actions or f"{press.action}:{press.arg()}" in step.actions
+
+
+def _press_fits(
+    spec: FlowSpec, state: Flow | None, press: Callback, message_id: int | None
+) -> bool:
+    """The one stale-press check: this flow, the current step, the current menu."""
+    if state is None or state.flow != spec.name or press.feature != spec.feature:
+        return False
+    step = spec.steps.get(state.step)
+    if step is None:
+        return False
+    if not (_fits(step, press) or press.action in spec.any_step_actions):
+        return False
+    return not spec.menu_bound or state.message_id is None or state.message_id == message_id
+
+
+async def commit(turn: Turn, move: Move) -> None:
+    """Write the answer and the next step together; END removes the flow row."""
+    state = turn.state
+    async with turn.db.transaction():
+        if move.write is not None:
+            await move.write()
+        if move.to == END:
+            await flows.clear(turn.db, state.user_id, state.flow)
+        elif move.to is not None:
+            state.step = move.to
+            state.message_id = None
+            await flows.save(turn.db, state)
+
+
+async def apply(turn: Turn, move: Move) -> None:
+    """Commit a move, then say its note and ask the next question."""
+    if move.to is None and move.write is None:
+        return
+    await commit(turn, move)
+    if move.note:
+        await reply(turn.update, move.note)
+    if move.ask and move.to not in (None, END):
+        await ask_current(turn)
+
+
+async def ask_current(turn: Turn) -> None:
+    step = turn.spec.steps.get(turn.state.step)
+    if step is not None:
+        await step.ask(turn)
+
+
+async def go(turn: Turn, step: str, **data: Any) -> None:
+    """Move to `step` (committed) and ask it; `data` is merged into the flow's data."""
+    turn.state.data.update(data)
+    await apply(turn, Move(to=step))
+
+
+async def begin(
+    update: Update, context: BotContext, spec: FlowSpec, step: str, data: dict[str, Any]
+) -> Turn:
+    """Start `spec` at `step` for the user behind `update` (replacing any other flow)."""
+    user = update.effective_user
+    assert user is not None
+    turn = Turn(update, context, Flow(user.id, spec.name, step, dict(data)), spec)
+    await go(turn, step)
+    return turn
+
+
+async def remember_menu(turn: Turn, message: Message) -> None:
+    """Record the message that carries the current step's buttons (for `menu_bound` flows)."""
+    turn.state.message_id = message.message_id
+    await flows.save(turn.db, turn.state)
+
+
+async def current_turn(
+    update: Update, context: BotContext, spec: FlowSpec, press: Callback | None = None
+) -> Turn | None:
+    """The user's turn in `spec`, or None when they are not in it."""
+    user = update.effective_user
+    state = await flows.get(context.db, user.id) if user else None
+    if state is None or state.flow != spec.name:
+        return None
+    return Turn(update, context, state, spec, press)
+
+
+Fallback = Callable[[Update, BotContext], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class LegacyRoute:
+    """A flow not yet declared as a table of steps: it reads its messages itself."""
+
+    on_message: Callable[[Update, BotContext, Flow], Awaitable[None]]
+    on_cancel: Callable[[Update, BotContext, Flow], Awaitable[None]] | None = None
+    on_command: Callable[[Update, BotContext, Flow], Awaitable[None]] | None = None
+
+
+@dataclass
+class FlowRouter:
+    """Every flow of the bot, and what a private message outside any flow gets."""
+
+    specs: Sequence[FlowSpec]
+    fallback: Fallback | None = None
+    legacy: dict[str, LegacyRoute] = field(default_factory=dict)
+    _by_name: dict[str, FlowSpec] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_name = {spec.name: spec for spec in self.specs}
+
+    def add(self, spec: FlowSpec) -> None:
+        """Add a flow (bot.py passes every flow at build time; tests add their own)."""
+        self._by_name[spec.name] = spec
+
+    def spec(self, name: str) -> FlowSpec | None:
+        return self._by_name.get(name)
+
+    async def on_private_message(self, update: Update, context: BotContext) -> None:
+        """Any non-command message in a private chat: the flow in progress, or the fallback."""
+        user = update.effective_user
+        if user is None:
+            return
+        state = await flows.get(context.db, user.id)
+        if state is not None and state.flow in self.legacy:
+            await self.legacy[state.flow].on_message(update, context, state)
+            return
+        spec = self._by_name.get(state.flow) if state is not None else None
+        if state is None or spec is None:
+            if self.fallback is not None:
+                await self.fallback(update, context)
+            else:
+                await reply(update, locales.t(lang_of(update), "common.stray_message"))
+            return
+        await self._take_message(Turn(update, context, state, spec))
+
+    async def on_command(self, update: Update, context: BotContext) -> bool:
+        """An unknown command inside a flow: the step's wrong-input answer. False outside."""
+        user = update.effective_user
+        state = await flows.get(context.db, user.id) if user else None
+        route = self.legacy.get(state.flow) if state is not None else None
+        if state is not None and route is not None:
+            if route.on_command is None:
+                return False
+            await route.on_command(update, context, state)
+            return True
+        spec = self._by_name.get(state.flow) if state is not None else None
+        if state is None or spec is None:
+            return False
+        await spec.wrong_input(Turn(update, context, state, spec), "command")
+        return True
+
+    async def _take_message(self, turn: Turn) -> None:
+        spec, message = turn.spec, turn.message
+        if message is None:
+            return
+        if spec.allowed is not None and not await spec.allowed(turn.update, turn.context):
+            await flows.clear(turn.db, turn.user_id, spec.name)
+            await reply(turn.update, locales.t(turn.lang, spec.refusal))
+            return
+        if spec.before_input is not None and not await spec.before_input(turn):
+            return
+        step = spec.steps.get(turn.state.step)
+        if step is None:
+            log.warning("Flow %s has no step %s; ending it", spec.name, turn.state.step)
+            await flows.clear(turn.db, turn.user_id, spec.name)
+            await reply(turn.update, locales.t(turn.lang, "common.expired"))
+            return
+        if message.contact is not None and step.contact is not None:
+            await apply(turn, await step.contact(turn, message.contact))
+        elif message.text is not None and step.text is not None:
+            await apply(turn, await step.text(turn, message.text))
+        elif message.text is not None:
+            await spec.wrong_input(turn, "text")
+        elif step.text is not None or step.contact is not None:
+            await spec.wrong_input(turn, "media")
+        else:
+            await spec.wrong_input(turn, "media")
+
+    def press_handler(self, spec: FlowSpec) -> Callable[[Update, BotContext], Awaitable[None]]:
+        """The CallbackQueryHandler callback for the buttons of `spec`."""
+
+        async def on_press(update: Update, context: BotContext) -> None:
+            await self.take_press(update, context, spec)
+
+        on_press.__name__ = f"on_{spec.name}_press"
+        return on_press
+
+    async def take_press(self, update: Update, context: BotContext, spec: FlowSpec) -> None:
+        query = update.callback_query
+        user = update.effective_user
+        if query is None or user is None:
+            return
+        lang = lang_of(update)
+        if spec.allowed is not None and not await spec.allowed(update, context):
+            await answer_callback(update, locales.plain(lang, spec.refusal), alert=True)
+            return
+        press = decode(query.data, spec.arity)
+        state = await flows.get(context.db, user.id)
+        menu_id = query.message.message_id if query.message else None
+        if press is None or not _press_fits(spec, state, press, menu_id):
+            await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+            return
+        assert state is not None
+        turn = Turn(update, context, state, spec, press)
+        if spec.before_input is not None and not await spec.before_input(turn):
+            return
+        step = spec.steps[state.step]
+        assert step.press is not None or press.action in spec.any_step_actions
+        handler = step.press
+        if handler is None:
+            await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+            return
+        move = await handler(turn, press)
+        if not turn.answered:
+            await answer_callback(update)
+        await apply(turn, move)
+
+    async def cancel(self, update: Update, context: BotContext) -> None:
+        """/batal and /cancel: leave whatever flow the user is in and say what was kept."""
+        user = update.effective_user
+        if user is None:
+            return
+        state = await flows.get(context.db, user.id)
+        if state is None:
+            await reply(update, locales.t(lang_of(update), "common.nothing_to_cancel"))
+            return
+        await flows.clear(context.db, user.id)
+        route = self.legacy.get(state.flow)
+        if route is not None:
+            if route.on_cancel is not None:
+                await route.on_cancel(update, context, state)
+            else:
+                await reply(update, locales.t(lang_of(update), "common.cancelled"))
+            return
+        spec = self._by_name.get(state.flow)
+        if spec is not None and spec.on_cancel is not None:
+            await spec.on_cancel(Turn(update, context, state, spec))
+        else:
+            await reply(update, locales.t(lang_of(update), "common.cancelled"))

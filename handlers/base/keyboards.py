@@ -1,0 +1,32 @@
+"""Inline buttons: the one helper that labels a button from the locale catalogue and encodes
+its callback data with the codec (handlers/base/callbacks.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+import locales
+from handlers.base.callbacks import encode
+
+
+def button(
+    lang: str, key: str, feature: str, action: str, *args: object, **values: object
+) -> InlineKeyboardButton:
+    """A button labelled with the text `key` (filled with `values`), pressing `feature:action:args`."""
+    return InlineKeyboardButton(
+        locales.plain(lang, key, **values), callback_data=encode(feature, action, *args)
+    )
+
+
+def labelled(label: str, feature: str, action: str, *args: object) -> InlineKeyboardButton:
+    """A button whose label is data (an office, a dimension, a proposal's name)."""
+    return InlineKeyboardButton(label, callback_data=encode(feature, action, *args))
+
+
+def rows_of(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboardMarkup:
+    """Buttons laid out `per_row` to a row."""
+    return InlineKeyboardMarkup(
+        [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+    )

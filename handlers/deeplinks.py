@@ -1,0 +1,70 @@
+"""The one /start router: a table from deep-link payload to the handler of its command.
+
+`t.me/<bot>?start=<payload>` arrives as `/start <payload>`. Each personal command answers in a
+group with a button that carries its own payload (handlers/base/links.py), and the table
+below sends that payload to the same handler as the command, so the person lands where the
+command would have taken them. A bare /start, or a payload nobody knows, gets the welcome
+(and, for someone not registered, the registration)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from handlers.base.context import BotContext, is_private
+from handlers.base.links import Payload
+from handlers.broadcast import flow as broadcast
+from handlers.broadcast import siaran
+from handlers.export import commands as export
+from handlers.faq import commands as faq
+from handlers.proposals import form as proposals
+from handlers.proposals import rekap
+from handlers.registration import flow as registration
+from handlers.schedule import commands as schedule
+from handlers.start import commands as start
+
+Handler = Callable[[Update, BotContext], Awaitable[object]]
+
+
+async def _cancel(update: Update, context: BotContext) -> None:
+    await context.services.flows.cancel(update, context)
+
+
+ROUTES: dict[Payload, Handler] = {
+    Payload.DAFTAR: registration.daftar,
+    Payload.PROFIL: registration.profil,
+    Payload.DATASAYA: registration.datasaya,
+    Payload.HAPUSDATA: registration.hapusdata,
+    Payload.JADWAL: schedule.jadwal,
+    Payload.PENGINGAT: schedule.pengingat,
+    Payload.USUL: proposals.usul_command,
+    Payload.USULANKU: proposals.my_command,
+    Payload.FAQ: faq.faq_command,
+    Payload.BANTUAN: start.help_command,
+    Payload.BATAL: _cancel,
+    Payload.REKAP: rekap.rekap_command,
+    Payload.EKSPOR: export.export_command,
+    Payload.UMUMKAN: broadcast.umumkan,
+    Payload.SIARAN: siaran.siaran,
+}
+
+
+def route(payload: str) -> Handler | None:
+    """The handler of a payload, or None for a bare /start or an unknown payload."""
+    try:
+        return ROUTES[Payload(payload)]
+    except ValueError:
+        return None
+
+
+async def on_start(update: Update, context: BotContext) -> None:
+    """Every /start."""
+    payload = (context.args or [""])[0]
+    handler = route(payload)
+    if handler is not None:
+        await handler(update, context)
+        return
+    await start.welcome(update, context)
+    if is_private(update):
+        await registration.offer(update, context)

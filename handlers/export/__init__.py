@@ -1,0 +1,11 @@
+"""/ekspor (admins): the proposals and participants as XLSX, CSV or JSON."""
+
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from handlers.base.callbacks import Feature, pattern
+from handlers.export import commands
+
+HANDLERS: list[BaseHandler] = [
+    CommandHandler("ekspor", commands.export_command),
+    CallbackQueryHandler(commands.format_button, pattern=pattern(Feature.EXPORT, "fmt")),
+]

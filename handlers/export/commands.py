@@ -1,0 +1,69 @@
+"""/ekspor (admins): the proposals as XLSX, CSV or JSON, each export audited."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+
+import locales
+from domain.exports import files as export_files
+from handlers.base.context import BotContext, lang_of
+from handlers.base.guards import admins_only, private_only
+from handlers.base.links import Payload
+from handlers.base.replies import answer_callback, reply
+from schedules.timefmt import format_datetime
+from storage import audit
+
+log = logging.getLogger(__name__)
+
+
+@private_only(Payload.EKSPOR)
+@admins_only
+async def export_command(update: Update, context: BotContext) -> None:
+    lang = lang_of(update)
+    buttons = [
+        InlineKeyboardButton(fmt.upper(), callback_data=f"exp:fmt:{fmt}")
+        for fmt in export_files.FORMATS
+    ]
+    await reply(
+        update,
+        locales.t(lang, "export.choose_format"),
+        reply_markup=InlineKeyboardMarkup([buttons]),
+    )
+
+
+@admins_only
+async def format_button(update: Update, context: BotContext) -> None:
+    """Build the file off the event loop, record the export, then send it."""
+    query = update.callback_query
+    user = update.effective_user
+    lang = lang_of(update)
+    fmt = (query.data or "").removeprefix("exp:fmt:") if query else ""
+    if user is None or fmt not in export_files.FORMATS:
+        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        return
+    await answer_callback(update)
+    now = context.services.clock.now()
+    try:
+        data = await export_files.collect(context.db, context.event, now)
+        content = await asyncio.to_thread(export_files.build, data, fmt)
+    except Exception:
+        log.exception("Export (%s) failed", fmt)
+        await reply(update, locales.t(lang, "export.failed"))
+        return
+    await audit.record(
+        context.db, user.id, "export", format=fmt, proposals=len(data.proposals), via="telegram"
+    )
+    caption = locales.t(
+        lang,
+        "export.caption",
+        count=len(data.proposals),
+        when=format_datetime(now, context.event.tz, lang),
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(content, filename=export_files.filename(data, fmt)), caption=caption
+    )
