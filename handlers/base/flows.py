@@ -126,6 +126,7 @@ class FlowSpec:
     before_input: Callable[[Turn], Awaitable[bool]] | None = None  # False: input not taken
     refusal: str = "common.not_allowed"
     any_step_actions: frozenset[str] = frozenset()  # e.g. a "cancel" button on every menu
+    any_step_press: OnPress | None = None  # what those buttons do, at whichever step
     arity: int | None = None  # how many callback arguments to split (the rest stays whole)
 
 
@@ -210,6 +211,47 @@ async def current_turn(
     if state is None or state.flow != spec.name:
         return None
     return Turn(update, context, state, spec, press)
+
+
+def press_handler(spec: FlowSpec) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """The CallbackQueryHandler callback for the buttons of `spec` (a feature lists it in its
+    HANDLERS with `pattern(spec.feature)`)."""
+
+    async def on_press(update: Update, context: BotContext) -> None:
+        await take_press(update, context, spec)
+
+    on_press.__name__ = f"on_{spec.name}_press"
+    return on_press
+
+
+async def take_press(update: Update, context: BotContext, spec: FlowSpec) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    lang = lang_of(update)
+    if spec.allowed is not None and not await spec.allowed(update, context):
+        await answer_callback(update, locales.plain(lang, spec.refusal), alert=True)
+        return
+    press = decode(query.data, spec.arity)
+    state = await flows.get(context.db, user.id)
+    menu_id = query.message.message_id if query.message else None
+    if press is None or not _press_fits(spec, state, press, menu_id):
+        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        return
+    assert state is not None
+    turn = Turn(update, context, state, spec, press)
+    if spec.before_input is not None and not await spec.before_input(turn):
+        return
+    step = spec.steps[state.step]
+    handler = spec.any_step_press if press.action in spec.any_step_actions else step.press
+    if handler is None:
+        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        return
+    move = await handler(turn, press)
+    if not turn.answered:
+        await answer_callback(update)
+    await apply(turn, move)
 
 
 Fallback = Callable[[Update, BotContext], Awaitable[None]]
@@ -303,45 +345,6 @@ class FlowRouter:
             await spec.wrong_input(turn, "media")
         else:
             await spec.wrong_input(turn, "media")
-
-    def press_handler(self, spec: FlowSpec) -> Callable[[Update, BotContext], Awaitable[None]]:
-        """The CallbackQueryHandler callback for the buttons of `spec`."""
-
-        async def on_press(update: Update, context: BotContext) -> None:
-            await self.take_press(update, context, spec)
-
-        on_press.__name__ = f"on_{spec.name}_press"
-        return on_press
-
-    async def take_press(self, update: Update, context: BotContext, spec: FlowSpec) -> None:
-        query = update.callback_query
-        user = update.effective_user
-        if query is None or user is None:
-            return
-        lang = lang_of(update)
-        if spec.allowed is not None and not await spec.allowed(update, context):
-            await answer_callback(update, locales.plain(lang, spec.refusal), alert=True)
-            return
-        press = decode(query.data, spec.arity)
-        state = await flows.get(context.db, user.id)
-        menu_id = query.message.message_id if query.message else None
-        if press is None or not _press_fits(spec, state, press, menu_id):
-            await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
-            return
-        assert state is not None
-        turn = Turn(update, context, state, spec, press)
-        if spec.before_input is not None and not await spec.before_input(turn):
-            return
-        step = spec.steps[state.step]
-        assert step.press is not None or press.action in spec.any_step_actions
-        handler = step.press
-        if handler is None:
-            await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
-            return
-        move = await handler(turn, press)
-        if not turn.answered:
-            await answer_callback(update)
-        await apply(turn, move)
 
     async def cancel(self, update: Update, context: BotContext) -> None:
         """/batal and /cancel: leave whatever flow the user is in and say what was kept."""
