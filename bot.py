@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
@@ -38,7 +39,14 @@ import handlers.registration
 import handlers.schedule
 import handlers.staff
 import handlers.start
-from config import MissingTokenError, Settings, describe_settings_error
+from config import (
+    REJECTED_TOKEN_HELP,
+    MissingTokenError,
+    Settings,
+    StartupError,
+    describe_settings_error,
+    unreachable_help,
+)
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
 from domain.faq import matcher as faq_matcher
@@ -198,7 +206,14 @@ def _file_url(settings: Settings) -> str:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     app = build_application(settings)
-    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    try:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken as exc:
+        # Telegram answered 401/404 to getMe: the token was revoked or mistyped.
+        raise MissingTokenError(REJECTED_TOKEN_HELP) from exc
+    except NetworkError as exc:  # raised only while starting: polling retries by itself
+        base = settings.telegram_api_base_url
+        raise StartupError(unreachable_help(base.split("/bot")[0] if base else None)) from exc
     return 0
 
 
@@ -214,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = func(settings, args)
         return result
-    except MissingTokenError as exc:
+    except StartupError as exc:
         print(exc, file=sys.stderr)
         return 2
     except EventFileError as exc:

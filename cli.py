@@ -20,6 +20,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from telegram.error import InvalidToken, NetworkError
 
 from config import Settings
 from domain.exports import files as export_files
@@ -48,11 +51,43 @@ class RedactToken(logging.Filter):
         return True
 
 
+class OneLineFormatter(logging.Formatter):
+    """Log lines without stack traces: an exception is shown as its type and message on the
+    same line (the update id in the message says where to look). The token is replaced in
+    the whole line, exception text included (PTB's InvalidToken quotes it)."""
+
+    def __init__(self, fmt: str, token: str | None) -> None:
+        super().__init__(fmt)
+        self.token = token
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        _, value, _ = ei
+        return f"{type(value).__name__}: {value}" if value is not None else ""
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802 (logging's name)
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = " | ".join(part for part in super().format(record).splitlines() if part.strip())
+        return text.replace(self.token, "<BOT_TOKEN>") if self.token else text
+
+
+class QuietStartupFailure(logging.Filter):
+    """PTB logs a failed start-up (a refused token, an unreachable server) before it raises;
+    bot.py turns that exception into one line of its own, so PTB's record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        starting = "Bootstrap" in record.getMessage()
+        return not (starting and isinstance(error, InvalidToken | NetworkError))
+
+
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", token))
     handler.addFilter(RedactToken(token))
+    handler.addFilter(QuietStartupFailure())
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     # httpx logs every request URL, token included, at INFO: keep it to warnings.
     logging.getLogger("httpx").setLevel(logging.WARNING)

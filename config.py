@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,16 @@ TOKEN_HELP = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then run "
     "`export BOT_TOKEN=123456:ABC...` or put `BOT_TOKEN=...` in a .env file."
 )
+MALFORMED_TOKEN_HELP = (
+    "BOT_TOKEN is not a bot token (it looks like 123456789:ABCdef..., digits, a colon and "
+    "about 35 letters, digits, - or _). Copy it again from @BotFather."
+)
+REJECTED_TOKEN_HELP = (
+    "BOT_TOKEN was refused by Telegram (revoked or mistyped). Get the current token from "
+    "@BotFather (/mybots, API Token) and set BOT_TOKEN again."
+)
+# Telegram's tokens: the bot's numeric id, a colon, a secret of letters, digits, - and _.
+_TOKEN_SHAPE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
 
 
 def _parse_id_list(value: object) -> list[int]:
@@ -65,14 +76,28 @@ class Settings(BaseSettings):
         return level
 
     def token(self) -> str:
-        """The bot token; raises a clear error when it is missing."""
+        """The bot token; raises a clear error (never showing it) when it is missing or has
+        not the shape of a token."""
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
             raise MissingTokenError(TOKEN_HELP)
-        return self.bot_token.get_secret_value().strip()
+        token = self.bot_token.get_secret_value().strip()
+        if not _TOKEN_SHAPE.match(token):
+            raise MissingTokenError(MALFORMED_TOKEN_HELP)
+        return token
 
 
-class MissingTokenError(RuntimeError):
-    """Raised when the bot is asked to run without BOT_TOKEN."""
+class StartupError(RuntimeError):
+    """The bot cannot start; the message is one line that says what to do (never a token)."""
+
+
+class MissingTokenError(StartupError):
+    """Raised when the bot is asked to run without a usable BOT_TOKEN (missing, malformed
+    or refused by Telegram); the message says what to do and never contains the token."""
+
+
+def unreachable_help(base_url: str | None) -> str:
+    where = f"TELEGRAM_API_BASE_URL ({base_url})" if base_url else "Telegram"
+    return f"Cannot reach {where}. Check the network connection and try again."
 
 
 def describe_settings_error(exc: Exception) -> str:
