@@ -92,6 +92,13 @@ class Opd(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,30}$")
     name: str
     dimension: Literal["governance", "branding", "economy", "living", "society", "environment"]
+    # Short names and abbreviations people type ("DLH", "Dinas LH"); the first is the short
+    # name shown where the full name does not fit.
+    aliases: list[str] = Field(default_factory=list)
+
+    @property
+    def short_name(self) -> str:
+        return self.aliases[0] if self.aliases else self.name
 
 
 class Audience(_Model):
