@@ -6,6 +6,7 @@ python bot.py event reload   validate the event file and ask the running bot to 
 python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
 python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
 python bot.py export --format xlsx|csv|json --out FILE   export the proposals
+python bot.py opd rematch [--apply]   match free-text offices to the OPD (dry run first)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from telegram.error import InvalidToken, NetworkError
 
 from config import Settings
+from domain import offices
 from domain.exports import files as export_files
 from schedules.clock import Clock
 from schedules.event import load_event
@@ -197,6 +199,33 @@ def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_opd_rematch(settings: Settings, args: argparse.Namespace) -> int:
+    """Match the free-text offices of an existing database to the event's OPD (dry run unless
+    --apply): every sure match is listed and, with --apply, written; guesses are only listed."""
+    event = load_event(settings.event_file)
+
+    async def run() -> list[offices.Rematch]:
+        db = await Database(settings.database_path).open()
+        try:
+            found = await offices.rematch(db, event, apply=args.apply)
+            if args.apply:
+                sure = sum(1 for item in found if item.found.certainty == "sure")
+                await audit.record(db, None, "opd_rematch", matched=sure, via="cli")
+            return found
+        finally:
+            await db.close()
+
+    found = asyncio.run(run())
+    for item in found:
+        opd = item.found.opd
+        target = f"{opd.id} ({opd.name})" if opd else "-"
+        print(f"{item.kind} {item.record_id}: {item.typed!r} -> {item.found.certainty} {target}")
+    sure = sum(1 for item in found if item.found.certainty == "sure")
+    verb = "Matched" if args.apply else "Would match (dry run; add --apply to write)"
+    print(f"{verb}: {sure} of {len(found)} free-text offices.")
+    return 0
+
+
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     """The same export as /ekspor, written to a file and recorded in the audit log."""
     event = load_event(settings.event_file)
@@ -245,6 +274,11 @@ def parser(run: Command) -> argparse.ArgumentParser:
     evaluation.add_argument("file", type=Path, help="CSV with question,expected_id")
     evaluation.add_argument("--lang", choices=("id", "en"), default="id")
     evaluation.set_defaults(func=cmd_faq_eval)
+    opd_cmd = sub.add_parser("opd", help="office (OPD) commands")
+    opd_sub = opd_cmd.add_subparsers(dest="opd_command", required=True)
+    rematch_parser = opd_sub.add_parser("rematch", help="match free-text offices to the OPD")
+    rematch_parser.add_argument("--apply", action="store_true", help="write the sure matches")
+    rematch_parser.set_defaults(func=cmd_opd_rematch)
     export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
     export_cmd.add_argument("--format", choices=export_files.FORMATS, default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")

@@ -17,6 +17,8 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from schedules.event import Event, Opd
+from storage import participants, proposals
+from storage.db import Database
 
 SURE_SCORE = 90.0  # similarity (0-100) at which a typo still clearly names one OPD
 GUESS_SCORE = 75.0  # below this, nothing is suggested: the text stays free text
@@ -79,3 +81,33 @@ def match_office(event: Event, text: str) -> OfficeMatch:
     if top >= GUESS_SCORE:
         return OfficeMatch("guess", opd, top)
     return OfficeMatch("none", None, top)
+
+
+@dataclass(frozen=True)
+class Rematch:
+    """One free-text office of a database written before typed offices were matched."""
+
+    kind: Literal["participant", "proposal"]
+    record_id: int
+    typed: str
+    found: OfficeMatch
+
+
+async def rematch(db: Database, event: Event, apply: bool) -> list[Rematch]:
+    """Match every free-text office again (participants' own and proposals' lead offices).
+    Only sure matches are written, and only with `apply`; guesses are listed for a person."""
+    found: list[Rematch] = []
+    for user_id, typed in await participants.typed_offices(db):
+        found.append(Rematch("participant", user_id, typed, match_office(event, typed)))
+    for proposal_id, typed in await proposals.typed_lead_offices(db):
+        found.append(Rematch("proposal", proposal_id, typed, match_office(event, typed)))
+    if apply:
+        async with db.transaction():
+            for item in found:
+                if item.found.certainty != "sure" or item.found.opd is None:
+                    continue
+                if item.kind == "participant":
+                    await participants.set_office(db, item.record_id, item.found.opd.id)
+                else:
+                    await proposals.set_lead_office(db, item.record_id, item.found.opd.id)
+    return found

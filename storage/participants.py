@@ -137,3 +137,21 @@ async def erase(db: Database, user_id: int) -> bool:
         (utcnow(), user_id),
     )
     return changed > 0
+
+
+async def typed_offices(db: Database) -> list[tuple[int, str]]:
+    """(user id, typed office) of every participant whose office is free text."""
+    rows = await db.fetchall(
+        "SELECT user_id, opd_other FROM participants"
+        " WHERE opd_id IS NULL AND opd_other IS NOT NULL AND status != 'deleted'"
+        " ORDER BY user_id"
+    )
+    return [(int(r["user_id"]), str(r["opd_other"])) for r in rows]
+
+
+async def set_office(db: Database, user_id: int, opd_id: str) -> None:
+    """Record the OPD a typed office turned out to be (the free text is no longer needed)."""
+    await db.execute(
+        "UPDATE participants SET opd_id = ?, opd_other = NULL, updated_at = ? WHERE user_id = ?",
+        (opd_id, utcnow(), user_id),
+    )

@@ -215,3 +215,19 @@ def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"not proposal fields: {sorted(unknown)}")
+
+
+async def typed_lead_offices(db: Database) -> list[tuple[int, str]]:
+    """(proposal id, typed lead office) of every proposal whose lead office is free text."""
+    rows = await db.fetchall(
+        "SELECT id, lead_opd_other FROM proposals"
+        " WHERE lead_opd_id IS NULL AND lead_opd_other IS NOT NULL ORDER BY id"
+    )
+    return [(int(r["id"]), str(r["lead_opd_other"])) for r in rows]
+
+
+async def set_lead_office(db: Database, proposal_id: int, opd_id: str) -> None:
+    await db.execute(
+        "UPDATE proposals SET lead_opd_id = ?, lead_opd_other = NULL, updated_at = ? WHERE id = ?",
+        (opd_id, utcnow(), proposal_id),
+    )

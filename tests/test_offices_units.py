@@ -57,3 +57,40 @@ def test_short_abbreviations_are_never_fuzzy() -> None:
 
 def test_fold_drops_place_words_and_punctuation() -> None:
     assert fold("Dinas L.H. Kab. Probolinggo", frozenset({"probolinggo"})) == "dinas l h"
+
+
+async def test_opd_rematch_dry_run_then_apply(tmp_path) -> None:
+    """A database written before offices were matched becomes right with `opd rematch`."""
+    from storage import participants
+    from storage import proposals as store
+    from storage.db import Database
+    from tests.harness import FUTURE_EVENT, run_cli
+    from tests.seeding import registered
+
+    path = tmp_path / "old.sqlite3"
+    db = await Database(path).open()
+    await registered(db, 1, opd_id=None)
+    await participants.update(db, 1, opd_other="DLH Kab. Probolinggo")
+    await registered(db, 2, opd_id=None)  # "Universitas Panca Marga": stays free text
+    pid = await store.create_draft(db, 1, 1, dimension="environment")
+    await store.update(db, pid, 1, lead_opd_other="dinas lingkungan hdup")
+    await db.close()
+    env = {"DATABASE_PATH": str(path), "EVENT_FILE": str(FUTURE_EVENT)}
+
+    dry = run_cli("opd", "rematch", **env)
+    assert dry.returncode == 0, dry.stderr
+    assert "Would match (dry run; add --apply to write): 2 of 3" in dry.stdout
+    db = await Database(path).open()
+    assert (await participants.get(db, 1)).opd_id is None  # a dry run writes nothing
+    await db.close()
+
+    done = run_cli("opd", "rematch", "--apply", **env)
+    assert done.returncode == 0 and "Matched: 2 of 3" in done.stdout, done.stdout
+    db = await Database(path).open()
+    try:
+        assert (await participants.get(db, 1)).opd_id == "dlh"
+        assert (await participants.get(db, 2)).opd_other == "Universitas Panca Marga"
+        proposal = await store.get(db, pid, 1)
+        assert proposal.lead_opd_id == "dlh" and proposal.lead_opd_other is None
+    finally:
+        await db.close()
