@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from config import Settings
-from domain.exports import files as export_files
+from domain.exports import EXPORTERS, collect
 from schedules.clock import Clock
 from schedules.event import load_event
 from schedules.reminders import describe_plan
@@ -169,8 +169,8 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         db = await Database(settings.database_path).open()
         try:
-            data = await export_files.collect(db, event, Clock().now())
-            content = export_files.build(data, args.format)
+            data = await collect(db, event, Clock().now())
+            content = EXPORTERS[args.format].build(data)
             await asyncio.to_thread(Path(args.out).write_bytes, content)
             await audit.record(
                 db, None, "export", format=args.format, proposals=len(data.proposals), via="cli"
@@ -211,7 +211,7 @@ def parser(run: Command) -> argparse.ArgumentParser:
     evaluation.add_argument("--lang", choices=("id", "en"), default="id")
     evaluation.set_defaults(func=cmd_faq_eval)
     export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
-    export_cmd.add_argument("--format", choices=export_files.FORMATS, default="xlsx")
+    export_cmd.add_argument("--format", choices=tuple(EXPORTERS), default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")
     export_cmd.set_defaults(func=cmd_export)
     return root
