@@ -41,7 +41,7 @@ import handlers.start
 from config import MissingTokenError, Settings, describe_settings_error
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
-from domain.faq import matcher as faq_matcher
+from domain.faq import book as faq_book
 from handlers import deeplinks
 from handlers.base import errors
 from handlers.base.context import BotApp, BotContext, Services, services_of
@@ -114,7 +114,7 @@ async def startup(app: BotApp) -> None:
     services.sender.start(errors.spawner(app))
     services.reminders = start_reminders(services)
     started = time.perf_counter()
-    faq_matcher.load_books()  # stemmer and BM25 index built once, not on the first question
+    faq_book.load_books()  # stemmer and BM25 index built once, not on the first question
     services.faq_load_ms = (time.perf_counter() - started) * 1000
     log.info("FAQ loaded in %.0f ms", services.faq_load_ms)
     services.broadcasts = BroadcastService(app)

@@ -122,8 +122,8 @@ def _plain_text(html_text: str) -> str:
 
 def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
     """Answer one question like the bot (facts of the configured event, no personal group)."""
+    from domain.faq.book import answer_question
     from domain.faq.facts import event_facts
-    from domain.faq.matcher import answer_question
 
     event = load_event(settings.event_file)
     match = answer_question(args.question, args.lang)
@@ -148,7 +148,7 @@ def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from domain.faq.matcher import evaluate
+    from domain.faq.evaluation import evaluate
 
     try:
         report = evaluate(args.file, args.lang)

@@ -17,8 +17,9 @@ from telegram.error import TelegramError
 
 import locales
 from domain import roles
+from domain.faq.book import FaqBook, FaqEntry, FaqMatch, answer_question, load_books
 from domain.faq.facts import facts_for_user
-from domain.faq.matcher import FaqBook, FaqEntry, FaqMatch, answer_question, load_books, normalise
+from domain.faq.text import normalise
 from handlers.base.context import BotContext, display_name, is_organiser, is_private, lang_of
 from handlers.base.guards import organisers_only
 from handlers.base.replies import answer_callback, edit_or_send, reply
