@@ -73,11 +73,10 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 def build_flows() -> FlowRouter:
     """Every conversation of the bot, and what a private message outside them gets."""
     return FlowRouter(
-        specs=[],
+        specs=[handlers.proposals.FLOW],
         fallback=handlers.faq.FALLBACK,
         legacy={
             "registration": handlers.registration.FLOW,
-            "proposal": handlers.proposals.FLOW,
             "broadcast": handlers.broadcast.FLOW,
         },
     )
