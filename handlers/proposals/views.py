@@ -42,16 +42,15 @@ Question = tuple[str, InlineKeyboardMarkup | None]
 View = Callable[[Event, str, Proposal, Participant | None], Question]
 
 
-def _choice(label: str, step: str, value: object) -> InlineKeyboardButton:
-    return labelled(label, Feature.PROPOSAL, CHOICE, step, value)
-
-
 def dimension_question(
     event: Event, lang: str, proposal: Proposal, profile: Participant | None
 ) -> Question:
     own = profile.dimension if profile else None
     dims = sorted(event.dimensions, key=lambda d: d.id != own)  # the own group first
-    rows = [[_choice(("✓ " if d.id == own else "") + d.name, "dimension", d.id)] for d in dims]
+    rows = []
+    for d in dims:
+        label = ("✓ " if d.id == own else "") + d.name
+        rows.append([labelled(label, Feature.PROPOSAL, CHOICE, "dimension", d.id)])
     return locales.t(lang, "proposals.ask.dimension"), InlineKeyboardMarkup(rows)
 
 
@@ -61,7 +60,9 @@ def element_question(
     dimension = event.dimension(proposal.dimension)
     elements = dimension.elements if dimension else []
     # The element travels as its index: names can be longer than callback data allows.
-    rows = [[_choice(name, "element", i)] for i, name in enumerate(elements)]
+    rows = [
+        [labelled(name, Feature.PROPOSAL, CHOICE, "element", i)] for i, name in enumerate(elements)
+    ]
     name = dimension.name if dimension else ""
     return locales.t(lang, "proposals.ask.element", dimension=name), InlineKeyboardMarkup(rows)
 
@@ -99,10 +100,11 @@ def lead_office_question(
     if office:
         value = own.id if own is not None else OWN_OFFICE
         label = locales.plain(lang, "proposals.own_office", office=office)
-        rows.append([_choice(label, "lead_opd", value)])
+        rows.append([labelled(label, Feature.PROPOSAL, CHOICE, "lead_opd", value)])
     others = [o for o in event.opds if own is None or o.id != own.id]
     for i in range(0, len(others), 2):
-        rows.append([_choice(o.name, "lead_opd", o.id) for o in others[i : i + 2]])
+        pair = others[i : i + 2]
+        rows.append([labelled(o.name, Feature.PROPOSAL, CHOICE, "lead_opd", o.id) for o in pair])
     _, high = OTHER_OFFICE_LIMIT
     return locales.t(lang, "proposals.ask.lead_opd", limit=high), InlineKeyboardMarkup(rows)
 
