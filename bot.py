@@ -73,11 +73,10 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 def build_flows() -> FlowRouter:
     """Every conversation of the bot, and what a private message outside them gets."""
     return FlowRouter(
-        specs=[handlers.broadcast.FLOW],
+        specs=[handlers.proposals.FLOW, handlers.broadcast.FLOW],
         fallback=handlers.faq.FALLBACK,
         legacy={
             "registration": handlers.registration.FLOW,
-            "proposal": handlers.proposals.FLOW,
         },
     )
 

@@ -18,7 +18,7 @@ from handlers.broadcast import siaran
 from handlers.broadcast import steps as broadcast
 from handlers.export import commands as export
 from handlers.faq import commands as faq
-from handlers.proposals import form as proposals
+from handlers.proposals import commands as proposals
 from handlers.proposals import rekap
 from handlers.registration import flow as registration
 from handlers.schedule import commands as schedule
