@@ -49,7 +49,7 @@ from config import (
 )
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
-from domain.faq import matcher as faq_matcher
+from domain.faq import book as faq_book
 from handlers import deeplinks
 from handlers.base import errors
 from handlers.base.context import BotApp, BotContext, Services, services_of
@@ -81,12 +81,10 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 def build_flows() -> FlowRouter:
     """Every conversation of the bot, and what a private message outside them gets."""
     return FlowRouter(
-        specs=[],
+        specs=[handlers.proposals.FLOW, handlers.broadcast.FLOW],
         fallback=handlers.faq.FALLBACK,
         legacy={
             "registration": handlers.registration.FLOW,
-            "proposal": handlers.proposals.FLOW,
-            "broadcast": handlers.broadcast.FLOW,
         },
     )
 
@@ -122,7 +120,7 @@ async def startup(app: BotApp) -> None:
     services.sender.start(errors.spawner(app))
     services.reminders = start_reminders(services)
     started = time.perf_counter()
-    faq_matcher.load_books()  # stemmer and BM25 index built once, not on the first question
+    faq_book.load_books()  # stemmer and BM25 index built once, not on the first question
     services.faq_load_ms = (time.perf_counter() - started) * 1000
     log.info("FAQ loaded in %.0f ms", services.faq_load_ms)
     services.broadcasts = BroadcastService(app)

@@ -27,7 +27,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from config import Settings
 from domain import offices
-from domain.exports import files as export_files
+from domain.exports import EXPORTERS, collect
 from schedules.clock import Clock
 from schedules.event import load_event
 from schedules.reminders import describe_plan
@@ -159,8 +159,8 @@ def _plain_text(html_text: str) -> str:
 
 def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
     """Answer one question like the bot (facts of the configured event, no personal group)."""
+    from domain.faq.book import answer_question
     from domain.faq.facts import event_facts
-    from domain.faq.matcher import answer_question
 
     event = load_event(settings.event_file)
     match = answer_question(args.question, args.lang)
@@ -185,7 +185,7 @@ def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from domain.faq.matcher import evaluate
+    from domain.faq.evaluation import evaluate
 
     try:
         report = evaluate(args.file, args.lang)
@@ -233,8 +233,8 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         db = await Database(settings.database_path).open()
         try:
-            data = await export_files.collect(db, event, Clock().now())
-            content = export_files.build(data, args.format)
+            data = await collect(db, event, Clock().now())
+            content = EXPORTERS[args.format].build(data)
             await asyncio.to_thread(Path(args.out).write_bytes, content)
             await audit.record(
                 db, None, "export", format=args.format, proposals=len(data.proposals), via="cli"
@@ -280,7 +280,7 @@ def parser(run: Command) -> argparse.ArgumentParser:
     rematch_parser.add_argument("--apply", action="store_true", help="write the sure matches")
     rematch_parser.set_defaults(func=cmd_opd_rematch)
     export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
-    export_cmd.add_argument("--format", choices=export_files.FORMATS, default="xlsx")
+    export_cmd.add_argument("--format", choices=tuple(EXPORTERS), default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")
     export_cmd.set_defaults(func=cmd_export)
     return root

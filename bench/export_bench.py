@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.exports import files as export_files  # noqa: E402
+from domain.exports import EXPORTERS, Exporter, collect  # noqa: E402
 from handlers.proposals.rekap import missing_offices, rekap_text  # noqa: E402
 from schedules.clock import Clock  # noqa: E402
 from schedules.event import load_event  # noqa: E402
@@ -80,11 +80,11 @@ async def main(n_proposals: int, n_participants: int, runs: int) -> int:
                 f"in {time.perf_counter() - started:.1f} s\n"
             )
             rows = []
-            for fmt in export_files.FORMATS:
+            for fmt, exporter in EXPORTERS.items():
 
-                async def export(fmt: str = fmt) -> bytes:
-                    data = await export_files.collect(db, event, Clock().now())
-                    return export_files.build(data, fmt)
+                async def export(exporter: Exporter = exporter) -> bytes:
+                    data = await collect(db, event, Clock().now())
+                    return exporter.build(data)
 
                 seconds, content = await timed(export, runs)
                 rows.append((fmt.upper(), seconds, TARGETS[fmt], f"{len(content) / 1e6:.1f} MB"))

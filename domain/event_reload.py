@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -20,10 +21,12 @@ from storage.participants import Participant
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
 class ReloadResult:
-    def __init__(self, error: str | None = None, changed: int = 0) -> None:
-        self.error = error
-        self.changed = changed
+    """What a reload did: the reason it was refused, or how many sessions changed."""
+
+    error: str | None = None
+    changed: int = 0
 
 
 def _signature(session: Session) -> tuple[str, str, str, str]:

@@ -14,11 +14,11 @@ from telegram import Update
 
 from handlers.base.context import BotContext, is_private
 from handlers.base.links import Payload
-from handlers.broadcast import flow as broadcast
 from handlers.broadcast import siaran
+from handlers.broadcast import steps as broadcast
 from handlers.export import commands as export
 from handlers.faq import commands as faq
-from handlers.proposals import form as proposals
+from handlers.proposals import commands as proposals
 from handlers.proposals import rekap
 from handlers.registration import flow as registration
 from handlers.schedule import commands as schedule

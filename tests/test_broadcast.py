@@ -364,6 +364,44 @@ async def test_roles_are_checked_on_commands_and_buttons(tg, bot, organiser) -> 
     await organiser.expect("chat pribadi", chat=group)
 
 
+async def test_forged_stale_and_wrong_input_change_nothing(tg, bot, organiser) -> None:
+    sims = await seed(bot.db, tg, PEOPLE[:2])
+    await organiser.send("/umumkan")
+    menu = await organiser.expect("Kepada siapa")
+    for data in ("bc:a:nope", "bc:t:governance", "bc:go", "bc:c:²", "bc:c:99999999999999999999"):
+        answer = await organiser.press_data(data, menu)
+        assert "kedaluwarsa" in answer.text, data
+    await organiser.press("Per dimensi (boleh lebih dari satu)")
+    await organiser.expect("Pilih")
+    for data in ("bc:t:nope", "bc:ok", "bc:s:dewan"):  # unknown, nothing picked, other step
+        answer = await organiser.press_data(data, menu)
+        assert "kedaluwarsa" in answer.text, data
+    await organiser.send("Smart Economy")
+    await organiser.expect("gunakan tombol")
+    await organiser.press("« Kembali")
+    await organiser.expect("Kepada siapa")
+    await organiser.press("Semua peserta terdaftar")
+    await organiser.expect("Silakan kirim isi pengumuman")
+    await organiser.send("/tidakada")
+    await organiser.expect("perintah itu tidak dikenal")
+    await organiser.send("Pengumuman uji")
+    await organiser.expect("Kirim pengumuman di atas")
+    answer = await organiser.press_data("bc:x", menu)  # the compose menu, now stale
+    assert "kedaluwarsa" in answer.text
+    await organiser.press("✅ Kirim")
+    await organiser.expect("Kirim sekarang, atau jadwalkan")
+    for data in ("bc:at:²", "bc:at:-5", "bc:at:999999999999999999"):
+        answer = await organiser.press_data(data)
+        assert "kedaluwarsa" in answer.text, data
+    await organiser.send_sticker()
+    await organiser.expect("waktu itu belum saya pahami")
+    await organiser.wait_idle(0.3)
+    assert await broadcasts.recent(bot.db, 10) == []
+    assert all(sim.messages == [] for sim in sims.values())
+    await organiser.press("🚀 Kirim sekarang")
+    await organiser.expect("Laporan pengumuman", timeout=15)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -14,7 +14,7 @@ from datetime import datetime
 from openpyxl import load_workbook
 
 from config import PROJECT_ROOT
-from domain.exports import files as export_files
+from domain import exports as export_files
 from schedules.clock import Clock
 from storage import audit, participants
 from storage import proposals as store

@@ -4,7 +4,7 @@ delivered to the participant, /faqbelum, and flows taking precedence over the FA
 
 from __future__ import annotations
 
-from domain.faq.matcher import load_books
+from domain.faq.book import load_books
 from handlers.base.flows import FlowSpec, Move, Step, Turn
 from handlers.base.replies import reply
 from storage import faq_log, participants, users

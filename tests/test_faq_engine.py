@@ -10,22 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from domain.faq.matcher import (
+from domain.faq.book import (
     CATEGORY_IDS,
     PLACEHOLDERS,
     REQUIRED_IDS,
-    Analyzer,
     FaqBook,
     FaqEntry,
     FaqMatch,
-    Lexicon,
     _validate,
     answer_question,
-    evaluate,
     load_books,
-    normalise,
     placeholders_in,
 )
+from domain.faq.evaluation import evaluate
+from domain.faq.text import Analyzer, Lexicon, normalise
 
 EVAL_CSV = Path(__file__).parent / "data" / "faq_eval.csv"
 

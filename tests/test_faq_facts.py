@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from config import PROJECT_ROOT
+from domain.faq.book import PLACEHOLDERS, load_books
 from domain.faq.facts import event_facts, facts_for_user
-from domain.faq.matcher import PLACEHOLDERS, load_books
 from schedules.event import load_event
 from storage import faq_log, participants, users
 from storage.db import Database

@@ -412,3 +412,25 @@ async def test_resume_after_sigkill(tg, settings) -> None:
         await db.close()
     assert (stored.dimension, stored.element) == ("society", "Ekosistem belajar")
     assert (stored.name, stored.problem) == ("Sekolah digital desa", "Akses belajar terbatas")
+
+
+async def test_forged_numbers_in_callbacks_are_refused_not_raised(tg, bot) -> None:
+    """A superscript digit or an id past 64 bits is no number: the press is stale, nothing raises."""
+    await register(bot.db, 795_001)
+    await seed_proposals(bot.db, 795_001, 1)
+    rina = tg.user(first_name="Rina", language_code="id", user_id=795_001)
+    await rina.send("/usulanku")
+    own_list = await rina.expect("Usulan saya")
+    for data in ("usl:view:²", f"usl:view:{2**70}", "usl:wdyes:-1", "usl:view"):
+        assert "kedaluwarsa" in await alert_of(rina.press_data(data, own_list))
+    await rina.send("/usul")
+    await rina.expect("1/8")
+    await rina.press("✓ Smart Governance")
+    element_menu = await rina.expect("2/8")
+    for data in ("prop:v:element:²", f"prop:v:element:{2**70}"):
+        await rina.press_data(data, element_menu)
+        await rina.expect("kedaluwarsa")
+    assert "kedaluwarsa" in await alert_of(rina.press_data("prop:v:element", element_menu))
+    await rina.press("Kebijakan", element_menu)
+    await rina.expect("3/8")
+    assert (await store.latest_draft(bot.db, 795_001)).element == "Kebijakan"

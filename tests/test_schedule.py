@@ -7,7 +7,8 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from handlers.schedule.commands import build_ics, render_schedule, split_messages
+from handlers.schedule.calendar import build_ics
+from handlers.schedule.views import render_schedule, split_messages
 from schedules.event import load_event
 from storage.db import Database
 from tests.conftest import ADMIN_ID

@@ -74,7 +74,7 @@ def _schedule(event: Event, lang: str) -> str:
             format_date(stage.end, event.tz, lang),
         )
         when = first if first == last else f"{first} – {last}"
-        line = locales.t(lang, "faq.fact_stage", stage=stage.title_in(lang), when=when)
+        line: str = locales.t(lang, "faq.fact_stage", stage=stage.title_in(lang), when=when)
         if stage.example_dates:
             line += " " + locales.t(lang, "faq.fact_example_dates")
         lines.append(line)

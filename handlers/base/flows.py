@@ -16,7 +16,7 @@ bot.py builds one `FlowRouter` with every flow, explicitly; nothing registers at
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,9 @@ class Move:
     write: Write | None = None
     note: str | None = None
     ask: bool = True  # False: commit and move, but the input function speaks for itself
+    # Runs after the commit, before the note: what the input says once its answer is stored,
+    # when that needs what the write produced (a new row's id) or must edit the pressed menu.
+    then: Callable[[], Awaitable[None]] | None = None
 
 
 STAY = Move()
@@ -94,6 +97,7 @@ Ask = Callable[[Turn], Awaitable[None]]
 OnText = Callable[[Turn, str], Awaitable[Move]]
 OnPress = Callable[[Turn, Callback], Awaitable[Move]]
 OnContact = Callable[[Turn, Contact], Awaitable[Move]]
+OnMessage = Callable[[Turn, Message], Awaitable[Move]]
 OnTurn = Callable[[Turn], Awaitable[None]]
 Guard = Callable[[Update, BotContext], Awaitable[bool]]
 
@@ -108,6 +112,9 @@ class Step:
     press: OnPress | None = None
     contact: OnContact | None = None
     actions: frozenset[str] = frozenset()
+    # Any other message (a photo, a document, text when `text` is not set): for a step whose
+    # answer is the message itself, e.g. an announcement to forward as it was written.
+    message: OnMessage | None = None
 
 
 @dataclass(frozen=True)
@@ -163,10 +170,13 @@ async def commit(turn: Turn, move: Move) -> None:
 
 
 async def apply(turn: Turn, move: Move) -> None:
-    """Commit a move, then say its note and ask the next question."""
-    if move.to is None and move.write is None:
+    """Commit a move, then run its `then`, say its note and ask the next question."""
+    if move.to is None and move.write is None and move.then is None:
         return
-    await commit(turn, move)
+    if move.to is not None or move.write is not None:
+        await commit(turn, move)
+    if move.then is not None:
+        await move.then()
     if move.note:
         await reply(turn.update, move.note)
     if move.ask and move.to not in (None, END):
@@ -213,7 +223,7 @@ async def current_turn(
     return Turn(update, context, state, spec, press)
 
 
-def press_handler(spec: FlowSpec) -> Callable[[Update, BotContext], Awaitable[None]]:
+def press_handler(spec: FlowSpec) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """The CallbackQueryHandler callback for the buttons of `spec` (a feature lists it in its
     HANDLERS with `pattern(spec.feature)`)."""
 
@@ -339,6 +349,8 @@ class FlowRouter:
             await apply(turn, await step.contact(turn, message.contact))
         elif message.text is not None and step.text is not None:
             await apply(turn, await step.text(turn, message.text))
+        elif step.message is not None:
+            await apply(turn, await step.message(turn, message))
         elif message.text is not None:
             await spec.wrong_input(turn, "text")
         elif step.text is not None or step.contact is not None:

@@ -1,14 +1,19 @@
-"""Announcements (organisers): the /umumkan flow, /siaran, and the service that sends them."""
+"""Announcements (organisers): the /umumkan flow (steps.py, with compose.py, timing.py and
+keyboards.py), /siaran (siaran.py), and the service that sends them (service.py)."""
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.base.callbacks import Feature, pattern
-from handlers.base.flows import LegacyRoute
-from handlers.broadcast import flow, siaran
+from handlers.base.flows import press_handler
+from handlers.broadcast import siaran, steps
+
+FLOW = steps.FLOW
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler("umumkan", flow.umumkan),
+    CommandHandler("umumkan", steps.umumkan),
     CommandHandler("siaran", siaran.siaran),
-    CallbackQueryHandler(flow.on_button, pattern=pattern(Feature.BROADCAST)),
+    # Before the flow's buttons (whose pattern also matches bc:c): cancelling from /siaran is
+    # not a step of the flow.
+    CallbackQueryHandler(siaran.on_cancel_press, pattern=pattern(Feature.BROADCAST, "c")),
+    CallbackQueryHandler(press_handler(FLOW), pattern=pattern(Feature.BROADCAST)),
 ]
-FLOW = LegacyRoute(flow.on_message, flow.on_cancel)

@@ -123,7 +123,7 @@ class BroadcastService:
         self, b: Broadcast, tally: dict[str, int], force: bool = False
     ) -> None:
         lang = b.report_lang
-        text = locales.t(
+        text: str = locales.t(
             lang,
             "broadcast.progress",
             id=b.id,

@@ -1,5 +1,5 @@
 """/siaran: scheduled and recent announcements with their reports; a scheduled one can be
-cancelled ("Batalkan #n")."""
+cancelled ("Batalkan #n", bc:c:<id>)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 import locales
 from domain.audience import describe
-from handlers.base.callbacks import Feature
+from handlers.base.callbacks import Feature, decode
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import organisers_only, private_only
 from handlers.base.keyboards import button
@@ -54,7 +54,7 @@ async def _siaran_view(context: BotContext, lang: str) -> tuple[str, InlineKeybo
     found = await broadcasts.recent(context.db, 10)
     if not found:
         return locales.t(lang, "broadcast.list_empty"), None
-    lines = [locales.t(lang, "broadcast.list_title")]
+    lines: list[str] = [locales.t(lang, "broadcast.list_title")]
     for b in found:
         line = _status_line(b, lang, context.event)
         if b.status == "sending":
@@ -82,14 +82,19 @@ async def siaran(update: Update, context: BotContext) -> None:
     await reply(update, text, reply_markup=markup)
 
 
-async def cancel_scheduled(update: Update, context: BotContext, arg: str) -> None:
+@organisers_only
+async def on_cancel_press(update: Update, context: BotContext) -> None:
+    """bc:c:<id>, "Batalkan #n" under /siaran. Not a step of the /umumkan flow: the list's
+    buttons work whatever the organiser is doing, so they have their own handler."""
     lang = lang_of(update)
     user = update.effective_user
-    assert user is not None
-    if not arg.isdigit():
+    query = update.callback_query
+    assert user is not None and query is not None
+    press = decode(query.data)
+    broadcast_id = press.int_arg() if press is not None else None
+    if broadcast_id is None:
         await answer_callback(update, locales.plain(lang, "common.expired"), True)
         return
-    broadcast_id = int(arg)
     async with context.db.transaction():
         cancelled = await broadcasts.cancel(context.db, broadcast_id, user.id)
         if cancelled:
@@ -98,6 +103,3 @@ async def cancel_scheduled(update: Update, context: BotContext, arg: str) -> Non
     await answer_callback(update, locales.plain(lang, key, id=broadcast_id), not cancelled)
     text, markup = await _siaran_view(context, lang)
     await edit_or_send(update, text, reply_markup=markup)
-
-
-# --- sending -------------------------------------------------------------------------------

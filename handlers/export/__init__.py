@@ -7,5 +7,5 @@ from handlers.export import commands
 
 HANDLERS: list[BaseHandler] = [
     CommandHandler("ekspor", commands.export_command),
-    CallbackQueryHandler(commands.format_button, pattern=pattern(Feature.EXPORT, "fmt")),
+    CallbackQueryHandler(commands.format_button, pattern=pattern(Feature.EXPORT, commands.FORMAT)),
 ]

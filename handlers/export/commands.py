@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 
 import locales
-from domain.exports import files as export_files
+from domain.exports import EXPORTERS, collect
+from handlers.base.callbacks import Feature, decode
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import admins_only, private_only
+from handlers.base.keyboards import labelled
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, reply
 from schedules.timefmt import format_datetime
@@ -18,15 +20,14 @@ from storage import audit
 
 log = logging.getLogger(__name__)
 
+FORMAT = "fmt"  # the action of the format buttons: exp:fmt:<format>
+
 
 @private_only(Payload.EKSPOR)
 @admins_only
 async def export_command(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
-    buttons = [
-        InlineKeyboardButton(fmt.upper(), callback_data=f"exp:fmt:{fmt}")
-        for fmt in export_files.FORMATS
-    ]
+    buttons = [labelled(fmt.upper(), Feature.EXPORT, FORMAT, fmt) for fmt in EXPORTERS]
     await reply(
         update,
         locales.t(lang, "export.choose_format"),
@@ -40,21 +41,27 @@ async def format_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     user = update.effective_user
     lang = lang_of(update)
-    fmt = (query.data or "").removeprefix("exp:fmt:") if query else ""
-    if user is None or fmt not in export_files.FORMATS:
+    press = decode(query.data if query else None, 1)
+    exporter = EXPORTERS.get(press.arg()) if press is not None else None
+    if user is None or exporter is None:
         await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
         return
     await answer_callback(update)
     now = context.services.clock.now()
     try:
-        data = await export_files.collect(context.db, context.event, now)
-        content = await asyncio.to_thread(export_files.build, data, fmt)
+        data = await collect(context.db, context.event, now)
+        content = await asyncio.to_thread(exporter.build, data)
     except Exception:
-        log.exception("Export (%s) failed", fmt)
+        log.exception("Export (%s) failed", exporter.format)
         await reply(update, locales.t(lang, "export.failed"))
         return
     await audit.record(
-        context.db, user.id, "export", format=fmt, proposals=len(data.proposals), via="telegram"
+        context.db,
+        user.id,
+        "export",
+        format=exporter.format,
+        proposals=len(data.proposals),
+        via="telegram",
     )
     caption = locales.t(
         lang,
@@ -64,6 +71,4 @@ async def format_button(update: Update, context: BotContext) -> None:
     )
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_document(
-        InputFile(content, filename=export_files.filename(data, fmt)), caption=caption
-    )
+    await chat.send_document(InputFile(content, filename=exporter.filename(data)), caption=caption)

@@ -1,17 +1,23 @@
-"""Proposals: the /usul form, /usulanku, and /rekap (organisers) with its reminder."""
+"""Proposals: the /usul form (a declared flow, `FLOW`), /usulanku, and /rekap (organisers)
+with its reminder.
+
+steps.py is the form's step table, views.py its questions and the rendered proposal,
+commands.py the two commands, mine.py /usulanku's buttons, rekap.py the organisers' summary."""
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.base.callbacks import Feature, pattern
-from handlers.base.flows import LegacyRoute
-from handlers.proposals import form, rekap
+from handlers.base.flows import press_handler
+from handlers.proposals import commands, mine, rekap
+from handlers.proposals.steps import FLOW
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler("usul", form.usul_command),
-    CommandHandler("usulanku", form.my_command),
-    CallbackQueryHandler(form.on_button, pattern=pattern(Feature.PROPOSAL)),
-    CallbackQueryHandler(form.on_my_button, pattern=pattern(Feature.MY_PROPOSALS)),
+    CommandHandler("usul", commands.usul_command),
+    CommandHandler("usulanku", commands.my_command),
+    CallbackQueryHandler(press_handler(FLOW), pattern=pattern(Feature.PROPOSAL)),
+    CallbackQueryHandler(mine.on_my_button, pattern=pattern(Feature.MY_PROPOSALS)),
     CommandHandler("rekap", rekap.rekap_command),
     CallbackQueryHandler(rekap.nudge_button, pattern=pattern(Feature.EXPORT, "nudge")),
 ]
-FLOW = LegacyRoute(form.on_message, form.on_cancel)
+
+__all__ = ["FLOW", "HANDLERS"]

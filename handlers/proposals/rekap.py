@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 import locales
+from handlers.base.callbacks import Feature, decode
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import organisers_only, private_only
+from handlers.base.keyboards import button
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, reply
 from locales import Html
@@ -97,10 +99,10 @@ async def rekap_command(update: Update, context: BotContext) -> None:
         # The batch id is fixed when the summary is shown: pressing its button twice
         # sends nothing twice (dedupe key per batch and user).
         batch = int(context.services.clock.now().timestamp())
-        label = locales.plain(lang, "export.nudge_button", count=len(recipients))
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=f"exp:nudge:{batch}")]]
+        nudge = button(
+            lang, "export.nudge_button", Feature.EXPORT, "nudge", batch, count=len(recipients)
         )
+        markup = InlineKeyboardMarkup([[nudge]])
     await reply(update, text, reply_markup=markup)
 
 
@@ -109,11 +111,11 @@ async def nudge_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     user = update.effective_user
     lang = lang_of(update)
-    parts = (query.data or "").split(":") if query else []
-    if user is None or len(parts) != 3 or not parts[2].isdigit():
+    press = decode(query.data) if query else None
+    if user is None or press is None or len(press.args) != 1 or press.int_arg() is None:
         await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
         return
-    batch = parts[2]
+    batch = press.arg()  # kept as pressed: the dedupe key of each reminder is built from it
     await answer_callback(update)
     event = context.event
     counts = await store.counts_by_dimension_office(context.db)

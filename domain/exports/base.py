@@ -1,0 +1,26 @@
+"""The exporter interface: one class per file format, each building the whole file in memory
+from the same `ExportData` (in the spirit of pretalx's exporters). The formats are listed in
+`domain.exports.EXPORTERS`."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from domain.exports.records import ExportData
+
+
+class Exporter(ABC):
+    """One file format of the proposal export."""
+
+    format: ClassVar[str]  # the file extension and the name admins choose ("xlsx")
+    media_type: ClassVar[str]  # the file's MIME type
+
+    @abstractmethod
+    def build(self, data: ExportData) -> bytes:
+        """The whole file."""
+
+    def filename(self, data: ExportData) -> str:
+        """`usulan-program-<local date and time of the export>.<format>`."""
+        local = data.generated_at.astimezone(data.event.tz)
+        return f"usulan-program-{local:%Y%m%d-%H%M}.{self.format}"

@@ -1,0 +1,45 @@
+"""CSV: the proposals table, UTF-8 with a BOM so that Excel detects the encoding; texts a
+spreadsheet would read as formulas are neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from domain.exports.base import Exporter
+from domain.exports.records import (
+    PROPOSAL_COLUMNS,
+    ExportData,
+    headers,
+    keys,
+    neutralise,
+    proposal_records,
+)
+
+
+def _csv_value(value: Any) -> Any:
+    if value.__class__ is str:
+        return neutralise(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return value
+
+
+class CsvExporter(Exporter):
+    format = "csv"
+    media_type = "text/csv"
+
+    def build(self, data: ExportData) -> bytes:
+        """The proposals table; UTF-8 with a BOM so that Excel detects the encoding."""
+        names = keys(PROPOSAL_COLUMNS)
+        out = io.BytesIO()
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(headers(PROPOSAL_COLUMNS, data))
+        writer.writerows([_csv_value(r[k]) for k in names] for r in proposal_records(data))
+        text.flush()
+        return out.getvalue()

@@ -1,0 +1,196 @@
+"""What every export holds, read once from SQLite, and the display records the exporters
+write: one dict per proposal and per participant, the summary table, the column headers.
+
+Formula injection: `neutralise` gives a text a spreadsheet would read as a formula (starting
+with =, +, -, @, tab or carriage return) a leading apostrophe. The spreadsheet formats (XLSX,
+CSV) apply it to every cell; JSON keeps the exact text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import locales
+from schedules.event import Event
+from schedules.timefmt import zone_name
+from storage import participants as participant_store
+from storage import proposals as proposal_store
+from storage.db import Database
+from storage.participants import Participant
+
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LANG = "id"  # files are for the regency's office: Indonesian headers
+
+Columns = tuple[tuple[str, int], ...]
+
+# (column key, width) of the proposals table; headers come from locales export.col.<key>.
+PROPOSAL_COLUMNS: Columns = (
+    ("id", 7),
+    ("dimension", 20),
+    ("element", 26),
+    ("name", 40),
+    ("problem", 60),
+    ("description", 70),
+    ("target", 50),
+    ("horizon", 30),
+    ("lead_office", 40),
+    ("proposer", 26),
+    ("proposer_office", 36),
+    ("stage", 8),
+    ("submitted_at", 18),
+    ("updated_at", 18),
+)
+PARTICIPANT_COLUMNS: Columns = (
+    ("full_name", 30),
+    ("office", 44),
+    ("role", 18),
+    ("group", 20),
+    ("mode", 12),
+    ("registered_at", 18),
+    ("proposals", 10),
+)
+DATE_KEYS = {"submitted_at", "updated_at", "registered_at"}
+
+
+@dataclass
+class ExportData:
+    event: Event
+    generated_at: datetime
+    proposals: list[Any]  # sqlite rows of storage.proposals.export_rows
+    participants: list[Participant]
+    per_user: dict[int, int]
+    counts: dict[tuple[str, str], int]
+
+
+async def collect(db: Database, event: Event, now: datetime) -> ExportData:
+    """Everything an export holds, read in a few queries."""
+    return ExportData(
+        event=event,
+        generated_at=now,
+        proposals=await proposal_store.export_rows(db),
+        participants=await participant_store.registered(db),
+        per_user=await proposal_store.submitted_per_user(db),
+        counts=await proposal_store.counts_by_dimension_office(db),
+    )
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix texts a spreadsheet would read as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_STARTS):
+        return "'" + value
+    return value
+
+
+def _localiser(data: ExportData) -> Callable[[str | None], datetime | None]:
+    """A function: stored UTC timestamp -> naive local time of the event (what Excel shows)."""
+    tz = data.event.tz
+
+    def local(iso: str | None) -> datetime | None:
+        if not iso:
+            return None
+        moment = datetime.fromisoformat(iso)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(tz).replace(tzinfo=None)
+
+    return local
+
+
+def proposal_records(data: ExportData) -> list[dict[str, Any]]:
+    """One dict per proposal with display values (local naive datetimes for dates)."""
+    event = data.event
+    dims: dict[str, str] = {d.id: d.name for d in event.dimensions}
+    offices = {o.id: o.name for o in event.opds}
+    stages = {s.number for s in event.stages}
+    horizons = {h: locales.plain(LANG, f"proposals.horizon.{h}") for h in proposal_store.HORIZONS}
+    anonymous = locales.plain(LANG, "export.anonymised")
+    local = _localiser(data)
+    out = []
+    for row in data.proposals:
+        out.append(
+            {
+                "id": row["id"],
+                "dimension_id": row["dimension"],
+                "dimension": dims.get(row["dimension"], row["dimension"] or ""),
+                "element": row["element"] or "",
+                "name": row["name"] or "",
+                "problem": row["problem"] or "",
+                "description": row["description"] or "",
+                "target": row["target"] or "",
+                "horizon_id": row["horizon"],
+                "horizon": horizons.get(row["horizon"], ""),
+                "lead_office_id": row["lead_opd_id"],
+                "lead_office": offices.get(row["lead_opd_id"]) or row["lead_opd_other"] or "",
+                "proposer": anonymous if row["anonymised"] else (row["proposer_name"] or ""),
+                "proposer_office": offices.get(row["proposer_opd_id"])
+                or row["proposer_opd_other"]
+                or "",
+                "stage": row["stage"] if row["stage"] in stages else None,
+                "submitted_at": local(row["submitted_at"]),
+                "updated_at": local(row["updated_at"]),
+            }
+        )
+    order = {d.id: i for i, d in enumerate(event.dimensions)}  # the event's order, then id
+    out.sort(key=lambda r: order.get(r["dimension_id"], len(order)))
+    return out
+
+
+def participant_records(data: ExportData) -> list[dict[str, Any]]:
+    event = data.event
+    dims: dict[str, str] = {d.id: d.name for d in event.dimensions}
+    local = _localiser(data)
+    out = []
+    for p in data.participants:
+        out.append(
+            {
+                "full_name": p.full_name or "",
+                "office": event.office_name(p.opd_id, p.opd_other),
+                "role": locales.plain(LANG, f"export.role.{p.role}") if p.role else "",
+                "group": dims.get(p.dimension or "", locales.plain(LANG, "export.all_groups"))
+                if p.dimension
+                else "",
+                "mode": locales.plain(LANG, f"export.mode.{p.mode}") if p.mode else "",
+                "registered_at": local(p.registered_at),
+                "proposals": data.per_user.get(p.user_id, 0),
+            }
+        )
+    return out
+
+
+def summary_rows(data: ExportData) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows: each office with its group, its count per dimension and its total;
+    then other institutions and the column totals."""
+    event = data.event
+    dim_ids = [d.id for d in event.dimensions]
+    header = [
+        locales.plain(LANG, "export.col.office"),
+        locales.plain(LANG, "export.col.group"),
+        *[d.name for d in event.dimensions],
+        locales.plain(LANG, "export.col.total"),
+    ]
+    rows: list[list[Any]] = []
+    offices = [(o.id, o.name, event.dimension(o.dimension)) for o in event.opds]
+    for office_id, name, group in offices:
+        counts = [data.counts.get((d, office_id), 0) for d in dim_ids]
+        rows.append([name, group.name if group else "", *counts, sum(counts)])
+    other = [data.counts.get((d, ""), 0) for d in dim_ids]
+    rows.append([locales.plain(LANG, "export.rekap_other"), "", *other, sum(other)])
+    totals = [sum(r[2 + i] for r in rows) for i in range(len(dim_ids))]
+    rows.append([locales.plain(LANG, "export.col.total"), "", *totals, sum(totals)])
+    return header, rows
+
+
+def headers(columns: Columns, data: ExportData) -> list[str]:
+    """The columns' headers; date columns name the event's time zone ("(WIB)")."""
+    zone = zone_name(data.event.tz, data.generated_at)
+    out = []
+    for key, _width in columns:
+        label = locales.plain(LANG, f"export.col.{key}")
+        out.append(f"{label} ({zone})" if key in DATE_KEYS else label)
+    return out
+
+
+def keys(columns: Columns) -> list[str]:
+    return [key for key, _width in columns]

@@ -1,0 +1,225 @@
+"""The FAQ books: entries of ``locales/faq.{lang}.yaml`` with their categories, checked on
+load, and `answer_question`, which searches both books."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+
+from domain.faq.index import Index
+from domain.faq.text import LANGS, Analyzer, default_lexicon
+from locales import LOCALES_DIR
+
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "event_name",
+        "regency",
+        "organiser",
+        "venue",
+        "online_url",
+        "next_session",
+        "schedule",
+        "hours",
+        "registration_time",
+        "contacts",
+        "proposal_deadline",
+        "max_proposals",
+        "dimensions",
+        "stage_count",
+        "my_group",
+    }
+)
+REQUIRED_IDS: tuple[str, ...] = (
+    "jadwal",
+    "lokasi",
+    "daring",
+    "tautan-rapat",
+    "durasi",
+    "registrasi",
+    "presensi",
+    "sertifikat",
+    "materi",
+    "transport",
+    "bawaan",
+    "pakaian",
+    "perwakilan",
+    "kelompok",
+    "dimensi",
+    "quick-win",
+    "cara-usul",
+    "isi-usulan",
+    "tenggat-usulan",
+    "ubah-usulan",
+    "usulan-non-ti",
+    "rpjmd",
+    "hasil-akhir",
+    "kontak",
+    "privasi",
+)
+CATEGORY_IDS: tuple[str, ...] = (
+    "schedule",
+    "attendance",
+    "proposals",
+    "smartcity",
+    "admin",
+    "privacy",
+)
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """One question with its alternative phrasings and its HTML answer template."""
+
+    id: str
+    category: str
+    question: str
+    alternatives: tuple[str, ...]
+    answer: str
+
+    def render(self, facts: Mapping[str, str]) -> str:
+        """Fill the answer's placeholders; a missing fact raises KeyError."""
+        return self.answer.format_map(facts)
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The question followed by its alternatives."""
+        return (self.question, *self.alternatives)
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    """Result of matching a question: ``entry`` is None when the matcher is not sure."""
+
+    entry: FaqEntry | None
+    score: float
+    candidates: tuple[FaqEntry, ...]
+
+
+@dataclass
+class FaqBook:
+    """All FAQ entries of one language, with their categories and a matcher."""
+
+    lang: str
+    categories: list[tuple[str, str]]
+    entries: list[FaqEntry]
+    _by_id: dict[str, FaqEntry] = field(init=False, repr=False)
+    _index: Index = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {e.id: e for e in self.entries}
+        analyzer = Analyzer(default_lexicon(), self.lang)
+        self._index = Index([e.phrasings for e in self.entries], analyzer)
+
+    @classmethod
+    def load(cls, lang: str) -> FaqBook:
+        """Load and validate ``locales/faq.{lang}.yaml``."""
+        if lang not in LANGS:
+            raise ValueError(f"unknown FAQ language {lang!r}")
+        path = LOCALES_DIR / f"faq.{lang}.yaml"
+        raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        categories = [(str(c["id"]), str(c["title"])) for c in raw["categories"]]
+        entries = [_entry_from_yaml(item) for item in raw["entries"]]
+        _validate(path.name, categories, entries)
+        return cls(lang=lang, categories=categories, entries=entries)
+
+    def get(self, entry_id: str) -> FaqEntry | None:
+        """Entry by id, or None."""
+        return self._by_id.get(entry_id)
+
+    def in_category(self, category_id: str) -> list[FaqEntry]:
+        """Entries of one category, in file order."""
+        return [e for e in self.entries if e.category == category_id]
+
+    def match(self, text: str) -> FaqMatch:
+        """Best entry for a question, or entry None when not sure."""
+        ranking = self._index.rank(text)
+        candidates = tuple(self.entries[i] for i in ranking.best)
+        return FaqMatch(
+            entry=candidates[0] if ranking.sure else None,
+            score=ranking.score,
+            candidates=candidates,
+        )
+
+
+def _entry_from_yaml(item: Mapping[str, Any]) -> FaqEntry:
+    """Build an entry from its YAML mapping."""
+    return FaqEntry(
+        id=str(item["id"]),
+        category=str(item["category"]),
+        question=str(item["question"]).strip(),
+        alternatives=tuple(str(a).strip() for a in item.get("alternatives") or ()),
+        answer=str(item["answer"]).strip(),
+    )
+
+
+def placeholders_in(template: str) -> set[str]:
+    """Names of the ``{placeholders}`` in a str.format template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def _validate(name: str, categories: list[tuple[str, str]], entries: list[FaqEntry]) -> None:
+    """Raise ValueError on duplicate or missing ids, unknown categories or placeholders."""
+    cat_ids = [c for c, _ in categories]
+    unknown_cats = set(cat_ids) - set(CATEGORY_IDS)
+    if unknown_cats or len(set(cat_ids)) != len(cat_ids):
+        raise ValueError(f"{name}: bad categories {sorted(unknown_cats) or cat_ids}")
+    ids = [e.id for e in entries]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise ValueError(f"{name}: duplicate ids {sorted(dupes)}")
+    missing = set(REQUIRED_IDS) - set(ids)
+    if missing:
+        raise ValueError(f"{name}: missing required ids {sorted(missing)}")
+    for entry in entries:
+        if entry.category not in cat_ids:
+            raise ValueError(f"{name}: {entry.id} has unknown category {entry.category!r}")
+        if not entry.question or not entry.answer:
+            raise ValueError(f"{name}: {entry.id} needs a question and an answer")
+        extra = placeholders_in(entry.answer) - PLACEHOLDERS
+        if extra:
+            raise ValueError(f"{name}: {entry.id} uses unknown placeholders {sorted(extra)}")
+
+
+@cache
+def load_books() -> dict[str, FaqBook]:
+    """Both FAQ books, loaded once."""
+    return {lang: FaqBook.load(lang) for lang in LANGS}
+
+
+def book_for(lang: str) -> FaqBook:
+    """The book of a language; an unknown language gets the Indonesian one."""
+    books = load_books()
+    return books.get(lang) or books["id"]
+
+
+def answer_question(text: str, lang: str) -> FaqMatch:
+    """Match in both books (a question may come in either language); answer from ``lang``.
+
+    An unknown ``lang`` falls back to Indonesian.
+    """
+    own = book_for(lang)
+    matches = [(own.match(text), 1)] + [
+        (book.match(text), 0) for book in load_books().values() if book is not own
+    ]
+    accepted = [m for m in matches if m[0].entry is not None]
+    pool = accepted or matches
+    best, _ = max(pool, key=lambda m: (m[0].score, m[1]))
+    return _in_book(best, own)
+
+
+def _in_book(match: FaqMatch, book: FaqBook) -> FaqMatch:
+    """The same match with its entries taken from ``book``."""
+
+    def local(entry: FaqEntry) -> FaqEntry:
+        return book.get(entry.id) or entry
+
+    return FaqMatch(
+        entry=local(match.entry) if match.entry else None,
+        score=match.score,
+        candidates=tuple(local(e) for e in match.candidates),
+    )

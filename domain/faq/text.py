@@ -1,0 +1,175 @@
+"""Text analysis for the FAQ: normalising, phrase and slang expansion, stopwords, stemming
+and informal affixes, with the data of ``locales/faq_lexicon.yaml``.
+
+A question and every FAQ phrasing go through the same `Analyzer`: normalise -> phrase and
+slang expansion -> stopword removal; `Analyzer.term` maps a word to its index term (domain
+synonym, PySastrawi stem or a light English stem)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+from locales import LOCALES_DIR  # the FAQ's content is text: it lives in locales/
+
+LEXICON_PATH = LOCALES_DIR / "faq_lexicon.yaml"
+LANGS: tuple[str, ...] = ("id", "en")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Data from faq_lexicon.yaml."""
+
+    phrases: dict[str, str]
+    slang: dict[str, dict[str, str]]
+    synonyms: dict[str, str]
+    stopwords: dict[str, frozenset[str]]
+    keep: frozenset[str]
+    suffixes: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    nasal: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
+        """Read and check the lexicon file."""
+        raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        keep = frozenset(_words(raw, "keep"))
+        affixes = raw.get("affixes", {})
+        return cls(
+            phrases=_word_map(raw, "phrases"),
+            slang={"id": _word_map(raw, "slang"), "en": _word_map(raw, "slang_en")},
+            synonyms=_word_map(raw, "synonyms"),
+            stopwords={lang: frozenset(_words(raw, f"stopwords_{lang}")) - keep for lang in LANGS},
+            keep=keep,
+            suffixes=tuple(_words(affixes, "suffixes")),
+            prefixes=tuple(_words(affixes, "prefixes")),
+            nasal=_word_map(affixes, "nasal"),
+        )
+
+
+def _words(raw: Mapping[str, Any], key: str) -> list[str]:
+    """A list of strings from the lexicon; YAML's `no`/`on` booleans are an error."""
+    items = raw.get(key) or []
+    bad = [w for w in items if not isinstance(w, str)]
+    if bad:
+        raise ValueError(f"faq_lexicon.yaml: {key} has non-text items {bad} (quote them)")
+    return list(items)
+
+
+def _word_map(raw: Mapping[str, Any], key: str) -> dict[str, str]:
+    """A str -> str mapping from the lexicon; non-text keys or values are an error."""
+    items = raw.get(key) or {}
+    bad = [k for k, v in items.items() if not isinstance(k, str) or not isinstance(v, str)]
+    if bad:
+        raise ValueError(f"faq_lexicon.yaml: {key} has non-text entries {bad} (quote them)")
+    return dict(items)
+
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_REDUPLICATION = re.compile(r"\b([a-z]{2,})2\b")  # "masing2" -> "masing"
+_EN_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("s", ""))
+
+
+def normalise(text: str) -> str:
+    """Lowercase, fold accents, drop apostrophes, turn punctuation and hyphens into spaces."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"['’`]", "", text)
+    text = _NON_WORD.sub(" ", text)
+    return _REDUPLICATION.sub(r"\1", text).strip()
+
+
+@cache
+def _sastrawi_stemmer() -> Any:
+    """The PySastrawi stemmer (with its dictionary of Indonesian roots), created once."""
+    return StemmerFactory().create_stemmer()
+
+
+def _sastrawi() -> Callable[[str], str]:
+    return _sastrawi_stemmer().stem
+
+
+@lru_cache(maxsize=8192)
+def is_indonesian_word(word: str) -> bool:
+    """True when Sastrawi's dictionary knows the word's root: a real word, not a typo."""
+    return bool(_sastrawi_stemmer().delegatedStemmer.dictionary.contains(stem_id(word)))
+
+
+@lru_cache(maxsize=8192)
+def stem_id(word: str) -> str:
+    """Indonesian stem (PySastrawi), cached."""
+    return _sastrawi()(word) or word
+
+
+@lru_cache(maxsize=8192)
+def stem_en(word: str) -> str:
+    """A light English suffix stripper: consistent, not linguistic."""
+    for suffix, repl in _EN_SUFFIXES:
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + repl
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+class Analyzer:
+    """Turns text into surface words and words into index terms for one language."""
+
+    def __init__(self, lexicon: Lexicon, lang: str) -> None:
+        self.lang = lang
+        self.lexicon = lexicon
+        self.stem = stem_id if lang == "id" else stem_en
+        self.slang = lexicon.slang[lang]
+        self.stopwords = lexicon.stopwords[lang]
+        phrases = sorted(lexicon.phrases, key=len, reverse=True)
+        self._phrase_re = re.compile(r"\b(" + "|".join(map(re.escape, phrases)) + r")\b")
+        self.synonyms = {k: self.stem(v) for k, v in lexicon.synonyms.items()}
+
+    def words(self, text: str) -> list[str]:
+        """Normalised, slang-expanded surface words without stopwords."""
+        text = self._phrase_re.sub(lambda m: self.lexicon.phrases[m.group(1)], normalise(text))
+        out: list[str] = []
+        for token in text.split():
+            for word in self.slang.get(token, token).split():
+                if word not in self.stopwords:
+                    out.append(word)
+        return out
+
+    def term(self, word: str) -> str:
+        """Index term of a word: synonym of the word, else synonym of its stem, else the stem."""
+        if word in self.synonyms:
+            return self.synonyms[word]
+        stemmed = self.stem(word)
+        return self.synonyms.get(stemmed, stemmed)
+
+    def variants(self, word: str) -> Iterable[str]:
+        """Informal affix variants of a word ("ngusulin" -> "usulin", "usul")."""
+        lex = self.lexicon
+        heads = [word]
+        for prefix in lex.prefixes:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                rest = word[len(prefix) :]
+                heads.append(rest)
+                if prefix in lex.nasal:
+                    heads.append(lex.nasal[prefix] + rest)
+        for head in heads:
+            if head != word:
+                yield head
+            for suffix in lex.suffixes:
+                if head.endswith(suffix) and len(head) - len(suffix) >= 3:
+                    yield head[: -len(suffix)]
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicon of locales/faq_lexicon.yaml, loaded once."""
+    return Lexicon.load()

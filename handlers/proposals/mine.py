@@ -1,0 +1,120 @@
+"""/usulanku's list and its `usl:` buttons: view, edit (back into the form), withdraw.
+
+usl:list, usl:view:<id>, usl:edit:<id>, usl:wd:<id> (asks), usl:wdyes:<id> (withdraws).
+Every proposal is loaded with the presser's own id, so a forged id finds nothing; drafts are
+the form's business (/usul), so they are "not found" here too."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+import locales
+from handlers.base.callbacks import Feature, decode
+from handlers.base.context import BotContext, lang_of
+from handlers.base.flows import begin
+from handlers.base.keyboards import button, labelled
+from handlers.base.replies import answer_callback, reply
+from handlers.proposals.steps import FLOW, open_or_say
+from handlers.proposals.views import render
+from storage import proposals as store
+from storage.proposals import Proposal
+
+MINE = Feature.MY_PROPOSALS
+
+
+async def my_list(update: Update, context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The user's proposals, one button each (the label is cut to stay readable)."""
+    user = update.effective_user
+    lang = lang_of(update)
+    assert user is not None
+    mine = await store.of_user(context.db, user.id)
+    if not mine:
+        return locales.t(lang, "proposals.my.empty"), None
+    lines = [locales.t(lang, "proposals.my.title", count=len(mine))]
+    rows = []
+    for p in mine:
+        status = locales.plain(lang, f"proposals.status.{p.status}")
+        dimension = context.event.dimension(p.dimension)
+        lines.append(
+            locales.t(
+                lang,
+                "proposals.my.item",
+                id=p.id,
+                name=p.name or "",
+                dimension=dimension.name if dimension else "",
+                status=status,
+            )
+        )
+        rows.append([labelled(f"#{p.id} {p.name}"[:60], MINE, "view", p.id)])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def on_my_button(update: Update, context: BotContext) -> None:
+    """Every `usl:` button: always the presser's own, sent (or withdrawn) proposal."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    lang = lang_of(update)
+    press = decode(query.data)
+    if press is not None and press.action == "list" and not press.args:
+        await answer_callback(update)
+        text, markup = await my_list(update, context)
+        await reply(update, text, reply_markup=markup)
+        return
+    pid = press.int_arg() if press is not None and len(press.args) == 1 else None
+    if press is None or pid is None:
+        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        return
+    proposal = await store.get(context.db, pid, user.id)
+    if proposal is None or proposal.is_draft:
+        await answer_callback(update, locales.plain(lang, "proposals.not_found"), alert=True)
+        return
+    action = press.action
+    if action in ("edit", "wd", "wdyes") and not proposal.is_submitted:
+        await answer_callback(update, locales.plain(lang, "proposals.not_found"), alert=True)
+        return
+    if action == "view":
+        await answer_callback(update)
+        await _show(update, context, proposal)
+    elif action == "edit":
+        if not await open_or_say(update, context):
+            return
+        await answer_callback(update)
+        # Into the form at the preview; each change is saved at once, "Selesai" leaves.
+        await begin(update, context, FLOW, "preview", {"pid": proposal.id, "editing": True})
+    elif action == "wd":
+        await answer_callback(update)
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    button(lang, "proposals.btn.withdraw_yes", MINE, "wdyes", proposal.id),
+                    button(lang, "proposals.btn.withdraw_no", MINE, "view", proposal.id),
+                ]
+            ]
+        )
+        text = locales.t(lang, "proposals.withdraw_confirm", id=proposal.id, name=proposal.name)
+        await reply(update, text, reply_markup=markup)
+    elif action == "wdyes":
+        await answer_callback(update)
+        await store.withdraw(context.db, proposal.id, user.id)
+        await reply(update, locales.t(lang, "proposals.withdrawn", id=proposal.id))
+    else:
+        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+
+
+async def _show(update: Update, context: BotContext, proposal: Proposal) -> None:
+    lang = lang_of(update)
+    status = locales.plain(lang, f"proposals.status.{proposal.status}")
+    title = locales.t(lang, "proposals.my.view", id=proposal.id, status=status)
+    rows = []
+    if proposal.is_submitted:
+        rows.append(
+            [
+                button(lang, "proposals.btn.edit", MINE, "edit", proposal.id),
+                button(lang, "proposals.btn.withdraw", MINE, "wd", proposal.id),
+            ]
+        )
+    rows.append([button(lang, "common.back", MINE, "list")])
+    body = render(context.event, proposal, lang)
+    await reply(update, f"{title}\n\n{body}", reply_markup=InlineKeyboardMarkup(rows))

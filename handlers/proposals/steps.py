@@ -1,0 +1,362 @@
+"""The /usul form as a declared flow ("proposal"): one `Step` per question, and the `Move`
+each answer makes.
+
+The draft row in `proposals` gets each answer and the flow row the next step; the engine
+(handlers/base/flows.py) commits both in one transaction before the next question is asked,
+so a restart resumes at the same question with every answer kept. The engine's one
+stale-press check lets a button act only at its own step and from the menu the step last
+sent (`menu_bound`); every proposal is loaded with the presser's own id, so forged callback
+data reaches nothing. Before any input the draft must still exist and the deadline must not
+have passed (`before_input`)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+import locales
+from handlers.base.callbacks import Callback, Feature
+from handlers.base.context import BotContext, lang_of
+from handlers.base.flows import (
+    END,
+    STAY,
+    Ask,
+    FlowSpec,
+    Move,
+    OnPress,
+    OnText,
+    Step,
+    Turn,
+    ask_current,
+    commit,
+    remember_menu,
+)
+from handlers.base.replies import answer_callback, reply
+from handlers.proposals import views
+from handlers.proposals.views import CHOICE, OTHER_OFFICE_LIMIT, OWN_OFFICE, QUESTIONS, TEXT_LIMITS
+from schedules.timefmt import format_datetime
+from storage import flows, participants
+from storage import proposals as store
+from storage.proposals import HORIZONS, Proposal
+
+NAME = "proposal"
+
+
+# --- reading the flow's proposal -----------------------------------------------------------
+
+
+async def _proposal(turn: Turn) -> Proposal | None:
+    """The flow's proposal, always loaded with the user's own id."""
+    return await store.get(turn.db, turn.data.get("pid", 0), turn.user_id)
+
+
+def first_missing(proposal: Proposal) -> str | None:
+    """The first question the proposal has no answer to (None: all answered)."""
+    for step in QUESTIONS:
+        if step == "lead_opd":
+            if not (proposal.lead_opd_id or proposal.lead_opd_other):
+                return step
+        elif getattr(proposal, step) in (None, ""):
+            return step
+    return None
+
+
+# --- asking --------------------------------------------------------------------------------
+
+
+def _asking(view: views.View) -> Ask:
+    """A step's `ask`: send its question and remember the message as the live menu."""
+
+    async def ask(turn: Turn) -> None:
+        proposal = await _proposal(turn)
+        chat = turn.update.effective_chat
+        if proposal is None or chat is None:
+            return
+        profile = await participants.get(turn.db, turn.user_id)
+        text, markup = view(turn.context.event, turn.lang, proposal, profile)
+        sent = await chat.send_message(text, reply_markup=markup)
+        if markup is not None:
+            await remember_menu(turn, sent)
+
+    return ask
+
+
+# --- answering -----------------------------------------------------------------------------
+
+
+def _after(turn: Turn, answered: str) -> str:
+    """The step after `answered`: back to the preview when editing, else the next question."""
+    if turn.data.get("editing"):
+        return "preview"
+    index = QUESTIONS.index(answered)
+    return QUESTIONS[index + 1] if index + 1 < len(QUESTIONS) else "preview"
+
+
+def _store(turn: Turn, to: str, **fields: object) -> Move:
+    """Store `fields` in the flow's proposal and move to `to` (one transaction)."""
+    pid = turn.data["pid"]
+    return Move(to=to, write=lambda: store.update(turn.db, pid, turn.user_id, **fields))
+
+
+async def _not_offered(turn: Turn) -> Move:
+    """A value the question never offered (forged data, or an event file changed since): the
+    press is acknowledged and the chat says it has expired; nothing changes."""
+    await answer_callback(turn.update)
+    turn.answered = True
+    await reply(turn.update, locales.t(turn.lang, "common.expired"))
+    return STAY
+
+
+def _taking(count: int, take: OnPress) -> OnPress:
+    """A press handler for data with exactly `count` arguments; other shapes (forged or old
+    data) get the stale-press alert, as a button of an old menu does."""
+
+    async def press(turn: Turn, callback: Callback) -> Move:
+        if len(callback.args) != count:
+            return await turn.alert("common.expired")
+        return await take(turn, callback)
+
+    return press
+
+
+async def _choose_dimension(turn: Turn, press: Callback) -> Move:
+    value = press.arg(1)
+    proposal = await _proposal(turn)
+    if proposal is None or turn.context.event.dimension(value) is None:
+        return await _not_offered(turn)
+    if value != proposal.dimension:
+        # The elements belong to the dimension: a new one needs one of its own, even when
+        # only the dimension was being edited.
+        return _store(turn, "element", dimension=value, element=None)
+    return _store(turn, _after(turn, "dimension"), dimension=value)
+
+
+async def _choose_element(turn: Turn, press: Callback) -> Move:
+    proposal = await _proposal(turn)
+    dimension = turn.context.event.dimension(proposal.dimension) if proposal else None
+    index = press.int_arg(1)
+    if dimension is None or index is None or index >= len(dimension.elements):
+        return await _not_offered(turn)
+    return _store(turn, _after(turn, "element"), element=dimension.elements[index])
+
+
+async def _choose_horizon(turn: Turn, press: Callback) -> Move:
+    value = press.arg(1)
+    if value not in HORIZONS:
+        return await _not_offered(turn)
+    return _store(turn, _after(turn, "horizon"), horizon=value)
+
+
+async def _choose_office(turn: Turn, press: Callback) -> Move:
+    value = press.arg(1)
+    to = _after(turn, "lead_opd")
+    if turn.context.event.opd(value) is not None:
+        return _store(turn, to, lead_opd_id=value, lead_opd_other=None)
+    profile = await participants.get(turn.db, turn.user_id)
+    if value == OWN_OFFICE and profile is not None and profile.opd_other:
+        return _store(turn, to, lead_opd_id=None, lead_opd_other=profile.opd_other)
+    return await _not_offered(turn)
+
+
+async def _length_ok(turn: Turn, text: str, low: int, high: int) -> bool:
+    """Refuse a text outside the limits with its length: nothing is ever cut."""
+    if len(text) > high:
+        await reply(
+            turn.update, locales.t(turn.lang, "proposals.too_long", length=len(text), limit=high)
+        )
+        return False
+    if len(text) < low:
+        key = "proposals.empty" if not text else "proposals.too_short"
+        await reply(turn.update, locales.t(turn.lang, key, length=len(text), limit=low))
+        return False
+    return True
+
+
+def _typed(step: str) -> OnText:
+    """The typed answer of a text question, stored under the step's own column."""
+    low, high = TEXT_LIMITS[step]
+
+    async def take(turn: Turn, text: str) -> Move:
+        text = text.strip()
+        if not await _length_ok(turn, text, low, high):
+            return STAY
+        return _store(turn, _after(turn, step), **{step: text})
+
+    return take
+
+
+async def _typed_office(turn: Turn, text: str) -> Move:
+    """A lead institution that is no OPD of the event, typed."""
+    text = text.strip()
+    low, high = OTHER_OFFICE_LIMIT
+    if not await _length_ok(turn, text, low, high):
+        return STAY
+    return _store(turn, _after(turn, "lead_opd"), lead_opd_id=None, lead_opd_other=text)
+
+
+async def _on_preview(turn: Turn, press: Callback) -> Move:
+    """prop:send, prop:edit, prop:cancel, prop:done."""
+    proposal = await _proposal(turn)
+    if proposal is None:
+        return await turn.alert("common.expired")
+    lang = turn.lang
+    if press.action == "send":
+        return await _send(turn, proposal)
+    if press.action == "edit":
+        return Move(to="fields")
+    if press.action == "cancel":
+        return Move(
+            to=END,
+            write=lambda: store.delete_draft(turn.db, proposal.id, turn.user_id),
+            note=locales.t(lang, "proposals.cancelled"),
+        )
+    return Move(to=END, note=locales.t(lang, "proposals.edit_saved", id=proposal.id))
+
+
+async def _send(turn: Turn, proposal: Proposal) -> Move:
+    """Kirim: a draft with an unanswered question goes back to it; else it is submitted,
+    unless the participant has reached the limit meanwhile (checked in the same
+    transaction as the change)."""
+    missing = first_missing(proposal)
+    if missing is not None:
+        return Move(to=missing)
+    event = turn.context.event
+    limit = event.proposals.max_per_participant
+    stage = event.current_stage(turn.context.services.clock.now())
+    number = stage.number if stage else None
+    # What to say depends on what the submission found, so this step commits itself: the
+    # submission and the end of the flow in one transaction (commit joins it), then the reply.
+    await answer_callback(turn.update)
+    turn.answered = True
+    async with turn.db.transaction():
+        sent = await store.submit(turn.db, proposal.id, turn.user_id, number, limit)
+        await commit(turn, Move(to=END))
+    if sent:
+        text = locales.t(turn.lang, "proposals.submitted", id=proposal.id, name=proposal.name or "")
+    else:
+        text = locales.t(turn.lang, "proposals.limit_reached", limit=limit)
+    await reply(turn.update, text)
+    return STAY
+
+
+async def _on_field(turn: Turn, press: Callback) -> Move:
+    """prop:fields:<question> (change one answer, then back to the preview) or prop:fields:back."""
+    field = press.arg()
+    if field == "back":
+        return Move(to="preview")
+    if field in QUESTIONS:
+        turn.data["editing"] = True  # saved with the step by the engine
+        return Move(to=field)
+    return STAY
+
+
+# --- around every input --------------------------------------------------------------------
+
+
+def deadline_passed(context: BotContext) -> bool:
+    deadline = context.event.proposals.deadline
+    return deadline is not None and context.services.clock.now() > deadline
+
+
+async def open_or_say(update: Update, context: BotContext, end_flow: bool = False) -> bool:
+    """After the deadline the form is closed: say so (and end the form in progress when
+    `end_flow`); drafts stay."""
+    if not deadline_passed(context):
+        return True
+    lang = lang_of(update)
+    deadline = context.event.proposals.deadline
+    assert deadline is not None
+    text = locales.t(
+        lang, "proposals.closed", deadline=format_datetime(deadline, context.event.tz, lang)
+    )
+    if end_flow and update.effective_user is not None:
+        await flows.clear(context.db, update.effective_user.id, NAME)
+    await answer_callback(update)
+    await reply(update, text)
+    return False
+
+
+async def _before_input(turn: Turn) -> bool:
+    """Every typed answer and press: the draft still exists (it may have been anonymised or
+    deleted meanwhile) and the form is still open."""
+    if await _proposal(turn) is None:
+        await flows.clear(turn.db, turn.user_id, NAME)
+        if turn.press is not None:
+            await turn.alert("common.expired")
+        else:
+            await reply(turn.update, locales.t(turn.lang, "common.expired"))
+        return False
+    return await open_or_say(turn.update, turn.context, end_flow=True)
+
+
+async def _wrong_input(turn: Turn, kind: str) -> None:
+    if kind == "command":
+        # The form does not take commands: an unknown one is unknown, as outside the form.
+        await reply(turn.update, locales.t(turn.lang, "common.unknown_command"))
+        return
+    step = turn.spec.steps.get(turn.state.step)
+    if step is not None and step.text is not None:
+        await reply(turn.update, locales.t(turn.lang, "proposals.text_expected"))
+        return
+    await reply(turn.update, locales.t(turn.lang, "proposals.use_buttons"))
+    await ask_current(turn)  # a new live menu, right under the reminder
+
+
+async def _on_cancel(turn: Turn) -> None:
+    """/batal during the form: an unsent draft is discarded; a sent proposal stays as it is."""
+    pid = turn.data.get("pid", 0)
+    if not await store.delete_draft(turn.db, pid, turn.user_id):
+        # Editing a sent proposal: every change so far is saved already.
+        await reply(turn.update, locales.t(turn.lang, "proposals.edit_saved", id=pid))
+        return
+    await reply(turn.update, locales.t(turn.lang, "proposals.cancelled"))
+
+
+# --- the table -----------------------------------------------------------------------------
+
+
+def _choice_step(step: str, view: views.View, take: OnPress) -> Step:
+    """A question answered by pressing prop:v:<step>:<value>."""
+    return Step(ask=_asking(view), press=_taking(2, take), actions=frozenset({f"{CHOICE}:{step}"}))
+
+
+def _text_step(step: str) -> Step:
+    return Step(ask=_asking(views.text_question(step)), text=_typed(step))
+
+
+STEPS: dict[str, Step] = {
+    "dimension": _choice_step("dimension", views.dimension_question, _choose_dimension),
+    "element": _choice_step("element", views.element_question, _choose_element),
+    "name": _text_step("name"),
+    "problem": _text_step("problem"),
+    "description": _text_step("description"),
+    "target": _text_step("target"),
+    "horizon": _choice_step("horizon", views.horizon_question, _choose_horizon),
+    # Pressed (an OPD) or typed (any other institution).
+    "lead_opd": Step(
+        ask=_asking(views.lead_office_question),
+        text=_typed_office,
+        press=_taking(2, _choose_office),
+        actions=frozenset({f"{CHOICE}:lead_opd"}),
+    ),
+    "preview": Step(
+        ask=_asking(views.preview),
+        press=_taking(0, _on_preview),
+        actions=frozenset({"send", "edit", "cancel", "done"}),
+    ),
+    "fields": Step(
+        ask=_asking(views.fields_question),
+        press=_taking(1, _on_field),
+        actions=frozenset({"fields"}),
+    ),
+}
+
+FLOW = FlowSpec(
+    name=NAME,
+    feature=Feature.PROPOSAL,
+    steps=STEPS,
+    wrong_input=_wrong_input,
+    on_cancel=_on_cancel,
+    menu_bound=True,  # a press must come from the menu the step last sent
+    before_input=_before_input,
+    arity=2,  # prop:v:<step>:<value>: the value is never split (an id may contain ':')
+)
