@@ -26,7 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 import locales
 from schedules.clock import Clock
 from schedules.event import Event, Session, Stage
-from schedules.timefmt import format_range
+from schedules.timefmt import format_range, format_relative
 from storage.outbox import OutgoingMessage
 from storage.participants import Participant
 
@@ -123,7 +123,9 @@ def place_text(event: Event, session: Session, mode: str | None, lang: str) -> l
     return locales.Html("\n".join(parts))
 
 
-def reminder_message(event: Event, item: Due) -> OutgoingMessage:
+def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
+    """One participant's reminder; "besok, pukul 08.00" is said from the fire time (or now,
+    when a reminder is caught up late)."""
     person, fire = item.participant, item.fire
     lang = person.language
     text = locales.t(
@@ -132,6 +134,7 @@ def reminder_message(event: Event, item: Due) -> OutgoingMessage:
         stage=fire.stage.title_in(lang),
         title=fire.session.title_in(lang),
         when=format_range(fire.session.start, fire.session.end, event.tz, lang),
+        relative=format_relative(fire.session.start, max(now, fire.at), event.tz, lang),
         place=place_text(event, fire.session, person.mode, lang),
     )
     return OutgoingMessage(
@@ -216,7 +219,7 @@ class ReminderService:
             if item.key not in self._dropped_logged:
                 self._dropped_logged.add(item.key)
                 log.info("Reminder %s dropped: the session has already started", item.key)
-        messages = [reminder_message(self.event, item) for item in due(self.event, people, now)]
+        messages = [reminder_message(self.event, item, now) for item in due(self.event, people, now)]
         if not messages:
             return 0
         added = await self.enqueue(messages)

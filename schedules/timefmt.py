@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+import locales
+
 _DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -71,3 +73,25 @@ def format_range(start: datetime, end: datetime, tz: tzinfo, lang: str = "id") -
         times = f"{format_time(start, tz, lang)}–{format_time(end, tz, lang)}"
         return f"{format_date(start, tz, lang)}, {times} {zone_name(tz, start)}"
     return f"{format_datetime(start, tz, lang)} – {format_datetime(end, tz, lang)}"
+
+
+def format_relative(start: datetime, now: datetime, tz: tzinfo, lang: str = "id") -> str:
+    """When `start` is, seen from `now`, as people say it: "30 menit lagi", "1 jam lagi",
+    "hari ini, pukul 13.00", "besok, pukul 08.00", "lusa, pukul 08.00", "Senin, pukul
+    08.00" (within a week), else the date and time."""
+    minutes = max(1, round((start - now).total_seconds() / 60))
+    time_text = format_time(start, tz, lang)
+    days = (start.astimezone(tz).date() - now.astimezone(tz).date()).days
+    if minutes < 60:
+        return locales.plain(lang, "time.in_minutes", n=minutes)
+    if minutes < 6 * 60 and days == 0:
+        hours = round(minutes / 60)
+        key = "time.in_one_hour" if hours == 1 else "time.in_hours"
+        return locales.plain(lang, key, n=hours)
+    if days in (0, 1, 2):
+        key = ("time.today_at", "time.tomorrow_at", "time.day_after_at")[days]
+        return locales.plain(lang, key, time=time_text)
+    if days < 7:
+        weekday = _DAYS[_lang(lang)][start.astimezone(tz).weekday()]
+        return locales.plain(lang, "time.weekday_at", day=weekday, time=time_text)
+    return format_datetime(start, tz, lang)

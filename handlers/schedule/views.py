@@ -67,7 +67,11 @@ def render_stage(
     upcoming = event.next_session(now, person)
     for session in sessions_for(stage, person):
         is_next = upcoming is not None and session is upcoming[1]
-        marker = locales.t(lang, "schedule.next_marker") if is_next else ""
+        marker = ""
+        if session.start <= now < session.end:
+            marker = locales.t(lang, "schedule.now_marker")
+        elif is_next:
+            marker = locales.t(lang, "schedule.next_marker")
         lines.append(
             locales.t(
                 lang,
