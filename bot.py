@@ -204,6 +204,9 @@ def _file_url(settings: Settings) -> str:
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     app = build_application(settings)
+    notice = cli.event_over_notice(services_of(app).event, services_of(app).clock.now())
+    if notice:
+        print(notice, file=sys.stderr)
     try:
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken as exc:

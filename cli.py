@@ -20,6 +20,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,9 @@ from config import Settings
 from domain import offices
 from domain.exports import EXPORTERS, collect
 from schedules.clock import Clock
-from schedules.event import load_event
+from schedules.event import Event, load_event
 from schedules.reminders import describe_plan
+from schedules.timefmt import format_date
 from storage import audit, event_reloads, participants
 from storage.db import Database
 
@@ -96,6 +98,23 @@ def setup_logging(settings: Settings) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+DEMO_EVENT = "data/events/demo-future.yaml"
+
+
+def event_over_notice(event: Event, now: datetime) -> str | None:
+    """One line when every session of the event has ended (the shipped default is the 2021
+    bimtek): say so, and how to try the bot with sessions still to come."""
+    sessions = event.sessions()
+    if not sessions or any(session.end > now for _, session in sessions):
+        return None
+    last = format_date(sessions[-1][1].end, event.tz, "en")
+    return (
+        f"Note: every session of this event is over (the last ended on {last}), so there are "
+        f"no reminders and proposals are closed. To try the bot with sessions to come: "
+        f"EVENT_FILE={DEMO_EVENT} make run"
+    )
+
+
 def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     event = load_event(settings.event_file)
     sessions = event.sessions()
@@ -106,6 +125,9 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Admins: {len(settings.admin_ids)}, organisers: {len(settings.organiser_ids)}")
     print(f"Database: {settings.database_path}")
     print("Token: " + ("set" if settings.bot_token else "NOT SET (needed for `run`)"))
+    notice = event_over_notice(event, Clock().now())
+    if notice:
+        print(notice)
     return 0
 
 

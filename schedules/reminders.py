@@ -219,7 +219,9 @@ class ReminderService:
             if item.key not in self._dropped_logged:
                 self._dropped_logged.add(item.key)
                 log.info("Reminder %s dropped: the session has already started", item.key)
-        messages = [reminder_message(self.event, item, now) for item in due(self.event, people, now)]
+        messages = [
+            reminder_message(self.event, item, now) for item in due(self.event, people, now)
+        ]
         if not messages:
             return 0
         added = await self.enqueue(messages)

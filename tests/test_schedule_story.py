@@ -3,6 +3,7 @@ away the session is ("besok, pukul 08.00", "1 jam lagi") (issue: trust, point 6)
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -69,3 +70,20 @@ async def test_session_in_progress_and_relative_reminder(tg, tmp_path: Path) -> 
     finally:
         await bot.stop()
 
+
+async def test_the_past_default_event_says_so_at_start(tg, tmp_path: Path) -> None:
+    from config import DEFAULT_EVENT_FILE
+    from tests.harness import BotProcess
+
+    settings = make_settings(tg, tmp_path / "bot.sqlite3", event_file=DEFAULT_EVENT_FILE)
+    process = BotProcess(settings).start()
+    try:
+        for _ in range(100):
+            if "every session of this event is over" in process.log():
+                break
+            await asyncio.sleep(0.1)
+        log = process.log()
+        assert "EVENT_FILE=data/events/demo-future.yaml make run" in log
+        assert "Traceback" not in log
+    finally:
+        await process.stop()
