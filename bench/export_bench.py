@@ -91,8 +91,8 @@ async def main(n_proposals: int, n_participants: int, runs: int) -> int:
 
             async def rekap() -> str:
                 counts = await store.counts_by_dimension_office(db)
-                missing_offices(event, counts)
-                return rekap_text(event, counts, "id")
+                missing = missing_offices(event, await store.offices_with_proposals(db))
+                return rekap_text(event, counts, missing, "id")
 
             seconds, _ = await timed(rekap, max(runs, 5))
             rows.append(("/rekap", seconds, TARGETS["rekap"], ""))

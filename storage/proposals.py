@@ -231,3 +231,17 @@ async def set_lead_office(db: Database, proposal_id: int, opd_id: str) -> None:
         "UPDATE proposals SET lead_opd_id = ?, lead_opd_other = NULL, updated_at = ? WHERE id = ?",
         (opd_id, utcnow(), proposal_id),
     )
+
+
+async def offices_with_proposals(db: Database) -> set[tuple[str, str]]:
+    """(dimension, OPD) pairs that have a submitted proposal: as its lead office, or as the
+    office of the participant who proposed it."""
+    rows = await db.fetchall(
+        """SELECT pr.dimension AS dimension, pr.lead_opd_id AS office FROM proposals pr
+           WHERE pr.status = 'submitted' AND pr.lead_opd_id IS NOT NULL
+           UNION
+           SELECT pr.dimension, pa.opd_id FROM proposals pr
+           JOIN participants pa ON pa.user_id = pr.user_id
+           WHERE pr.status = 'submitted' AND pa.opd_id IS NOT NULL"""
+    )
+    return {(r["dimension"], r["office"]) for r in rows}

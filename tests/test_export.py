@@ -323,20 +323,24 @@ async def test_rekap_counts_missing_offices_and_nudges_once(tg, bot, organiser) 
     await organiser.send("/rekap")
     summary = await organiser.expect("Rekap usulan")
     assert "3 usulan" in summary.text
-    assert "diskominfo" in summary.text and "Dinas Kesehatan (Smart Living)" in summary.text
+    # Offices by their short names, never by their ids (issue: trust, point 5).
+    assert "Diskominfo" in summary.text and "Dinas Kesehatan (Smart Living)" in summary.text
+    assert "Prokopim" in summary.text and "bagian-prokopim" not in summary.text
     assert "Dinas Komunikasi, Informatika, Statistik dan Persandian (" not in summary.text
     assert "Dinas Pariwisata dan Kebudayaan (" not in summary.text
-    # Rina (dkpp: her proposal's lead office is a university), Joko and Ani (dinkes); the
-    # muted participant is left out; offices that proposed in their dimension get nothing.
-    assert "Dinas Ketahanan Pangan dan Pertanian (Smart Economy)" in summary.text
-    await organiser.press("Kirim pengingat ke 3 peserta")
-    await organiser.expect("dijadwalkan untuk 3 peserta")
+    # Joko and Ani (dinkes) get the reminder; the muted participant is left out. Rina's
+    # office (dkpp) proposed in its dimension through her, although her proposal's lead
+    # office is a university: she is never told that her office has sent nothing (issue:
+    # trust, point 1), and neither is anyone of an office whose proposal leads elsewhere.
+    assert "Dinas Ketahanan Pangan dan Pertanian (Smart Economy)" not in summary.text
+    await organiser.press("Kirim pengingat ke 2 peserta")
+    await organiser.expect("dijadwalkan untuk 2 peserta")
     nudge = await ani.expect("belum mengirim usulan")
     assert "Dinas Kesehatan" in nudge.text and "/usul" in nudge.text
-    await organiser.press("Kirim pengingat ke 3 peserta")  # the same batch again
+    await organiser.press("Kirim pengingat ke 2 peserta")  # the same batch again
     await organiser.expect("sudah dikirim sebelumnya")
     rows = await bot.db.fetchall("SELECT chat_id, kind FROM outbox")
-    assert sorted(r["chat_id"] for r in rows) == [810_003, 810_004, 820_001]
+    assert sorted(r["chat_id"] for r in rows) == [810_004, 820_001]
     assert {r["kind"] for r in rows} == {"nudge"}
     assert await ani.wait_idle(0.3) == []  # never twice
 

@@ -35,15 +35,17 @@ SHORT = {
 }
 
 
-def missing_offices(event: Event, counts: Counts) -> list[Opd]:
-    """Offices with no submitted proposal in their own dimension group (as lead office)."""
-    return [o for o in event.opds if counts.get((o.dimension, o.id), 0) == 0]
+def missing_offices(event: Event, covered: set[tuple[str, str]]) -> list[Opd]:
+    """Offices with no submitted proposal in their own dimension group, neither as its lead
+    office nor from one of their own participants (storage.proposals.offices_with_proposals)."""
+    return [o for o in event.opds if (o.dimension, o.id) not in covered]
 
 
-def rekap_text(event: Event, counts: Counts, lang: str) -> Html:
-    """A monospace table (office × dimension, with totals) and the offices still missing."""
+def rekap_text(event: Event, counts: Counts, missing: list[Opd], lang: str) -> Html:
+    """A monospace table (office × dimension, with totals) and the offices still missing.
+    Offices go by their short names (the event file's first alias), which fit a phone."""
     dim_ids = [d.id for d in event.dimensions]
-    width = max(len(o.id) for o in event.opds)
+    width = max(len(o.short_name) for o in event.opds)
     other_label = locales.plain(lang, "export.rekap_other")[:width].ljust(width)
 
     def line(label: str, values: list[int]) -> str:
@@ -52,7 +54,7 @@ def rekap_text(event: Event, counts: Counts, lang: str) -> Html:
     head = " " * width + "".join(f"{SHORT[d]:>4}" for d in dim_ids) + f"{'Σ':>5}"
     rows = [head]
     for opd in event.opds:
-        rows.append(line(opd.id, [counts.get((d, opd.id), 0) for d in dim_ids]))
+        rows.append(line(opd.short_name, [counts.get((d, opd.id), 0) for d in dim_ids]))
     rows.append(line(other_label, [counts.get((d, ""), 0) for d in dim_ids]))
     totals = [sum(n for (dim, _), n in counts.items() if dim == d) for d in dim_ids]
     rows.append(line("Σ", totals))
@@ -63,7 +65,6 @@ def rekap_text(event: Event, counts: Counts, lang: str) -> Html:
         locales.t(lang, "export.rekap_legend"),
         "",
     ]
-    missing = missing_offices(event, counts)
     if missing:
         parts.append(locales.t(lang, "export.missing_title", count=len(missing)))
         for opd in missing:
@@ -91,8 +92,8 @@ async def _nudge_recipients(context: BotContext, missing: list[Opd]) -> list[Par
 async def rekap_command(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
     counts = await store.counts_by_dimension_office(context.db)
-    text = rekap_text(context.event, counts, lang)
-    missing = missing_offices(context.event, counts)
+    missing = missing_offices(context.event, await store.offices_with_proposals(context.db))
+    text = rekap_text(context.event, counts, missing, lang)
     markup = None
     recipients = await _nudge_recipients(context, missing) if missing else []
     if recipients:
@@ -118,8 +119,7 @@ async def nudge_button(update: Update, context: BotContext) -> None:
     batch = press.arg()  # kept as pressed: the dedupe key of each reminder is built from it
     await answer_callback(update)
     event = context.event
-    counts = await store.counts_by_dimension_office(context.db)
-    missing = missing_offices(event, counts)
+    missing = missing_offices(event, await store.offices_with_proposals(context.db))
     recipients = await _nudge_recipients(context, missing)
     if not recipients:
         await reply(update, locales.t(lang, "export.nudge_nobody"))
