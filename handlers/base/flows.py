@@ -16,7 +16,7 @@ bot.py builds one `FlowRouter` with every flow, explicitly; nothing registers at
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,7 +213,7 @@ async def current_turn(
     return Turn(update, context, state, spec, press)
 
 
-def press_handler(spec: FlowSpec) -> Callable[[Update, BotContext], Awaitable[None]]:
+def press_handler(spec: FlowSpec) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """The CallbackQueryHandler callback for the buttons of `spec` (a feature lists it in its
     HANDLERS with `pattern(spec.feature)`)."""
 
