@@ -45,7 +45,7 @@ class Move:
 
     to: str | None = None
     write: Write | None = None
-    note: str | None = None
+    note: locales.Html | None = None  # sent as HTML: a t() result, never raw input
     ask: bool = True  # False: commit and move, but the input function speaks for itself
 
 
