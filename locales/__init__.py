@@ -172,8 +172,11 @@ def t(lang: str, key: str, **values: object) -> Html:
     text = strings.get(key)
     if text is None:
         text = catalogue(DEFAULT_LANGUAGE)[key]  # a missing key is a bug: KeyError
-    template = Html(text)  # the catalogue is the bot's own markup
-    return template.format_map(values) if values or "{" in text else template
+    # The catalogue is the bot's own markup; its placeholders take no format specs, so the
+    # values are escaped first (Html ones are safe as they are) and filled in by str.format_map,
+    # which is what Html.format_map does too, only faster.
+    safe = {k: v if isinstance(v, Html) else escape(v) for k, v in values.items()}
+    return Html(text.format_map(safe) if safe or "{" in text else text)
 
 
 def plain(lang: str, key: str, **values: object) -> str:

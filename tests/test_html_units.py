@@ -152,3 +152,14 @@ def test_composed_message_parses_as_telegram_html() -> None:
     message = Html("\n").join(parts) + "\n" + USER_TEXT
     visible, _entities = parse_html(message)
     assert visible.count(USER_TEXT) == 2
+
+
+def test_t_fills_like_html_format_map() -> None:
+    """t() escapes first and uses str.format_map (fast); the result is Html.format_map's."""
+    for lang in locales.LANGUAGES:
+        for key, template in locales.catalogue(lang).items():
+            names = locales.placeholders(template)
+            if not names:
+                continue
+            values: dict[str, object] = {name: USER_TEXT for name in names}
+            assert locales.t(lang, key, **values) == Html(template).format_map(values), key
