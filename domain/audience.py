@@ -68,10 +68,10 @@ def describe(audience: Audience, lang: str, event: Event) -> str:
     return locales.plain(lang, "broadcast.aud_desc_all")
 
 
-def count_line(found: list[Recipient], lang: str) -> str:
+def count_line(found: list[Recipient], lang: str) -> locales.Html:
     """ "N recipients", and how many of them have blocked the bot."""
     blocked = sum(1 for r in found if not r.active)
-    line: str = locales.t(lang, "broadcast.count", n=locales.number(len(found), lang))
+    line = locales.t(lang, "broadcast.count", n=locales.number(len(found), lang))
     if blocked:
         line += " " + locales.t(lang, "broadcast.count_blocked", n=locales.number(blocked, lang))
     return line

@@ -1,16 +1,18 @@
 """Every user-facing string, in Bahasa Indonesia (default) and English.
 
-`t(lang, key, **values)` formats a string from `locales/<lang>.yaml`. Values are HTML-escaped
-unless wrapped in `Html(...)`, so user-supplied text can never break Telegram's HTML mode.
+`t(lang, key, **values)` formats a string from `locales/<lang>.yaml` and returns `Html`.
+Values are HTML-escaped unless they are `Html` already (another `t()` result, or markup the
+code wrapped in `Html(...)`), so user-supplied text can never break Telegram's HTML mode.
+`Html` stays `Html` when it is concatenated or joined, escaping the plain `str` it meets.
 """
 
 from __future__ import annotations
 
-import html
 import string
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, SupportsIndex
 
 import yaml
 
@@ -20,12 +22,115 @@ DEFAULT_LANGUAGE = "id"
 
 
 class Html(str):
-    """A string that is already safe HTML (built from other `t()` results or escaped parts)."""
+    """Text that is already safe Telegram HTML: a `t()` result, an escaped value, or markup
+    the code wrote itself.
+
+    It stays Html when combined, and whatever plain `str` joins it is escaped on the way in
+    (markupsafe's `Markup` model): `Html + str`, `str + Html`, `Html.join(...)`, `Html * n`,
+    `Html.format(...)`, `Html.format_map(...)` and `Html % ...` all return Html. Everything
+    else `str` offers (slicing, `.replace`, `.strip`, f-strings, `str.join`) returns a plain
+    `str`: such text is no longer known to be safe, and `t()` or `Html + ...` escapes it again.
+
+    To mark a `str` that already holds markup as Html, call `Html(text)` and say in a comment
+    why it is safe."""
+
+    __slots__ = ()
+
+    @classmethod
+    def escape(cls, value: object) -> Html:
+        """`value` as Html: escaped, unless it already is Html."""
+        if isinstance(value, Html):
+            return value
+        return cls(escape(value))
+
+    def __add__(self, other: str, /) -> Html:
+        if not isinstance(other, str):
+            return NotImplemented
+        return Html(str.__add__(self, Html.escape(other)))
+
+    def __radd__(self, other: str, /) -> Html:
+        # Python tries this before str.__add__ because Html is a subclass of str.
+        if not isinstance(other, str):
+            return NotImplemented
+        return Html(str.__add__(Html.escape(other), self))
+
+    def __mul__(self, count: SupportsIndex, /) -> Html:
+        return Html(str.__mul__(self, count))
+
+    __rmul__ = __mul__
+
+    def join(self, iterable: Iterable[str], /) -> Html:
+        return Html(str.join(self, (Html.escape(part) for part in iterable)))
+
+    def format(self, *args: object, **kwargs: object) -> Html:
+        fields = [_filled(value) for value in args]
+        named = {key: _filled(value) for key, value in kwargs.items()}
+        return Html(str.format(self, *fields, **named))
+
+    def format_map(self, mapping: _Lookup, /) -> Html:
+        return Html(str.format_map(self, _Fields(mapping)))
+
+    def __mod__(self, values: object, /) -> Html:
+        if isinstance(values, tuple):
+            return Html(str.__mod__(self, tuple(_filled(value) for value in values)))
+        if isinstance(values, Mapping):
+            return Html(str.__mod__(self, _Fields(values)))
+        return Html(str.__mod__(self, _filled(values)))
+
+
+class _Lookup(Protocol):
+    def __getitem__(self, key: str, /) -> object: ...
+
+
+class _Field:
+    """A value filled into Html by `format` or `%`: escaped however it is formatted."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        return text if isinstance(self.value, Html) else escape(text)
+
+    def __str__(self) -> str:  # "%s", "{!s}"
+        text = str(self.value)
+        return text if isinstance(self.value, Html) else escape(text)
+
+    def __repr__(self) -> str:  # "%r", "{!r}"
+        return escape(repr(self.value))
+
+
+def _filled(value: object) -> object:
+    """A value filled into Html: numbers as they are (so "%d", "%.1f" and "{:,}" work, and
+    digits need no escaping), anything else as an escaping `_Field`."""
+    return value if isinstance(value, int | float) else _Field(value)
+
+
+class _Fields:
+    """The values for `format_map` or `%(name)s`, each looked up as `_filled`."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: _Lookup) -> None:
+        self.values = values
+
+    def __getitem__(self, key: str) -> object:
+        return _filled(self.values[key])
 
 
 def escape(value: object) -> str:
-    """Escape one user-supplied value for Telegram HTML."""
-    return html.escape(str(value), quote=False)
+    """One value as Telegram HTML text: &, <, > and " become the entities Telegram names
+    (&amp; &lt; &gt; &quot;), so the text is safe between tags and inside an attribute.
+    Returns a plain str, as before Html existed; `Html.escape` returns Html."""
+    return (
+        str(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -67,6 +172,9 @@ def t(lang: str, key: str, **values: object) -> Html:
     text = strings.get(key)
     if text is None:
         text = catalogue(DEFAULT_LANGUAGE)[key]  # a missing key is a bug: KeyError
+    # The catalogue is the bot's own markup; its placeholders take no format specs, so the
+    # values are escaped first (Html ones are safe as they are) and filled in by str.format_map,
+    # which is what Html.format_map does too, only faster.
     safe = {k: v if isinstance(v, Html) else escape(v) for k, v in values.items()}
     return Html(text.format_map(safe) if safe or "{" in text else text)
 

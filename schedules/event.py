@@ -270,9 +270,10 @@ class Event(_Model):
             mine = [pair for pair in upcoming if pair[1].audience.admits(member)]
         else:
             mine = [pair for pair in upcoming if pair[1].audience.is_everyone]
-        return (mine or upcoming or [None])[0]
+        found = mine or upcoming
+        return found[0] if found else None
 
-    def current_stage(self, now: datetime) -> Stage | None:
+    def current_stage(self, now: datetime) -> Stage:
         """The stage in progress, else the next one, else the last one."""
         upcoming = [s for s in sorted(self.stages, key=lambda s: s.start) if s.end > now]
         return upcoming[0] if upcoming else max(self.stages, key=lambda s: s.start)

@@ -21,7 +21,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+# APScheduler 3 ships neither type hints nor a py.typed marker (4.x will): untyped here.
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 import locales
 from schedules.clock import Clock
@@ -120,7 +121,7 @@ def place_text(event: Event, session: Session, mode: str | None, lang: str) -> l
         parts.append(locales.t(lang, "schedule.venue", venue=session.location))
     if not parts and session.online_url:
         parts.append(locales.t(lang, "schedule.link", url=session.online_url))
-    return locales.Html("\n".join(parts))
+    return locales.Html("\n").join(parts)
 
 
 def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:

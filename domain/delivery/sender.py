@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -100,10 +101,10 @@ class Sender:
             chat = item.row.chat_id
             task = asyncio.create_task(self._deliver_one(item), name=f"outbox-{item.row.id}")
             self._in_flight[chat] = task
-            task.add_done_callback(lambda _t, chat=chat: self._done(chat))
+            task.add_done_callback(functools.partial(self._done, chat))
         return len(found)
 
-    def _done(self, chat: int) -> None:
+    def _done(self, chat: int, _task: asyncio.Task[None]) -> None:
         self._in_flight.pop(chat, None)
         self._wake.set()  # a slot is free, and this chat may have more
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram import Update, User
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -40,6 +40,13 @@ class Services:
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     """CallbackContext with typed access to the services (PTB's ContextTypes pattern)."""
+
+    @property
+    def app(self) -> BotApp:
+        """`application`, typed. PTB annotates CallbackContext.application with a context type
+        variable (ST) that the class does not bind, so mypy cannot see that it is this bot's
+        Application, whose context type is BotContext (bot.build_application sets it)."""
+        return cast(BotApp, self.application)
 
     @property
     def services(self) -> Services:

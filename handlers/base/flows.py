@@ -45,7 +45,7 @@ class Move:
 
     to: str | None = None
     write: Write | None = None
-    note: str | None = None
+    note: locales.Html | None = None  # sent as HTML: a t() result, never raw input
     ask: bool = True  # False: commit and move, but the input function speaks for itself
     # Runs after the commit, before the note: what the input says once its answer is stored,
     # when that needs what the write produced (a new row's id) or must edit the pressed menu.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -15,15 +15,18 @@ from handlers.base.context import BotContext, is_admin, is_organiser, is_private
 from handlers.base.links import Payload, private_chat_button
 from handlers.base.replies import refuse, reply
 
-# Coroutine, not Awaitable: what PTB's handlers accept as a callback.
-Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
+R = TypeVar("R")
+
+# A handler callback as PTB types it (telegram.ext._utils.types.HandlerCallback): a coroutine
+# function, not any awaitable, returning R. A guard returns None when it refuses.
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, R]]
 
 
-def organisers_only(handler: Handler) -> Handler:
+def organisers_only(handler: Handler[R]) -> Handler[R | None]:
     """Server-side role check for organiser commands and callbacks."""
 
     @functools.wraps(handler)
-    async def guarded(update: Update, context: BotContext) -> Any:
+    async def guarded(update: Update, context: BotContext) -> R | None:
         user = update.effective_user
         if user is None or not await is_organiser(context, user.id):
             await refuse(update, "common.not_allowed")
@@ -33,11 +36,11 @@ def organisers_only(handler: Handler) -> Handler:
     return guarded
 
 
-def admins_only(handler: Handler) -> Handler:
+def admins_only(handler: Handler[R]) -> Handler[R | None]:
     """Server-side role check for admin commands and callbacks."""
 
     @functools.wraps(handler)
-    async def guarded(update: Update, context: BotContext) -> Any:
+    async def guarded(update: Update, context: BotContext) -> R | None:
         user = update.effective_user
         if user is None or not await is_admin(context, user.id):
             await refuse(update, "common.not_allowed_admin")
@@ -47,13 +50,13 @@ def admins_only(handler: Handler) -> Handler:
     return guarded
 
 
-def private_only(payload: Payload) -> Callable[[Handler], Handler]:
+def private_only(payload: Payload) -> Callable[[Handler[R]], Handler[R | None]]:
     """In a group, answer with a deep link to the private chat instead of running the handler:
     personal data is never asked for or shown in a group."""
 
-    def decorate(handler: Handler) -> Handler:
+    def decorate(handler: Handler[R]) -> Handler[R | None]:
         @functools.wraps(handler)
-        async def guarded(update: Update, context: BotContext) -> Any:
+        async def guarded(update: Update, context: BotContext) -> R | None:
             if is_private(update):
                 return await handler(update, context)
             lang = lang_of(update)

@@ -13,7 +13,7 @@ from handlers.base.guards import organisers_only, private_only
 from handlers.base.keyboards import button
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, reply
-from locales import number
+from locales import Html, number
 from schedules.event import Event
 from schedules.timefmt import format_datetime
 from storage import audit, broadcasts
@@ -22,7 +22,7 @@ from storage.broadcasts import Broadcast
 FEATURE = Feature.BROADCAST
 
 
-def _status_line(b: Broadcast, lang: str, event: Event) -> str:
+def _status_line(b: Broadcast, lang: str, event: Event) -> Html:
     when = format_datetime(b.send_at, event.tz, lang)
     head = locales.t(
         lang,
@@ -41,8 +41,8 @@ def _status_line(b: Broadcast, lang: str, event: Event) -> str:
             failed=number(b.failed, lang),
             blocked=number(b.blocked, lang),
         )
-        return f"{head}\n{summary}\n{report}"
-    return f"{head}\n{summary}"
+        return Html("\n").join([head, summary, report])
+    return Html("\n").join([head, summary])
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -54,7 +54,7 @@ async def _siaran_view(context: BotContext, lang: str) -> tuple[str, InlineKeybo
     found = await broadcasts.recent(context.db, 10)
     if not found:
         return locales.t(lang, "broadcast.list_empty"), None
-    lines: list[str] = [locales.t(lang, "broadcast.list_title")]
+    lines = [locales.t(lang, "broadcast.list_title")]
     for b in found:
         line = _status_line(b, lang, context.event)
         if b.status == "sending":
@@ -71,7 +71,7 @@ async def _siaran_view(context: BotContext, lang: str) -> tuple[str, InlineKeybo
         for b in found
         if b.status == "scheduled"
     ]
-    return "\n\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None
+    return Html("\n\n").join(lines), InlineKeyboardMarkup(buttons) if buttons else None
 
 
 @organisers_only

@@ -133,11 +133,11 @@ async def unanswered(update: Update, context: BotContext) -> None:
     if not rows:
         await reply(update, locales.t(lang, "faq.unanswered_empty"))
         return
-    items: list[str] = []
+    items: list[Html] = []
     used = 0
     for row in rows:
         asked = datetime.fromisoformat(row.asked_at)
-        item: str = locales.t(
+        item = locales.t(
             lang,
             "faq.unanswered_item",
             number=row.id,
@@ -152,4 +152,4 @@ async def unanswered(update: Update, context: BotContext) -> None:
         items.append(item)
         used += len(item) + 2
     title = locales.t(lang, "faq.unanswered_title", count=len(items))
-    await reply(update, title + "\n\n" + "\n\n".join(items))
+    await reply(update, title + "\n\n" + Html("\n\n").join(items))

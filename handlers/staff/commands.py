@@ -18,6 +18,7 @@ from handlers.base.guards import admins_only, organisers_only
 from handlers.base.replies import answer_callback, edit_or_send, reply
 from handlers.registration.flow import ROLES
 from handlers.staff.menus import clear_staff_menu, set_staff_menu
+from locales import Html
 from storage import audit, participants, staff
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,9 @@ REMOVE_WORDS = ("hapus", "remove", "del")
 # --- /panitia ------------------------------------------------------------------------------
 
 
-async def staff_overview(context: BotContext, lang: str) -> tuple[str, InlineKeyboardMarkup | None]:
+async def staff_overview(
+    context: BotContext, lang: str
+) -> tuple[Html, InlineKeyboardMarkup | None]:
     """The list of admins and organisers, with a remove button per added organiser."""
     none = locales.plain(lang, "admin.staff_none")
     added = sorted(await staff.organiser_ids(context.db))
@@ -37,7 +40,7 @@ async def staff_overview(context: BotContext, lang: str) -> tuple[str, InlineKey
     def ids(values: list[int]) -> str:
         return ", ".join(str(v) for v in values) or none
 
-    text = "\n".join(
+    text = Html("\n").join(
         [
             locales.t(lang, "admin.staff_title"),
             locales.t(lang, "admin.staff_admins", ids=ids(sorted(context.settings.admin_ids))),
@@ -103,7 +106,7 @@ async def add_organiser(
     key = "admin.staff_added_ok" if added else "admin.staff_already"
     await reply(update, locales.t(lang, key, user_id=target))
     if added:
-        await set_staff_menu(context.application, target)
+        await set_staff_menu(context.app, target)
 
 
 async def remove_organiser(
@@ -116,7 +119,7 @@ async def remove_organiser(
     key = "admin.staff_removed_ok" if removed else "admin.staff_not_found"
     await reply(update, locales.t(lang, key, user_id=target))
     if removed:
-        await clear_staff_menu(context.application, target)
+        await clear_staff_menu(context.app, target)
 
 
 @admins_only
@@ -151,7 +154,7 @@ async def statistik(update: Update, context: BotContext) -> None:
     by_opd = await participants.count_by(db, "opd_id")
     total = sum(by_role.values())
 
-    def line(label: str, count: int) -> str:
+    def line(label: str, count: int) -> Html:
         return locales.t(lang, "admin.stats_line", label=label, count=count)
 
     parts = [
@@ -178,4 +181,4 @@ async def statistik(update: Update, context: BotContext) -> None:
         parts += [locales.t(lang, "admin.stats_empty_line", label=name) for name in empty]
     else:
         parts.append(locales.t(lang, "admin.stats_all_opd_done"))
-    await reply(update, "\n".join(parts))
+    await reply(update, Html("\n").join(parts))

@@ -21,8 +21,8 @@ from storage import users
 log = logging.getLogger(__name__)
 
 
-PARTICIPANT_MENU = ("start", "daftar", "jadwal", "usul", "usulanku", "faq", "profil", "pengingat")
-PARTICIPANT_MENU += ("privasi", "bantuan", "batal")
+PARTICIPANT_MENU: tuple[str, ...] = ("start", "daftar", "jadwal", "usul", "usulanku", "faq")
+PARTICIPANT_MENU += ("profil", "pengingat", "privasi", "bantuan", "batal")
 GROUP_MENU = ("jadwal", "faq", "daftar", "bantuan")
 ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum")
 ADMIN_MENU = ("ekspor", "panitia", "muatulang")

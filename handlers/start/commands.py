@@ -15,14 +15,20 @@ from handlers.base.context import (
     lang_of,
 )
 from handlers.base.replies import reply
+from locales import Html
 from storage import participants, users
 
 
-async def remember_user(update: Update, context: BotContext) -> None:
+async def remember_user(update: object, context: BotContext) -> None:
     """Runs before every handler (group -1): language and reachability, nothing personal.
 
     A message from a user who had blocked the bot means they are reachable again; Telegram's
-    note that a user blocked the bot (my_chat_member "kicked") means the opposite."""
+    note that a user blocked the bot (my_chat_member "kicked") means the opposite.
+
+    bot.py registers it as TypeHandler(object, ...): it sees every update, so it takes an
+    object and looks only at Telegram updates."""
+    if not isinstance(update, Update):
+        return
     user = update.effective_user
     if user is None or user.is_bot:
         return
@@ -48,7 +54,8 @@ async def welcome(update: Update, context: BotContext) -> None:
     profile = await participants.get(context.db, user.id) if user else None
     registered = profile is not None and profile.is_registered
     # A registered participant is greeted by the name (and titles) they registered with.
-    name = profile.full_name if registered and profile.full_name else display_name(user)
+    own_name = profile.full_name if profile is not None and registered else None
+    name = own_name or display_name(user)
     welcome = locales.t(lang, "start.welcome", name=name, event_name=event_name)
     if registered:
         next_key = "start.next_registered"
@@ -56,7 +63,7 @@ async def welcome(update: Update, context: BotContext) -> None:
         next_key = "start.next_staff"
     else:
         next_key = "start.next_register"
-    await reply(update, f"{welcome}\n\n{locales.t(lang, next_key)}")
+    await reply(update, welcome + "\n\n" + locales.t(lang, next_key))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -65,7 +72,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     parts = [locales.t(lang, "help.title")]
     if not is_private(update):
         parts.append(locales.t(lang, "help.group", bot_username=context.bot.username))
-        await reply(update, "\n".join(parts))
+        await reply(update, Html("\n").join(parts))
         return
     parts.append(locales.t(lang, "help.participant"))
     user = update.effective_user
@@ -73,7 +80,7 @@ async def help_command(update: Update, context: BotContext) -> None:
         parts.append("\n" + locales.t(lang, "help.organiser"))
     if user is not None and await is_admin(context, user.id):
         parts.append("\n" + locales.t(lang, "help.admin"))
-    await reply(update, "\n".join(parts))
+    await reply(update, Html("\n").join(parts))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
