@@ -23,10 +23,64 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReloadResult:
-    """What a reload did: the reason it was refused, or how many sessions changed."""
+    """What a reload did: why it was refused (the error), or which sessions changed."""
 
-    error: str | None = None
-    changed: int = 0
+    error: EventFileError | None = None
+    changed: tuple[tuple[Session, Session], ...] = ()
+
+
+# An example of a right value, by the name of the field that was wrong.
+_EXAMPLES = {
+    "start": "2027-01-11T08:00:00+07:00",
+    "end": "2027-01-11T16:00:00+07:00",
+    "deadline": "2027-02-28T23:59:00+07:00",
+    "timezone": "Asia/Jakarta",
+    "offsets": "[1d, 1h, 30m]",
+    "id": "t1-hari1",
+    "dimension": "governance",
+    "number": "1",
+    "online_url": "https://zoom.us/j/81234567890",
+    "audience": "all",
+}
+# Pydantic's error types, grouped under the explanation people get.
+_KINDS = {
+    "missing": "missing",
+    "extra_forbidden": "unknown",
+    "literal_error": "choice",
+    "enum": "choice",
+    "string_pattern_mismatch": "pattern",
+    "int_parsing": "number",
+    "int_type": "number",
+    "greater_than_equal": "number",
+    "less_than_equal": "number",
+    "datetime_parsing": "datetime",
+    "datetime_from_date_parsing": "datetime",
+    "datetime_type": "datetime",
+    "string_type": "text",
+    "list_type": "list",
+    "file": "file",
+    "yaml": "yaml",
+    "top_level": "top_level",
+}
+
+
+def explain(error: EventFileError, lang: str) -> locales.Html:
+    """A bad event file in the user's language: which field, what is wrong, an example."""
+    name = error.field.rsplit(".", 1)[-1].split("[")[0]
+    kind = _KINDS.get(error.kind, "other")
+    if kind == "other" and name in ("start", "end", "deadline"):
+        kind = "datetime"  # our own check: a time without its zone
+    parts = [locales.t(lang, "event_file.refused")]
+    if kind == "yaml":
+        parts.append(locales.t(lang, "event_file.yaml", line=error.field or "?"))
+    elif kind in ("file", "top_level"):
+        parts.append(locales.t(lang, f"event_file.{kind}"))
+    else:
+        problem = locales.t(lang, f"event_file.{kind}", expected=error.expected, detail=str(error))
+        parts.append(locales.t(lang, "event_file.field", field=error.field, problem=problem))
+        if name in _EXAMPLES and kind != "unknown":
+            parts.append(locales.t(lang, "event_file.example", example=_EXAMPLES[name]))
+    return locales.Html("\n").join(parts)
 
 
 def _signature(session: Session) -> tuple[str, str, str, str]:
@@ -91,8 +145,8 @@ async def reload_event(
         new = load_event(event_file)
     except EventFileError as exc:
         log.warning("Event reload refused: %s", exc)
-        return None, ReloadResult(error=str(exc)), []
+        return None, ReloadResult(error=exc), []
     people = await participants.registered(db)
     messages = change_messages(old, new, people, now)
     log.info("Event reloaded: %d change message(s)", len(messages))
-    return new, ReloadResult(changed=len(changed_sessions(old, new, now))), messages
+    return new, ReloadResult(changed=tuple(changed_sessions(old, new, now))), messages

@@ -49,7 +49,19 @@ _OFFSET_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
 class EventFileError(ValueError):
-    """A bad event file; the message names the file and the path of the bad field."""
+    """A bad event file; the message names the file and the path of the bad field.
+
+    `field` is that path ("stages[1].sessions[0].start"), `kind` what is wrong (pydantic's
+    error type, or "file", "yaml", "top_level"), `expected` the allowed values when known:
+    enough for an explanation in the user's language (domain/event_reload.py)."""
+
+    def __init__(
+        self, message: str, *, field: str = "", kind: str = "", expected: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.kind = kind
+        self.expected = expected
 
 
 class _Model(BaseModel):
@@ -314,14 +326,21 @@ def load_event(path: Path | str) -> Event:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise EventFileError(f"{path}: file not found") from exc
+        raise EventFileError(f"{path}: file not found", kind="file") from exc
     except (OSError, yaml.YAMLError) as exc:
-        raise EventFileError(f"{path}: not readable YAML ({exc})".replace("\n", " ")) from exc
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = str(line + 1) if line is not None else ""
+        message = f"{path}: not readable YAML ({exc})".replace("\n", " ")
+        raise EventFileError(message, kind="yaml", field=where) from exc
     if not isinstance(raw, dict):
-        raise EventFileError(f"{path}: expected a mapping at the top level")
+        raise EventFileError(f"{path}: expected a mapping at the top level", kind="top_level")
     try:
         return Event.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise EventFileError(f"{path}: {_error_path(first['loc'])}: {message}") from exc
+        field = _error_path(first["loc"])
+        expected = str((first.get("ctx") or {}).get("expected", ""))
+        raise EventFileError(
+            f"{path}: {field}: {message}", field=field, kind=first["type"], expected=expected
+        ) from exc

@@ -87,3 +87,29 @@ async def test_the_past_default_event_says_so_at_start(tg, tmp_path: Path) -> No
         assert "Traceback" not in log
     finally:
         await process.stop()
+
+
+async def test_reload_explains_a_bad_field_and_names_the_changed_session(
+    tg, tmp_path: Path
+) -> None:
+    start = now() + timedelta(days=2)
+    path = write_event(tmp_path / "e.yaml", [[session("s1", start)]], ["1d"])
+    settings = make_settings(tg, tmp_path / "bot.sqlite3", admin_ids=[ADMIN_ID], event_file=path)
+    admin = tg.user(first_name="Admin", language_code="id", user_id=ADMIN_ID)
+    bot = await RunningBot(settings).start()
+    try:
+        bad = session("s1", start)
+        bad["start"] = "2027-01-11 08:00"  # no time zone
+        write_event(path, [[bad]], ["1d"])
+        await admin.send("/muatulang")
+        refused = await admin.expect("tidak valid")
+        assert "Kolom stages[0].sessions[0].start" in refused.text
+        assert "zona waktu" in refused.text and "2027-01-11T08:00:00+07:00" in refused.text
+        assert "Traceback" not in refused.text and "Value error" not in refused.text
+        write_event(path, [[session("s1", start + timedelta(hours=1))]], ["1d"])
+        await admin.send("/muatulang")
+        done = await admin.expect("dimuat ulang")
+        assert "Sesi yang berubah: 1" in done.text and "• Sesi s1:" in done.text
+        assert "→" in done.text
+    finally:
+        await bot.stop()

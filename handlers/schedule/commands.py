@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 import locales
+from domain.event_reload import explain
 from handlers.base.callbacks import decode
 from handlers.base.context import BotContext, is_private, lang_of
 from handlers.base.guards import admins_only
@@ -20,6 +21,8 @@ from handlers.schedule.views import (
     schedule_buttons,
     split_messages,
 )
+from locales import Html
+from schedules.timefmt import format_range
 from storage import participants
 
 
@@ -77,7 +80,19 @@ async def muatulang(update: Update, context: BotContext) -> None:
     """/muatulang: validate and reload the event file; a bad file changes nothing."""
     lang = lang_of(update)
     result = await reload.apply_reload(context.services)
-    if result.error:
-        await reply(update, locales.t(lang, "schedule.reload_failed", error=result.error))
+    if result.error is not None:
+        await reply(update, explain(result.error, lang))
         return
-    await reply(update, locales.t(lang, "schedule.reload_ok", changed=result.changed))
+    event = context.event
+    lines = [locales.t(lang, "schedule.reload_ok", changed=len(result.changed))]
+    for before, after in result.changed:
+        lines.append(
+            locales.t(
+                lang,
+                "schedule.reload_changed",
+                title=after.title_in(lang),
+                old_when=format_range(before.start, before.end, event.tz, lang),
+                new_when=format_range(after.start, after.end, event.tz, lang),
+            )
+        )
+    await reply(update, Html("\n").join(lines))

@@ -26,4 +26,6 @@ async def poll_reload_requests(services: Services) -> None:
     """Serve `python bot.py event reload`: the CLI writes a row, the bot answers it here."""
     for request_id in await event_reloads.pending_reloads(services.db):
         result = await apply_reload(services)
-        await event_reloads.finish_reload(services.db, request_id, result.error or "ok")
+        await event_reloads.finish_reload(
+            services.db, request_id, str(result.error) if result.error else "ok"
+        )
