@@ -60,7 +60,7 @@ def match_office(event: Event, text: str) -> OfficeMatch:
     typed = fold(text, regency)
     if not typed:
         return OfficeMatch("none")
-    best: dict[str, float] = {}
+    best: dict[str, tuple[float, Opd]] = {}
     for opd in event.opds:
         for name in _names(opd):
             candidate = fold(name, regency)
@@ -69,13 +69,13 @@ def match_office(event: Event, text: str) -> OfficeMatch:
             if len(typed) < MIN_FUZZY_LENGTH or len(candidate) < MIN_FUZZY_LENGTH:
                 continue
             score = max(fuzz.ratio(typed, candidate), fuzz.token_sort_ratio(typed, candidate))
-            best[opd.id] = max(best.get(opd.id, 0.0), score)
+            if score > best.get(opd.id, (0.0, opd))[0]:
+                best[opd.id] = (score, opd)
     if not best:
         return OfficeMatch("none")
-    ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
-    top_id, top = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    opd = event.opd(top_id)
+    ranked = sorted(best.values(), key=lambda item: item[0], reverse=True)
+    top, opd = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
     if top >= SURE_SCORE and top - runner_up >= SURE_MARGIN:
         return OfficeMatch("sure", opd, top)
     if top >= GUESS_SCORE:
