@@ -51,7 +51,7 @@ from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
 from domain.faq import book as faq_book
 from handlers import deeplinks
-from handlers.base import errors
+from handlers.base import errors, menus
 from handlers.base.context import BotApp, BotContext, Services, services_of
 from handlers.base.flows import FlowRouter
 from handlers.base.guards import private_only
@@ -59,7 +59,6 @@ from handlers.base.links import Payload
 from handlers.base.updates import PerChatUpdateProcessor
 from handlers.broadcast.service import BroadcastService
 from handlers.schedule.reload import poll_reload_requests
-from handlers.staff import menus
 from handlers.start.commands import remember_user, unknown_command
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event

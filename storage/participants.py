@@ -112,7 +112,7 @@ async def reachable(db: Database) -> list[Participant]:
 # --- registration feature additions --------------------------------------------------------
 
 # Columns /statistik may group by (a whitelist: column names are never user input).
-COUNTABLE_FIELDS = ("role", "dimension", "mode", "opd_id")
+COUNTABLE_FIELDS = ("role", "dimension", "mode", "opd_id", "opd_other")
 
 
 async def count_by(db: Database, column: str) -> dict[str | None, int]:

@@ -5,16 +5,22 @@ from __future__ import annotations
 from storage.db import Database, utcnow
 
 
-async def touch(db: Database, user_id: int, language: str) -> None:
-    """Record that the user talked to us; a message from them also means they are reachable."""
+async def touch(db: Database, user_id: int, language: str) -> bool:
+    """Record that the user talked to us; a message from them also means they are reachable.
+    True the first time the bot hears from them."""
     now = utcnow()
-    await db.execute(
-        """INSERT INTO users (user_id, language, active, first_seen, last_seen)
-           VALUES (?, ?, 1, ?, ?)
-           ON CONFLICT(user_id) DO UPDATE SET language = excluded.language, active = 1,
-                                             last_seen = excluded.last_seen""",
-        (user_id, language, now, now),
-    )
+    async with db.transaction():
+        first = await db.execute_rowcount(
+            """INSERT OR IGNORE INTO users (user_id, language, active, first_seen, last_seen)
+               VALUES (?, ?, 1, ?, ?)""",
+            (user_id, language, now, now),
+        )
+        if not first:
+            await db.execute(
+                "UPDATE users SET language = ?, active = 1, last_seen = ? WHERE user_id = ?",
+                (language, now, user_id),
+            )
+    return first > 0
 
 
 async def language(db: Database, user_id: int) -> str | None:

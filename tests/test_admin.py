@@ -14,8 +14,10 @@ async def seed(db, user_id: int, opd: str | None, role: str, dimension: str, mod
 async def test_panitia_add_list_remove_with_audit(tg, bot, admin) -> None:
     newbie = tg.user(first_name="Calon", language_code="id")
     await admin.send(f"/panitia tambah {newbie.id}")
-    await admin.expect(f"Pengguna {newbie.id} kini menjadi panitia")
+    await admin.expect(f"Calon (ID {newbie.id}) kini menjadi panitia")
     assert newbie.id in await staff.organiser_ids(bot.db)
+    notice = await newbie.expect("kini terdaftar sebagai panitia")
+    assert "/umumkan" in notice.text and "/statistik" in notice.text
     await admin.send(f"/panitia tambah {newbie.id}")
     await admin.expect("sudah menjadi panitia")
     # The new organiser may now use organiser commands.
@@ -25,8 +27,12 @@ async def test_panitia_add_list_remove_with_audit(tg, bot, admin) -> None:
     await admin.send("/panitia")
     listing = await admin.expect("Panitia dan admin")
     assert str(newbie.id) in listing.text and str(ADMIN_ID) in listing.text
-    await admin.press(f"Hapus {newbie.id}")
-    await admin.expect(f"Pengguna {newbie.id} tidak lagi menjadi panitia")
+    # Names, not bare ids (issue: trust, point 5).
+    assert (
+        f"• Calon (ID {newbie.id})" in listing.text and f"• Admin (ID {ADMIN_ID})" in listing.text
+    )
+    await admin.press("Hapus Calon")
+    await admin.expect(f"Calon (ID {newbie.id}) tidak lagi menjadi panitia")
     assert newbie.id not in await staff.organiser_ids(bot.db)
     await newbie.send("/statistik")
     await newbie.expect("hanya untuk panitia")
@@ -43,7 +49,7 @@ async def test_panitia_by_reply_in_a_group_and_bad_ids(tg, bot, admin) -> None:
     wati = tg.user(first_name="Wati", language_code="id")
     said = await wati.send("Saya siap membantu", chat=group)
     await admin.send("/panitia tambah", chat=group, reply_to=said)
-    await admin.expect(f"Pengguna {wati.id} kini menjadi panitia", chat=group)
+    await admin.expect(f"Wati (ID {wati.id}) kini menjadi panitia", chat=group)
     assert wati.id in await staff.organiser_ids(bot.db)
     await admin.send("/panitia hapus", chat=group, reply_to=said)
     await admin.expect("tidak lagi menjadi panitia", chat=group)
@@ -111,3 +117,34 @@ async def test_staff_start_is_not_a_registration(tg, bot, organiser) -> None:
     # Staff who also take part register explicitly.
     await organiser.send("/daftar")
     await organiser.expect("Pemberitahuan Privasi")
+
+
+async def test_panitia_by_forwarding_a_message(tg, bot, admin) -> None:
+    rudi = tg.user(first_name="Rudi", last_name="Hartono", username="rudi_h", language_code="id")
+    await rudi.send("/start")
+    await rudi.expect("Selamat datang")
+    await admin.send("Boleh saya bantu panitia?", forward_from=rudi)
+    offer = await admin.expect("diteruskan dari")
+    assert "Rudi Hartono" in offer.text
+    await admin.press("Jadikan Rudi Hartono panitia")
+    await admin.expect("kini menjadi panitia")
+    assert rudi.id in await staff.organiser_ids(bot.db)
+    await rudi.expect("kini terdaftar sebagai panitia")
+    await admin.send("/panitia")
+    listing = await admin.expect("Panitia dan admin")
+    assert f"Rudi Hartono @rudi_h (ID {rudi.id})" in listing.text
+    # A participant's forward is an ordinary message: no offer, nobody added.
+    tamu = tg.user(first_name="Tamu", language_code="id")
+    await tamu.send("link zoomnya mana?", forward_from=rudi)
+    answer = await tamu.expect("zoom")
+    assert "panitia?" not in answer.text
+    assert await staff.organiser_ids(bot.db) == {rudi.id}
+
+
+async def test_statistik_names_the_other_institutions(tg, bot, organiser) -> None:
+    await seed(bot.db, 1, None, "narasumber", "all", "online")  # Universitas Panca Marga
+    await seed(bot.db, 2, None, "dewan", "all", "online")
+    await seed(bot.db, 3, "dinkes", "tim_pelaksana", "living", "offline")
+    await organiser.send("/statistik")
+    text = (await organiser.expect("Statistik pendaftaran")).text
+    assert "Instansi lain: 2" in text and "◦ Universitas Panca Marga: 2" in text

@@ -1,12 +1,15 @@
-"""Staff: /panitia (admins manage organisers), /statistik, and staff command menus."""
+"""Staff: /panitia (admins manage organisers) and /statistik (organisers)."""
 
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers.base.callbacks import Feature, pattern
-from handlers.staff import commands
+from handlers.staff import panitia, statistik
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler("panitia", commands.panitia),
-    CommandHandler("statistik", commands.statistik),
-    CallbackQueryHandler(commands.on_staff_callback, pattern=pattern(Feature.STAFF)),
+    CommandHandler("panitia", panitia.panitia),
+    CommandHandler("statistik", statistik.statistik),
+    CallbackQueryHandler(panitia.on_staff_callback, pattern=pattern(Feature.STAFF)),
+    # An admin forwarding someone's message offers to make them an organiser; any other
+    # forward goes on to the flows and the FAQ.
+    MessageHandler(filters.ChatType.PRIVATE & filters.FORWARDED, panitia.on_forwarded),
 ]

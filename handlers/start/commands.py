@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 
 import locales
+from handlers.base import menus
 from handlers.base.context import (
     BotContext,
     display_name,
@@ -40,7 +41,11 @@ async def remember_user(update: object, context: BotContext) -> None:
     ):
         await users.set_active(context.db, user.id, False)
         return
-    await users.touch(context.db, user.id, lang_of(update))
+    first_time = await users.touch(context.db, user.id, lang_of(update))
+    if first_time and await is_organiser(context, user.id):
+        # Telegram refuses a chat's command menu until the person has opened the bot, so a
+        # staff member's menu set at start-up may be missing: set it at their first message.
+        await menus.set_staff_menu(context.app, user.id)
 
 
 async def welcome(update: Update, context: BotContext) -> None:

@@ -240,13 +240,25 @@ class SimUser:
     # -- sending -------------------------------------------------------------------------------
 
     async def send(
-        self, text: str, chat: SimChat | int | None = None, *, reply_to: Any = None
+        self,
+        text: str,
+        chat: SimChat | int | None = None,
+        *,
+        reply_to: Any = None,
+        forward_from: SimUser | None = None,
     ) -> dict:
-        """A text message; "/cmd" and "@mentions" get entities like Telegram's clients make."""
+        """A text message; "/cmd" and "@mentions" get entities like Telegram's clients make.
+        With `forward_from`, the message is a forward of that user's message."""
         content: dict[str, Any] = {"text": text}
         entities = self.tg.detect_entities(text)
         if entities:
             content["entities"] = entities
+        if forward_from is not None:
+            content["forward_origin"] = {
+                "type": "user",
+                "date": 1_700_000_000,
+                "sender_user": forward_from.to_dict(),
+            }
         return self.tg.user_message(self, self._chat_id(chat), content, reply_to=reply_to)
 
     async def reply(self, msg: BotMessage | dict, text: str) -> dict:
