@@ -5,7 +5,7 @@ Command menus are cosmetic; these checks run on every command and every button."
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -15,7 +15,8 @@ from handlers.base.context import BotContext, is_admin, is_organiser, is_private
 from handlers.base.links import Payload, private_chat_button
 from handlers.base.replies import refuse, reply
 
-Handler = Callable[[Update, BotContext], Awaitable[Any]]
+# Coroutine, not Awaitable: what PTB's CommandHandler and CallbackQueryHandler accept.
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 
 def organisers_only(handler: Handler) -> Handler:
