@@ -259,9 +259,11 @@ async def take_press(update: Update, context: BotContext, spec: FlowSpec) -> Non
         await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
         return
     move = await handler(turn, press)
+    # Answered once the move is shown: the spinner lasts until the menu has changed, so the
+    # next press (a person's, or a test's) is on the new menu.
+    await apply(turn, move)
     if not turn.answered:
         await answer_callback(update)
-    await apply(turn, move)
 
 
 Fallback = Callable[[Update, BotContext], Awaitable[None]]
