@@ -55,6 +55,6 @@ async def offer(update: Update, context: BotContext) -> None:
     profile = await participants.get(context.db, user.id)
     state = await flows.get(context.db, user.id)
     if (profile is None or not profile.is_registered) and (
-        state is None or state.flow == steps.NAME
+        state is None or state.flow == steps.FLOW.name
     ):
         await start_or_resume(update, context)

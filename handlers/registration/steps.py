@@ -11,7 +11,6 @@ to the summary) or from /profil (flag FROM_PROFILE, back to the profile, flow en
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 
 from telegram import Contact, ReplyKeyboardMarkup, ReplyKeyboardRemove
@@ -27,7 +26,6 @@ from schedules.event import ALL_DIMENSIONS, MODES, ROLES
 from storage import participants
 from storage.participants import Participant
 
-NAME = "registration"
 # Flags in the flow's data (stored: keep the names). Changing one field of the summary...
 ONE_FIELD = "editing"
 # ... or of a registered profile, from /profil.
@@ -108,30 +106,33 @@ def _then(first: Say | None, second: Say) -> Say:
 # --- where an answer leads -----------------------------------------------------------------
 
 
-def onward(turn: Turn, step: str, answered: Participant, move: Move) -> Move:
-    """`move` (the answer's write) sent on to the next step, given the profile as it will be
-    once written: the next missing answer, the phone once after the mode, the summary, or,
-    from /profil, the profile itself (the flow ends)."""
+def onward(turn: Turn, step: str, answered: Participant) -> str:
+    """The step after `step`, given the profile as it will be once the answer is written: the
+    next missing answer, the phone once after the mode, the summary, or END when the change
+    came from /profil (the profile is shown again)."""
     # A new office may bring another default dimension, so a one-field change asks it again.
     if changing_one_field(turn) and step == "opd" and answered.role is not None:
-        return dataclasses.replace(move, to="dimension")
+        return "dimension"
     upcoming = people.missing_field(answered) or "summary"
     if upcoming == "summary":
         if turn.data.get(FROM_PROFILE):
-            return dataclasses.replace(move, to=END, say=_then(move.say, show_updated_profile))
+            return END
         if step == "mode" and not turn.data.get(ONE_FIELD):
             upcoming = "phone"  # the optional phone is asked once, after the mode
         turn.data.pop(ONE_FIELD, None)
-    return dataclasses.replace(move, to=upcoming)
+    return upcoming
 
 
 async def answer(turn: Turn, step: str, *, say: Say | None = None, **fields: str | None) -> Move:
-    """Store `fields` as the answer to `step` and go on."""
+    """Store `fields` as the answer to `step` and go on; `say` speaks once it is written."""
     profile = await participants.get(turn.db, turn.user_id)
     assert profile is not None  # consent opened the draft
     answered = Participant(**(profile.as_dict() | fields))  # as it will be once written
+    to = onward(turn, step, answered)
+    if to == END:
+        say = _then(say, show_updated_profile)
     write = functools.partial(participants.update, turn.db, turn.user_id, **fields)
-    return onward(turn, step, answered, Move(write=write, say=say))
+    return Move(to=to, write=write, say=say)
 
 
 # --- the inputs of each step ---------------------------------------------------------------
@@ -214,7 +215,6 @@ async def on_contact(turn: Turn, contact: Contact) -> Move:
     if contact.user_id != turn.user_id:  # someone else's card: not theirs to give
         await reply(turn.update, locales.t(turn.lang, "registration.phone_not_yours"))
         return STAY
-    turn.data.pop(ONE_FIELD, None)
     say = _phone_note("registration.phone_saved")
     return await answer(turn, "phone", say=say, phone=contact.phone_number)
 
@@ -224,7 +224,6 @@ async def on_phone_text(turn: Turn, text: str) -> Move:
     if text.strip() != locales.plain(turn.lang, "registration.skip"):
         await reply(turn.update, locales.t(turn.lang, "registration.phone_use_button"))
         return STAY
-    turn.data.pop(ONE_FIELD, None)
     return await answer(turn, "phone", say=_phone_note("registration.phone_skipped"), phone=None)
 
 
@@ -295,7 +294,7 @@ STEPS: dict[str, Step] = {
 }
 
 FLOW = FlowSpec(
-    name=NAME,
+    name="registration",
     feature=Feature.REGISTRATION,
     steps=STEPS,
     wrong_input=wrong_input,
