@@ -35,24 +35,21 @@ log = logging.getLogger(__name__)
 END = "__end__"  # a Move to END clears the flow row (in the same transaction as the write)
 
 Write = Callable[[], Awaitable[Any]]
-Say = Callable[["Turn"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Move:
     """What an answer does: `write` (the answer's storage write) and the step `to` go into
     one transaction; then `note` is said and the next step asked. `to=None` stays put and
-    asks nothing (the input function has already replied, e.g. with a refusal).
-
-    `say` speaks once the move is committed, after the note and before the next question,
-    for what a plain note cannot do: edit the pressed menu, remove a reply keyboard, ask the
-    next question with a line on top (then with `ask=False`)."""
+    asks nothing (the input function has already replied, e.g. with a refusal)."""
 
     to: str | None = None
     write: Write | None = None
     note: str | None = None
-    ask: bool = True  # False: commit and move, but the input function (or `say`) speaks
-    say: Say | None = None
+    ask: bool = True  # False: commit and move, but the input function speaks for itself
+    # Runs after the commit, before the note: what the input says once its answer is stored,
+    # when that needs what the write produced (a new row's id) or must edit the pressed menu.
+    then: Callable[[], Awaitable[None]] | None = None
 
 
 STAY = Move()
@@ -157,8 +154,6 @@ def _press_fits(
 async def commit(turn: Turn, move: Move) -> None:
     """Write the answer and the next step together; END removes the flow row."""
     state = turn.state
-    if move.write is None and move.to is None:
-        return
     async with turn.db.transaction():
         if move.write is not None:
             await move.write()
@@ -171,14 +166,15 @@ async def commit(turn: Turn, move: Move) -> None:
 
 
 async def apply(turn: Turn, move: Move) -> None:
-    """Commit a move, then say its note (and `say`) and ask the next question."""
-    if move.to is None and move.write is None and move.say is None:
+    """Commit a move, then run its `then`, say its note and ask the next question."""
+    if move.to is None and move.write is None and move.then is None:
         return
-    await commit(turn, move)
+    if move.to is not None or move.write is not None:
+        await commit(turn, move)
+    if move.then is not None:
+        await move.then()
     if move.note:
         await reply(turn.update, move.note)
-    if move.say is not None:
-        await move.say(turn)
     if move.ask and move.to not in (None, END):
         await ask_current(turn)
 

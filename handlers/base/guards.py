@@ -15,7 +15,7 @@ from handlers.base.context import BotContext, is_admin, is_organiser, is_private
 from handlers.base.links import Payload, private_chat_button
 from handlers.base.replies import refuse, reply
 
-# Coroutine, not Awaitable: what PTB's CommandHandler and CallbackQueryHandler accept.
+# Coroutine, not Awaitable: what PTB's handlers accept as a callback.
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 

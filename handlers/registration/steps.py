@@ -12,6 +12,7 @@ to the summary) or from /profil (flag FROM_PROFILE, back to the profile, flow en
 from __future__ import annotations
 
 import functools
+from collections.abc import Awaitable, Callable
 
 from telegram import Contact, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
@@ -19,12 +20,14 @@ import locales
 from domain import people
 from domain.privacy import give_consent
 from handlers.base.callbacks import Callback, Feature
-from handlers.base.flows import END, STAY, FlowSpec, Move, Say, Step, Turn
+from handlers.base.flows import END, STAY, FlowSpec, Move, Step, Turn
 from handlers.base.replies import edit_or_send, reply
 from handlers.registration import views
 from schedules.event import ALL_DIMENSIONS, MODES, ROLES
 from storage import participants
 from storage.participants import Participant
+
+Then = Callable[[], Awaitable[None]]  # what a move says once committed (Move.then)
 
 # Flags in the flow's data (stored: keep the names). Changing one field of the summary...
 ONE_FIELD = "editing"
@@ -67,22 +70,14 @@ async def ask(turn: Turn) -> None:
     await show(turn)
 
 
-def asking_with(key: str) -> Say:
+def asking_with(turn: Turn, key: str) -> Then:
     """Ask the (new) current step with the line `key` on top."""
-
-    async def say(turn: Turn) -> None:
-        await show(turn, prefix=locales.t(turn.lang, key))
-
-    return say
+    return functools.partial(show, turn, prefix=locales.t(turn.lang, key))
 
 
-def editing_to(key: str, **values: object) -> Say:
+def editing_to(turn: Turn, key: str, **values: object) -> Then:
     """Turn the pressed menu into the line `key` (the flow has ended)."""
-
-    async def say(turn: Turn) -> None:
-        await edit_or_send(turn.update, locales.t(turn.lang, key, **values))
-
-    return say
+    return functools.partial(edit_or_send, turn.update, locales.t(turn.lang, key, **values))
 
 
 async def show_updated_profile(turn: Turn) -> None:
@@ -92,13 +87,13 @@ async def show_updated_profile(turn: Turn) -> None:
     await edit_or_send(turn.update, text, reply_markup=keyboard)
 
 
-def _then(first: Say | None, second: Say) -> Say:
+def _both(first: Then | None, second: Then) -> Then:
     if first is None:
         return second
 
-    async def both(turn: Turn) -> None:
-        await first(turn)
-        await second(turn)
+    async def both() -> None:
+        await first()
+        await second()
 
     return both
 
@@ -123,16 +118,16 @@ def onward(turn: Turn, step: str, answered: Participant) -> str:
     return upcoming
 
 
-async def answer(turn: Turn, step: str, *, say: Say | None = None, **fields: str | None) -> Move:
-    """Store `fields` as the answer to `step` and go on; `say` speaks once it is written."""
+async def answer(turn: Turn, step: str, *, then: Then | None = None, **fields: str | None) -> Move:
+    """Store `fields` as the answer to `step` and go on; `then` speaks once it is written."""
     profile = await participants.get(turn.db, turn.user_id)
     assert profile is not None  # consent opened the draft
     answered = Participant(**(profile.as_dict() | fields))  # as it will be once written
     to = onward(turn, step, answered)
     if to == END:
-        say = _then(say, show_updated_profile)
+        then = _both(then, functools.partial(show_updated_profile, turn))
     write = functools.partial(participants.update, turn.db, turn.user_id, **fields)
-    return Move(to=to, write=write, say=say)
+    return Move(to=to, write=write, then=then)
 
 
 # --- the inputs of each step ---------------------------------------------------------------
@@ -141,14 +136,16 @@ async def answer(turn: Turn, step: str, *, say: Say | None = None, **fields: str
 async def on_consent(turn: Turn, press: Callback) -> Move:
     choice = press.arg()
     if choice == "no":
-        return Move(to=END, say=editing_to("registration.declined"))
+        return Move(to=END, then=editing_to(turn, "registration.declined"))
     if choice != "yes":
         return await turn.alert("common.expired")
     # The draft keeps an earlier profile (a registration cancelled after consent).
     profile = await participants.get(turn.db, turn.user_id)
     first = people.missing_field(profile) or "summary"
     write = functools.partial(give_consent, turn.db, turn.user_id, turn.lang)
-    return Move(to=first, write=write, say=asking_with("registration.consent_recorded"), ask=False)
+    return Move(
+        to=first, write=write, then=asking_with(turn, "registration.consent_recorded"), ask=False
+    )
 
 
 async def on_name(turn: Turn, text: str) -> Move:
@@ -164,7 +161,7 @@ async def on_opd(turn: Turn, press: Callback) -> Move:
         page = press.int_arg()
         if page is None:
             return await turn.alert("common.expired")
-        return Move(say=functools.partial(show, page=page))
+        return Move(then=functools.partial(show, turn, page=page))
     value = press.arg()
     if value == "_other":
         return Move(to="opd_other")
@@ -202,21 +199,18 @@ async def on_mode(turn: Turn, press: Callback) -> Move:
     return await answer(turn, "mode", mode=press.arg())
 
 
-def _phone_note(key: str) -> Say:
+def _phone_note(turn: Turn, key: str) -> Then:
     """The phone's answer, said with the share/skip keyboard taken away."""
-
-    async def say(turn: Turn) -> None:
-        await reply(turn.update, locales.t(turn.lang, key), reply_markup=ReplyKeyboardRemove())
-
-    return say
+    text = locales.t(turn.lang, key)
+    return functools.partial(reply, turn.update, text, reply_markup=ReplyKeyboardRemove())
 
 
 async def on_contact(turn: Turn, contact: Contact) -> Move:
     if contact.user_id != turn.user_id:  # someone else's card: not theirs to give
         await reply(turn.update, locales.t(turn.lang, "registration.phone_not_yours"))
         return STAY
-    say = _phone_note("registration.phone_saved")
-    return await answer(turn, "phone", say=say, phone=contact.phone_number)
+    then = _phone_note(turn, "registration.phone_saved")
+    return await answer(turn, "phone", then=then, phone=contact.phone_number)
 
 
 async def on_phone_text(turn: Turn, text: str) -> Move:
@@ -224,7 +218,8 @@ async def on_phone_text(turn: Turn, text: str) -> Move:
     if text.strip() != locales.plain(turn.lang, "registration.skip"):
         await reply(turn.update, locales.t(turn.lang, "registration.phone_use_button"))
         return STAY
-    return await answer(turn, "phone", say=_phone_note("registration.phone_skipped"), phone=None)
+    then = _phone_note(turn, "registration.phone_skipped")
+    return await answer(turn, "phone", then=then, phone=None)
 
 
 async def on_summary(turn: Turn, press: Callback) -> Move:
@@ -236,7 +231,7 @@ async def on_summary(turn: Turn, press: Callback) -> Move:
     return Move(
         to=END,
         write=functools.partial(participants.mark_registered, turn.db, turn.user_id),
-        say=editing_to("registration.saved", name=profile.full_name),
+        then=editing_to(turn, "registration.saved", name=profile.full_name),
     )
 
 
