@@ -660,7 +660,7 @@ async def test_forged_callbacks_only_ever_touch_the_presser(tg, bot) -> None:
 
 
 def test_name_rules() -> None:
-    from handlers.registration.flow import clean_name, clean_org
+    from domain.people import clean_name, clean_org
 
     good = ["Dr. Ir. Siti Aminah, S.Kom., M.T.", "Nguyễn Thị Lan", "محمد علي", "O'Neil-Smith", "Li"]
     for name in good:

@@ -16,9 +16,9 @@ import locales
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import admins_only, organisers_only
 from handlers.base.replies import answer_callback, edit_or_send, reply
-from handlers.registration.flow import ROLES
 from handlers.staff.menus import clear_staff_menu, set_staff_menu
 from locales import Html
+from schedules.event import ROLES
 from storage import audit, participants, staff
 
 log = logging.getLogger(__name__)
