@@ -164,20 +164,11 @@ async def send_payload(
     extra: dict[str, Any] = {}
     if bulk and isinstance(bot, ExtBot):
         extra["rate_limit_args"] = BULK
-    if "photo" in payload:
-        return await bot.send_photo(
-            chat_id,
-            payload["photo"],
-            caption=payload.get("caption"),
-            reply_markup=reply_markup,
-            **extra,
-        )
-    if "document" in payload:
-        return await bot.send_document(
-            chat_id,
-            payload["document"],
-            caption=payload.get("caption"),
-            reply_markup=reply_markup,
-            **extra,
+    media = "photo" if "photo" in payload else "document" if "document" in payload else None
+    if media is not None:
+        send = bot.send_photo if media == "photo" else bot.send_document
+        caption = payload.get("caption")
+        return await send(
+            chat_id, payload[media], caption=caption, reply_markup=reply_markup, **extra
         )
     return await bot.send_message(chat_id, payload["text"], reply_markup=reply_markup, **extra)

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup, Update
 import locales
 from domain.people import profile_text
 from domain.privacy import collect_data, delete_user_data, holds_personal_data, notice_text
-from handlers.base.callbacks import Callback, Feature, decode
+from handlers.base.callbacks import Callback, Feature, press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import private_only
 from handlers.base.keyboards import button
@@ -107,13 +107,12 @@ async def hapusdata(update: Update, context: BotContext) -> None:
 
 async def on_delete_press(update: Update, context: BotContext) -> None:
     """`del:yes` / `del:no`: always about the presser's own data."""
-    query = update.callback_query
     user = update.effective_user
-    if query is None or user is None:
+    if user is None:
         return
     lang = lang_of(update)
     await answer_callback(update)
-    if decode(query.data) != CONFIRM:
+    if press_of(update) != CONFIRM:
         await edit_or_send(update, locales.t(lang, "registration.delete_kept"))
         return
     removed = await delete_user_data(context.db, user.id)

@@ -22,16 +22,7 @@ from storage.proposals import HORIZONS, Proposal
 
 # The questions, in order; "lead_opd" fills lead_opd_id or lead_opd_other. The form's shape
 # lives here because both the questions ("3/8 ... 5-120 characters") and the steps use it.
-QUESTIONS = (
-    "dimension",
-    "element",
-    "name",
-    "problem",
-    "description",
-    "target",
-    "horizon",
-    "lead_opd",
-)
+QUESTIONS = "dimension element name problem description target horizon lead_opd".split()
 TEXT_LIMITS = {"name": (5, 120), "problem": (1, 500), "description": (1, 700), "target": (1, 300)}
 OTHER_OFFICE_LIMIT = (3, 120)
 # The button value for "my office" when the profile names an institution that is no OPD.

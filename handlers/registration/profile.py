@@ -7,12 +7,12 @@ from telegram import Update
 
 import locales
 from domain.people import FIELDS
-from handlers.base.callbacks import decode
+from handlers.base.callbacks import press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import begin
 from handlers.base.guards import private_only
 from handlers.base.links import Payload
-from handlers.base.replies import answer_callback, reply
+from handlers.base.replies import answer_callback, expired, reply
 from handlers.registration import steps, views
 from storage import participants
 
@@ -33,15 +33,14 @@ async def profil(update: Update, context: BotContext) -> None:
 
 async def on_profile_press(update: Update, context: BotContext) -> None:
     """`prof:edit:<field>`: change one field of the presser's own registered profile."""
-    query = update.callback_query
     user = update.effective_user
-    if query is None or user is None:
+    press = press_of(update, arity=1)
+    if user is None or press is None:
         return
-    press = decode(query.data, arity=1)
-    field = press.arg() if press is not None and press.action == "edit" else ""
+    field = press.arg() if press.action == "edit" else ""
     profile = await participants.get(context.db, user.id)
     if field not in FIELDS or profile is None or not profile.is_registered:
-        await answer_callback(update, locales.plain(lang_of(update), "common.expired"), alert=True)
+        await expired(update)
         return
     await answer_callback(update)
     await begin(update, context, steps.FLOW, field, {steps.FROM_PROFILE: True})
