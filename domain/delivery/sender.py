@@ -2,7 +2,7 @@
 
 Features call `Sender.enqueue([...])`: rows are committed first, then a background task sends
 the due ones, many chats at once (each chat one message at a time, in order), through the
-bot's rate limiter (handlers/ratelimit.py) as *bulk* traffic, so replies to users go first.
+bot's rate limiter (domain/delivery/ratelimit.py) as *bulk* traffic, so replies to users go first.
 
 Outcomes: sent; 403 -> 'blocked' and the user is marked unreachable (a later /start makes them
 reachable again, see handlers/start.remember_user); 429 -> the row waits `retry_after` and is

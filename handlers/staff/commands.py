@@ -1,6 +1,6 @@
 """Staff administration: /panitia (admins manage organisers) and /statistik (organisers).
 
-Every command and button checks the role on the server side (handlers.common decorators)."""
+Every command and button checks the role on the server side (handlers/base/guards.py)."""
 
 from __future__ import annotations
 
