@@ -34,6 +34,7 @@ import cli
 import handlers.broadcast
 import handlers.export
 import handlers.faq
+import handlers.privacy
 import handlers.proposals
 import handlers.registration
 import handlers.schedule
@@ -80,11 +81,8 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 def build_flows() -> FlowRouter:
     """Every conversation of the bot, and what a private message outside them gets."""
     return FlowRouter(
-        specs=[handlers.proposals.FLOW, handlers.broadcast.FLOW],
+        specs=[handlers.registration.FLOW, handlers.proposals.FLOW, handlers.broadcast.FLOW],
         fallback=handlers.faq.FALLBACK,
-        legacy={
-            "registration": handlers.registration.FLOW,
-        },
     )
 
 
@@ -95,6 +93,7 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         CommandHandler("start", deeplinks.on_start),
         *handlers.schedule.HANDLERS,
         *handlers.registration.HANDLERS,
+        *handlers.privacy.HANDLERS,
         *handlers.staff.HANDLERS,
         *handlers.start.HANDLERS,
         CommandHandler(["batal", "cancel"], private_only(Payload.BATAL)(flows.cancel)),

@@ -18,9 +18,11 @@ from handlers.broadcast import siaran
 from handlers.broadcast import steps as broadcast
 from handlers.export import commands as export
 from handlers.faq import commands as faq
+from handlers.privacy import commands as privacy
 from handlers.proposals import commands as proposals
 from handlers.proposals import rekap
-from handlers.registration import flow as registration
+from handlers.registration import commands as registration
+from handlers.registration import profile
 from handlers.schedule import commands as schedule
 from handlers.start import commands as start
 
@@ -33,9 +35,9 @@ async def _cancel(update: Update, context: BotContext) -> None:
 
 ROUTES: dict[Payload, Handler] = {
     Payload.DAFTAR: registration.daftar,
-    Payload.PROFIL: registration.profil,
-    Payload.DATASAYA: registration.datasaya,
-    Payload.HAPUSDATA: registration.hapusdata,
+    Payload.PROFIL: profile.profil,
+    Payload.DATASAYA: privacy.datasaya,
+    Payload.HAPUSDATA: privacy.hapusdata,
     Payload.JADWAL: schedule.jadwal,
     Payload.PENGINGAT: schedule.pengingat,
     Payload.USUL: proposals.usul_command,

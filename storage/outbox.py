@@ -1,5 +1,5 @@
 """The durable outbox: a row per message the bot sends on its own initiative, written before
-sending. The sender (handlers/sender.py) delivers due rows and records the outcome."""
+sending. The sender (domain/delivery/sender.py) delivers due rows and records the outcome."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ async def cancel(db: Database, kind: str, ref: str) -> int:
     )
 
 
-# --- used by the concurrent sender (handlers/sender.py) --------------------------------------
+# --- used by the concurrent sender (domain/delivery/sender.py) --------------------------------------
 
 
 @dataclass(frozen=True)

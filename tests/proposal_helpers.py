@@ -4,26 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
+import locales
 from storage import proposals as store
+from tests.harness import future_event
 from tests.seeding import registered
 
-DIMENSION_NAMES = {
-    "governance": "Smart Governance",
-    "branding": "Smart Branding",
-    "economy": "Smart Economy",
-    "living": "Smart Living",
-    "society": "Smart Society",
-    "environment": "Smart Environment",
-}
-# One office of each dimension group in demo-future.yaml.
+EVENT = future_event()
+# Dimension names (and their buttons' labels) as the event file has them, in its order.
+DIMENSION_NAMES = {d.id: d.name for d in EVENT.dimensions}
+OPD_NAMES = {o.id: o.name for o in EVENT.opds}
+# One office of each dimension group in demo-future.yaml: (id, name from the event file).
 OFFICE_OF = {
-    "governance": ("diskominfo", "Dinas Komunikasi, Informatika, Statistik dan Persandian"),
-    "branding": ("disparbud", "Dinas Pariwisata dan Kebudayaan"),
-    "economy": ("dkpp", "Dinas Ketahanan Pangan dan Pertanian"),
-    "living": ("dinkes", "Dinas Kesehatan"),
-    "society": ("dispendik", "Dinas Pendidikan"),
-    "environment": ("dlh", "Dinas Lingkungan Hidup"),
+    dimension: (opd_id, OPD_NAMES[opd_id])
+    for dimension, opd_id in {
+        "governance": "diskominfo",
+        "branding": "disparbud",
+        "economy": "dkpp",
+        "living": "dinkes",
+        "society": "dispendik",
+        "environment": "dlh",
+    }.items()
 }
+assert all(
+    next(o for o in EVENT.opds if o.id == i).dimension == d for d, (i, _) in OFFICE_OF.items()
+)
 
 
 async def register(
@@ -75,7 +79,7 @@ async def fill_form(
     dimension: str,
     element: str,
     name: str,
-    horizon_label: str = "Quick win (tahun ini/tahun depan)",
+    horizon_label: str = locales.plain("id", "proposals.horizon.quick_win"),
     office_label: str | None = None,
     problem: str = "Antrean layanan yang panjang di kantor.",
     description: str = "Aplikasi antrean daring dan kebijakan layanan satu hari.",
@@ -100,7 +104,8 @@ async def fill_form(
     await user.expect("7/8")
     await user.press(horizon_label)
     await user.expect("8/8")
-    await user.press(office_label or f"OPD saya: {OFFICE_OF[dimension][1]}")
+    own_office = locales.plain("id", "proposals.own_office", office=OFFICE_OF[dimension][1])
+    await user.press(office_label or own_office)
     return await user.expect("Pratinjau usulan")
 
 

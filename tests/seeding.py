@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.registration.flow import NOTICE_VERSION
+from domain.privacy import NOTICE_VERSION
 from storage import consents, participants, users
 
 

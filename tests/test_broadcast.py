@@ -11,10 +11,21 @@ from pathlib import Path
 import pytest
 import yaml
 
+import locales
 from storage import audit, broadcasts, consents, participants, staff, users
 from tests.conftest import ADMIN_ID, ORGANISER_ID
-from tests.harness import FUTURE_EVENT, BotProcess, RunningBot, make_settings
+from tests.harness import FUTURE_EVENT, BotProcess, RunningBot, future_event, make_settings
 from tests.seeding import registered
+
+EVENT = future_event()
+DIMENSION = {d.id: d.name for d in EVENT.dimensions}
+OPD = {o.id: o.name for o in EVENT.opds}
+
+
+def label(key: str, **values: object) -> str:
+    """A button of /umumkan, from the locale catalogue."""
+    return locales.plain("id", f"broadcast.{key}", **values)
+
 
 # (user id, role, dimension, OPD, attendance mode)
 PEOPLE = [
@@ -49,17 +60,18 @@ async def seed_excluded(db, tg) -> None:
 
 
 async def choose_audience(org, kind: str, picks=(), single: str | None = None) -> int:
-    """Walk /umumkan up to the message prompt; return the recipient count shown."""
+    """Walk /umumkan up to the message prompt; return the recipient count shown. `kind` is
+    the audience type ("all", "dimensions", "role", "opds", "mode", "stage")."""
     await org.send("/umumkan")
     await org.expect("Kepada siapa")
-    await org.press(kind)
+    await org.press(label(f"aud_{kind}"))
     if picks or single is not None:
         await org.expect("Pilih")
-    for label in picks:
-        await org.press("▫️ " + label)
+    for pick in picks:
+        await org.press("▫️ " + pick)
         await org.expect("Jumlah penerima")  # the menu shows the choice and the count
     if picks:
-        await org.press("Lanjut »")
+        await org.press(label("btn_next"))
     if single is not None:
         await org.press(single)
     prompt = await org.expect("Silakan kirim isi pengumuman")
@@ -70,9 +82,9 @@ async def send_now(org, text: str) -> None:
     """From the message prompt: the text, the preview, Kirim, Kirim sekarang, the report."""
     await org.send(text)
     await org.expect("Kirim pengumuman di atas")
-    await org.press("✅ Kirim")
+    await org.press(label("btn_send"))
     await org.expect("Kirim sekarang, atau jadwalkan")
-    await org.press("🚀 Kirim sekarang")
+    await org.press(label("btn_now"))
 
 
 async def wait_for(predicate, within: float = 15.0) -> None:
@@ -120,22 +132,17 @@ async def test_every_audience_choice_reaches_exactly_its_people(tg, tmp_path) ->
         ]
         cases = [
             # (audience button, toggles, single choice, expected recipients)
-            ("Semua peserta terdaftar", (), None, {810001, 810002, 810003, 810004, 810005, 810006}),
+            ("all", (), None, {810001, 810002, 810003, 810004, 810005, 810006}),
             (
-                "Per dimensi (boleh lebih dari satu)",
-                ("Smart Economy", "Smart Environment"),
+                "dimensions",
+                (DIMENSION["economy"], DIMENSION["environment"]),
                 None,
                 {810003, 810006, 810004, 810005},  # "all dimensions" belong to every group
             ),
-            ("Per peran", (), "Dewan Smart City", {810004}),
-            (
-                "Per OPD (boleh lebih dari satu)",
-                ("Dinas Pariwisata dan Kebudayaan", "Dinas Lingkungan Hidup"),
-                None,
-                {810002, 810006},
-            ),
-            ("Luring atau daring", (), "Peserta daring", {810003, 810004, 810005}),
-            ("Peserta sesi suatu tahap", (), re.compile("^Tahap IV"), {810004, 810005}),
+            ("role", (), label("role_dewan"), {810004}),
+            ("opds", (OPD["disparbud"], OPD["dlh"]), None, {810002, 810006}),
+            ("mode", (), label("aud_desc_online"), {810003, 810004, 810005}),
+            ("stage", (), EVENT.stage(4).title_in("id"), {810004, 810005}),
         ]
 
         async def announce(org, case, n: int) -> None:
@@ -163,7 +170,7 @@ async def test_every_audience_choice_reaches_exactly_its_people(tg, tmp_path) ->
 
 async def test_preview_is_what_recipients_get_and_edit_replaces_it(tg, bot, organiser) -> None:
     sims = await seed(bot.db, tg, PEOPLE[:2])
-    assert await choose_audience(organiser, "Semua peserta terdaftar") == 2
+    assert await choose_audience(organiser, "all") == 2
     text = "Kelompok Smart Branding: bawa Renstra besok <08.00>"
     bold = {"type": "bold", "offset": 0, "length": 24}
     tg.user_message(organiser, organiser.id, {"text": text, "entities": [bold]})
@@ -172,15 +179,15 @@ async def test_preview_is_what_recipients_get_and_edit_replaces_it(tg, bot, orga
     assert preview.entities == [bold]
     await organiser.expect("Kirim pengumuman di atas")
     # Ubah: a different message (a photo with a caption) replaces the first.
-    await organiser.press("✏️ Ubah")
+    await organiser.press(label("btn_edit"))
     await organiser.expect("isi pengumuman yang baru")
     await organiser.send_photo(caption="Denah Ruang Tengger")
     photo_preview = await organiser.expect("Denah Ruang Tengger")
     assert photo_preview.kind == "photo"
     await organiser.expect("Kirim pengumuman di atas")
-    await organiser.press("✅ Kirim")
+    await organiser.press(label("btn_send"))
     await organiser.expect("Kirim sekarang, atau jadwalkan")
-    await organiser.press("🚀 Kirim sekarang")
+    await organiser.press(label("btn_now"))
     await organiser.expect("Laporan pengumuman", timeout=15)
     for sim in sims.values():
         (got,) = sim.messages
@@ -190,15 +197,15 @@ async def test_preview_is_what_recipients_get_and_edit_replaces_it(tg, bot, orga
 
 async def test_bad_content_and_cancel_send_nothing(tg, bot, organiser) -> None:
     sims = await seed(bot.db, tg, PEOPLE[:2])
-    await choose_audience(organiser, "Semua peserta terdaftar")
+    await choose_audience(organiser, "all")
     await organiser.send_sticker()
     await organiser.expect("berupa teks, foto, atau dokumen")
     await organiser.send("Rapat dibatalkan")
     await organiser.expect("Kirim pengumuman di atas")
-    await organiser.press("✖ Batal")
+    await organiser.press(label("btn_cancel"))
     await organiser.expect("pengumuman dibatalkan")
     # /batal in the middle of the flow, too.
-    await choose_audience(organiser, "Semua peserta terdaftar")
+    await choose_audience(organiser, "all")
     await organiser.send("/batal")
     await organiser.expect("pengumuman dibatalkan")
     await organiser.wait_idle(0.3)
@@ -208,20 +215,20 @@ async def test_bad_content_and_cancel_send_nothing(tg, bot, organiser) -> None:
 
 async def test_scheduled_send_list_and_cancel(tg, bot, organiser) -> None:
     sims = await seed(bot.db, tg, PEOPLE[:3])
-    await choose_audience(organiser, "Semua peserta terdaftar")
+    await choose_audience(organiser, "all")
     await organiser.send("Besok bawa Renstra")
     await organiser.expect("Kirim pengumuman di atas")
-    await organiser.press("✅ Kirim")
+    await organiser.press(label("btn_send"))
     await organiser.expect("Kirim sekarang, atau jadwalkan")
     await organiser.send("kirim pada besok 07.30")
     await organiser.expect("Jadwalkan pengumuman pada")
-    await organiser.press("✅ Ya, jadwalkan")
+    await organiser.press(label("btn_schedule_yes"))
     await organiser.expect("dijadwalkan pada")
     # A second one on a ready-made time, to be cancelled.
-    await choose_audience(organiser, "Semua peserta terdaftar")
+    await choose_audience(organiser, "all")
     await organiser.send("Pengumuman yang batal")
     await organiser.expect("Kirim pengumuman di atas")
-    await organiser.press("✅ Kirim")
+    await organiser.press(label("btn_send"))
     await organiser.expect("Kirim sekarang, atau jadwalkan")
     await organiser.press(re.compile("^🕒 .*16[.:]00"))
     second = await organiser.expect("dijadwalkan pada")
@@ -248,14 +255,14 @@ async def test_blocked_recipients_are_reported_and_come_back_with_start(tg, bot,
     sims = await seed(bot.db, tg, PEOPLE[:3])
     blocker = sims[810002]
     tg.block(blocker, notify=False)  # the bot only learns it from the 403
-    await choose_audience(organiser, "Semua peserta terdaftar")
+    await choose_audience(organiser, "all")
     await send_now(organiser, "Materi sesi 1 sudah diunggah")
     report = await organiser.expect("Laporan pengumuman", timeout=15)
     assert "Terkirim: 2 dari 3" in report.text and "Telah memblokir bot: 1" in report.text
     assert not await users.is_active(bot.db, blocker.id)
     # The next announcement says so before sending, and skips them without trying.
     sends_before = len(tg.calls("sendMessage", blocker.id))
-    assert await choose_audience(organiser, "Semua peserta terdaftar") == 3
+    assert await choose_audience(organiser, "all") == 3
     assert "1 di antaranya telah memblokir bot" in organiser.messages[-1].text
     await send_now(organiser, "Pengumuman kedua")
     await organiser.expect("Laporan pengumuman", timeout=15)
@@ -279,14 +286,14 @@ async def test_storm_of_429_and_5xx_lose_nothing(tg, bot, organiser) -> None:
     tg.enforce_limits = True
     people = [(820000 + i, "tim_pelaksana", "economy", "dkpp", "offline") for i in range(40)]
     await seed(bot.db, tg, people)
-    await choose_audience(organiser, "Semua peserta terdaftar")
+    await choose_audience(organiser, "all")
     await organiser.send("Ruang pindah ke Aula Diskominfo")
     await organiser.expect("Kirim pengumuman di atas")
-    await organiser.press("✅ Kirim")
+    await organiser.press(label("btn_send"))
     await organiser.expect("Kirim sekarang, atau jadwalkan")
     tg.inject_retry_after("sendMessage", retry_after=1, times=15)
     tg.inject_error("sendMessage", 502, times=4)
-    await organiser.press("🚀 Kirim sekarang")
+    await organiser.press(label("btn_now"))
     started = await organiser.expect("mulai dikirim")
     assert "Semua peserta terdaftar (40 orang)" in started.text and not started.inline_keyboard
     report = await organiser.expect("Laporan pengumuman", timeout=30)
@@ -315,7 +322,7 @@ async def test_sigkill_in_the_middle_resumes_without_missing_anyone(tg, settings
     try:
         await organiser.send("/umumkan")
         await organiser.expect("Kepada siapa", timeout=15)
-        await organiser.press("Semua peserta terdaftar")
+        await organiser.press(label("aud_all"))
         await organiser.expect("Silakan kirim isi pengumuman")
         await send_now(organiser, text)
         await wait_for(lambda: delivered() >= 30, within=20)
@@ -341,10 +348,10 @@ async def test_roles_are_checked_on_commands_and_buttons(tg, bot, organiser) -> 
         await participant.send(command)
         await participant.expect("hanya untuk panitia")
     # A scheduled announcement, then forged buttons from a participant.
-    await choose_audience(organiser, "Semua peserta terdaftar")
+    await choose_audience(organiser, "all")
     await organiser.send("Pengumuman rahasia panitia")
     await organiser.expect("Kirim pengumuman di atas")
-    await organiser.press("✅ Kirim")
+    await organiser.press(label("btn_send"))
     await organiser.expect("Kirim sekarang, atau jadwalkan")
     await organiser.press(re.compile("^🕒 "))
     scheduled = await organiser.expect("dijadwalkan pada")

@@ -13,13 +13,14 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
+import locales
 from config import PROJECT_ROOT
 from domain import exports as export_files
 from schedules.clock import Clock
 from storage import audit, participants
 from storage import proposals as store
 from tests.harness import future_event
-from tests.proposal_helpers import register
+from tests.proposal_helpers import DIMENSION_NAMES, register
 
 HYPERLINK = '=HYPERLINK("http://contoh.id/x","Klik")'
 LONG = ("Inovasi layanan terpadu berbasis aplikasi dan kebijakan. " * 13)[:700]
@@ -110,16 +111,11 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
     assert document_name(message).endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(await download(tg, message)))
     assert workbook.sheetnames == [
-        "Ringkasan",
-        "Smart Governance",
-        "Smart Branding",
-        "Smart Economy",
-        "Smart Living",
-        "Smart Society",
-        "Smart Environment",
-        "Peserta",
+        locales.plain("id", "export.sheet.summary"),
+        *DIMENSION_NAMES.values(),  # one sheet per dimension, in the event file's order
+        locales.plain("id", "export.sheet.participants"),
     ]
-    gov = workbook["Smart Governance"]
+    gov = workbook[DIMENSION_NAMES["governance"]]
     header = [c.value for c in gov[1]]
     assert header[:4] == ["ID", "Elemen", "Nama program", "Permasalahan/potensi"]
     assert "Dikirim (WIB)" in header
@@ -150,7 +146,7 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
     assert row["Tahap"] == 3
     assert isinstance(row["Dikirim (WIB)"], datetime)
 
-    branding = workbook["Smart Branding"]
+    branding = workbook[DIMENSION_NAMES["branding"]]
     b_header = [c.value for c in branding[1]]
     b_row = {h: c.value for h, c in zip(b_header, branding[2], strict=True)}
     assert b_row["Nama program"] == "Festival 🌋 Bromo digital"
@@ -160,18 +156,19 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
     assert b_row["Pengusul"] == "Siti 🌋 Bromo"
     # 01:30 UTC is 08:30 WIB: dates are in the event's time zone.
     assert b_row["Dikirim (WIB)"] == datetime(2027, 3, 1, 8, 30)
-    economy = workbook["Smart Economy"]
+    economy = workbook[DIMENSION_NAMES["economy"]]
     e_header = [c.value for c in economy[1]]
     e_row = {h: c.value for h, c in zip(e_header, economy[2], strict=True)}
     assert e_row["OPD pengampu"] == "Universitas Panca Marga"
-    assert workbook["Smart Society"].max_row == 1  # headers only
+    assert workbook[DIMENSION_NAMES["society"]].max_row == 1  # headers only
 
     summary = workbook["Ringkasan"]
     s_header = [c.value for c in summary[1]]
     assert s_header[0] == "OPD/instansi" and s_header[-1] == "Jumlah"
     by_office = {r[0].value: [c.value for c in r] for r in summary.iter_rows(min_row=2)}
     diskominfo = by_office["Dinas Komunikasi, Informatika, Statistik dan Persandian"]
-    assert diskominfo[1] == "Smart Governance" and diskominfo[2] == 1 and diskominfo[-1] == 1
+    assert diskominfo[1] == DIMENSION_NAMES["governance"]
+    assert diskominfo[2] == 1 and diskominfo[-1] == 1
     assert by_office["Dinas Pariwisata dan Kebudayaan"][3] == 1
     assert by_office["Instansi lain"][4] == 1
     assert by_office["Jumlah"][-1] == 3
@@ -235,7 +232,7 @@ async def test_xlsx_keeps_awkward_texts_as_plain_text(tmp_path) -> None:
     finally:
         await db.close()
     content = export_files.build(data, "xlsx")
-    gov = load_workbook(io.BytesIO(content))["Smart Governance"]
+    gov = load_workbook(io.BytesIO(content))[DIMENSION_NAMES["governance"]]
     header = [c.value for c in gov[1]]
     row = {h: c for h, c in zip(header, gov[2], strict=True)}
     assert row["Nama program"].value == "https://contoh.id/usulan"
@@ -333,11 +330,12 @@ async def test_rekap_counts_missing_offices_and_nudges_once(tg, bot, organiser) 
     # office is a university: she is never told that her office has sent nothing (issue:
     # trust, point 1), and neither is anyone of an office whose proposal leads elsewhere.
     assert "Dinas Ketahanan Pangan dan Pertanian (Smart Economy)" not in summary.text
-    await organiser.press("Kirim pengingat ke 2 peserta")
+    nudge_button = locales.plain("id", "export.nudge_button", count=2)
+    await organiser.press(nudge_button)
     await organiser.expect("dijadwalkan untuk 2 peserta")
     nudge = await ani.expect("belum mengirim usulan")
     assert "Dinas Kesehatan" in nudge.text and "/usul" in nudge.text
-    await organiser.press("Kirim pengingat ke 2 peserta")  # the same batch again
+    await organiser.press(nudge_button)  # the same batch again
     await organiser.expect("sudah dikirim sebelumnya")
     rows = await bot.db.fetchall("SELECT chat_id, kind FROM outbox")
     assert sorted(r["chat_id"] for r in rows) == [810_004, 820_001]

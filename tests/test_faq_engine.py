@@ -1,4 +1,4 @@
-"""Tests of the FAQ content (locales/faq.*.yaml) and its matcher (locales/faq.py)."""
+"""Tests of the FAQ content (locales/faq.*.yaml) and its matcher (domain/faq/)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Unit tests of the FAQ facts (schedules/facts.py), the FAQ log and the `faq` command line."""
+"""Unit tests of the FAQ facts (domain/faq/facts.py), the FAQ log and the `faq` command line."""
 
 from __future__ import annotations
 

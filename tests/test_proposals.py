@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import locales
 from storage import flows
 from storage import proposals as store
 from tests.faketg import SimUser
@@ -18,14 +19,22 @@ from tests.proposal_helpers import (
     seed_proposals,
 )
 
+EVENT = future_event()
+ELEMENTS = {d.id: d.elements for d in EVENT.dimensions}  # the event file's three per dimension
+# The element each dimension's proposal picks.
 ELEMENT = {
-    "governance": "Pelayanan publik",
-    "branding": "Branding pariwisata",
-    "economy": "Ekosistem industri",
-    "living": "Kesehatan",
-    "society": "Ekosistem belajar",
-    "environment": "Energi",
+    dimension: ELEMENTS[dimension][index]
+    for dimension, index in (
+        ("governance", 0),
+        ("branding", 0),
+        ("economy", 0),
+        ("living", 1),
+        ("society", 1),
+        ("environment", 2),
+    )
 }
+POLICY = ELEMENTS["governance"][2]  # "Kebijakan"
+SUBMIT = locales.plain("id", "proposals.btn.submit")
 
 
 async def only_proposal(db, user_id: int) -> store.Proposal:
@@ -49,7 +58,7 @@ async def test_a_submission_in_every_dimension(tg, bot) -> None:
         assert OFFICE_OF[dimension][1] in preview.text
         draft = await only_proposal(bot.db, uid)
         assert draft.status == "draft"  # nothing is sent before Kirim
-        await user.press("Kirim")
+        await user.press(SUBMIT)
         await user.expect("sudah terkirim")
         stored = await only_proposal(bot.db, uid)
         assert stored.status == "submitted"
@@ -107,9 +116,9 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
     async def to_step_3(user: SimUser) -> None:
         await user.send("/usul")
         await user.expect("1/8")
-        await user.press("✓ Smart Governance")
+        await user.press("✓ " + DIMENSION_NAMES["governance"])
         await user.expect("2/8")
-        await user.press("Kebijakan")
+        await user.press(POLICY)
         await user.expect("3/8")
 
     async def cancel(user: SimUser) -> None:
@@ -122,13 +131,13 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
         await budi.send("/usul")
         menu = await budi.expect("1/8")
         # A typed answer where a button is expected, and a forged value.
-        await budi.send("Smart Governance")
+        await budi.send(DIMENSION_NAMES["governance"])
         await budi.expect("pilih salah satu tombol")
         old_menu, menu = menu, await budi.expect("1/8")  # asked again: a new live menu
         await budi.press_data("prop:v:dimension:atlantis", menu)
         await budi.expect("kedaluwarsa")
         assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
-        await budi.press("✓ Smart Governance")
+        await budi.press("✓ " + DIMENSION_NAMES["governance"])
         element_menu = await budi.expect("2/8")
         await budi.press_data("prop:v:element:7", element_menu)
         await budi.expect("kedaluwarsa")
@@ -137,7 +146,7 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
             budi.press_data("prop:v:dimension:economy", old_menu)
         )
         assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
-        await budi.press("Kebijakan")
+        await budi.press(POLICY)
         await budi.expect("3/8")
         await cancel(budi)
 

@@ -3,76 +3,69 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 from datetime import UTC, datetime, timedelta
 
+import locales
+from schedules.event import MODES, ROLES
 from storage import audit, consents, faq_log, flows, outbox, participants
 from storage import proposals as proposal_store
 from tests.faketg import SimUser
 from tests.harness import BotProcess, future_event
 from tests.proposal_helpers import DIMENSION_NAMES
 
-OPD_ORDER = [o.id for o in future_event().opds]  # 8 per page
+EVENT = future_event()
+OPD_ORDER = [o.id for o in EVENT.opds]  # 8 per page
+# The offices these tests pick (the first page of the list, and bappeda), named as the event
+# file names them.
 OPD_NAME = {
-    "diskominfo": "Dinas Komunikasi, Informatika, Statistik dan Persandian",
-    "disparbud": "Dinas Pariwisata dan Kebudayaan",
-    "dkpp": "Dinas Ketahanan Pangan dan Pertanian",
-    "dinkes": "Dinas Kesehatan",
-    "dispendik": "Dinas Pendidikan",
-    "dlh": "Dinas Lingkungan Hidup",
-    "bappeda": "Badan Perencanaan Pembangunan Daerah",
+    opd_id: next(o.name for o in EVENT.opds if o.id == opd_id)
+    for opd_id in ("diskominfo", "disparbud", "dkpp", "dinkes", "dispendik", "dlh", "bappeda")
 }
-OPD_DIMENSION = {
-    "diskominfo": "governance",
-    "bappeda": "governance",
-    "disparbud": "branding",
-    "dkpp": "economy",
-    "dinkes": "living",
-    "dispendik": "society",
-    "dlh": "environment",
-}
+OPD_DIMENSION = {o.id: o.dimension for o in EVENT.opds}  # the group ticked for the office
 DIM_NAME = DIMENSION_NAMES
-L = {
-    "id": {
-        "notice": "Pemberitahuan Privasi",
-        "agree": "Setuju",
-        "step": "Langkah {n}/6",
-        "next": "Berikutnya ›",
-        "other": "Lainnya (universitas, BUMN/BUMD, mitra swasta, kecamatan)",
-        "roles": {
-            "tim_pelaksana": "Tim Pelaksana OPD",
-            "dewan": "Dewan Smart City",
-            "narasumber": "Narasumber/Pendamping",
-            "lainnya": "Lainnya",
+
+
+def words(lang: str) -> dict:
+    """What a person reads along the way (literal, so that the wording is checked) and the
+    buttons they press (labels from the locale catalogue)."""
+    label = functools.partial(locales.plain, lang)
+    read = {
+        "id": {
+            "notice": "Pemberitahuan Privasi",
+            "step": "Langkah {n}/6",
+            "summary": "Periksa data",
+            "saved": "✅ Pendaftaran",
         },
-        "all": "Semua dimensi",
-        "modes": {"offline": "Luring (tatap muka)", "online": "Daring (online)"},
-        "skip": "Lewati",
-        "summary": "Periksa data",
-        "save": "Simpan",
-        "saved": "✅ Pendaftaran",
-    },
-    "en": {
-        "notice": "Privacy notice",
-        "agree": "I agree",
-        "step": "Step {n}/6",
-        "next": "Next ›",
-        "other": "Other (university, BUMN/BUMD, private partner, district)",
-        "roles": {
-            "tim_pelaksana": "OPD implementation team",
-            "dewan": "Smart City council",
-            "narasumber": "Resource person/Mentor",
-            "lainnya": "Other",
+        "en": {
+            "notice": "Privacy notice",
+            "step": "Step {n}/6",
+            "summary": "Please check",
+            "saved": "✅ Your registration",
         },
-        "all": "All dimensions",
-        "modes": {"offline": "In person", "online": "Online"},
-        "skip": "Skip",
-        "summary": "Please check",
-        "save": "Save",
-        "saved": "✅ Your registration",
-    },
-}
+    }[lang]
+    return {
+        **read,
+        "agree": label("registration.agree"),
+        "disagree": label("registration.disagree"),
+        "next": label("registration.next_page"),
+        "other": label("registration.opd_other_button"),
+        "roles": {role: label(f"registration.role_{role}") for role in ROLES},
+        "all": label("registration.all_dimensions"),
+        "modes": {mode: label(f"registration.mode_{mode}") for mode in MODES},
+        "skip": label("registration.skip"),
+        "save": label("registration.save"),
+        "change": label("registration.change"),
+        "fields": {f: label(f"registration.field_{f}") for f in ("full_name", "role", "mode")},
+        "delete_yes": label("registration.delete_yes"),
+        "delete_no": label("registration.delete_no"),
+    }
+
+
+L = {lang: words(lang) for lang in locales.LANGUAGES}
+ID, EN = L["id"], L["en"]
 
 
 async def choose_opd(user, lang: str, opd: str | None, other: str | None = None) -> None:
@@ -218,7 +211,7 @@ async def test_start_and_deep_link_register_an_unregistered_user(tg, bot) -> Non
     await budi.send("/start")
     await budi.expect("Selamat datang")
     await budi.expect("Pemberitahuan Privasi")
-    await budi.press("Tidak setuju")
+    await budi.press(ID["disagree"])
     await budi.expect("tidak ada data yang kami simpan")
     assert await participants.get(bot.db, budi.id) is None
     assert await consents.history(bot.db, budi.id) == []
@@ -259,7 +252,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
     async def agree(user: SimUser) -> None:
         await user.send("/daftar")
         await user.expect("Pemberitahuan Privasi")
-        await user.press("Setuju")
+        await user.press(ID["agree"])
         await user.expect("Langkah 1/6")
 
     async def bad_names(user: SimUser, names: tuple[str, ...]) -> None:
@@ -279,7 +272,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await joko.send("ya saya setuju")  # typing where a button is expected
         await joko.expect("pilih salah satu tombol")
         assert await participants.get(bot.db, joko.id) is None  # no consent, nothing stored
-        await joko.press("Setuju")
+        await joko.press(ID["agree"])
         await joko.expect("Langkah 1/6")
         await bad_names(joko, ("12345", "😀😀😀", "A"))
 
@@ -315,21 +308,21 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await joni.expect("nama instansi harus")
         await joni.send("PT PLN (Persero) UP3 Pasuruan")
         await joni.expect("Langkah 3/6")
-        await joni.press("Tim Pelaksana OPD")
+        await joni.press(ID["roles"]["tim_pelaksana"])
         menu = await joni.expect("Langkah 4/6")
-        assert "Semua dimensi" not in [b for row in menu.buttons for b in row]
+        assert ID["all"] not in [b for row in menu.buttons for b in row]
         # Tim Pelaksana cannot choose "all", even by forging the button.
         await joni.press_data("reg:dimension:all", menu)
         await joni.wait_idle(0.3)
         assert (await participants.get(bot.db, joni.id)).dimension is None
-        await joni.press("Smart Living")
+        await joni.press(DIM_NAME["living"])
         await joni.expect("Langkah 5/6")
-        await joni.press("Luring (tatap muka)")
+        await joni.press(ID["modes"]["offline"])
         await joni.expect("Langkah 6/6")
-        await joni.send("Lewati")
+        await joni.send(ID["skip"])
         summary = await joni.expect("Periksa data")
         assert "PT PLN (Persero) UP3 Pasuruan" in summary.text
-        await joni.press("Simpan")
+        await joni.press(ID["save"])
         await joni.expect("✅ Pendaftaran")
         await check_profile(
             bot.db, joni.id, opd_id=None, opd_other="PT PLN (Persero) UP3 Pasuruan", phone=None
@@ -349,7 +342,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await joss.send_contact(phone="+628777")
         summary = await joss.expect("Periksa data")
         assert "+628777" in summary.text
-        await joss.press("Simpan")
+        await joss.press(ID["save"])
         await joss.expect("✅ Pendaftaran")
         await check_profile(bot.db, joss.id, opd_id="dinkes", phone="+628777")
 
@@ -365,7 +358,7 @@ async def test_old_buttons_are_harmless(tg, bot) -> None:
     ani = tg.user(first_name="Ani", language_code="id")
     await ani.send("/daftar")
     await ani.expect("Pemberitahuan Privasi")
-    await ani.press("Setuju")
+    await ani.press(ID["agree"])
     await ani.expect("Langkah 1/6")
     await ani.send("Ani Lestari")
     opd_menu = await ani.expect("Langkah 2/6")
@@ -382,11 +375,11 @@ async def test_old_buttons_are_harmless(tg, bot) -> None:
 async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     eko = tg.user(first_name="Eko", language_code="id")
     await walk_to_phone(eko, "id", "Eko Prasetyo", "diskominfo", "dewan", "all", "online")
-    await eko.send("Lewati")
+    await eko.send(ID["skip"])
     await eko.expect("Periksa data")
-    await eko.press("Ubah")
+    await eko.press(ID["change"])
     await eko.expect("Bagian mana")
-    await eko.press("Nama")
+    await eko.press(ID["fields"]["full_name"])
     # One field is changed: no "Langkah n/6", that numbering is for the first registration.
     name_question = await eko.expect("Silakan tulis nama lengkap")
     assert "Langkah" not in name_question.text
@@ -394,14 +387,14 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     summary = await eko.expect("Periksa data")
     assert "Eko Prasetyo, S.T." in summary.text
     # Becoming Tim Pelaksana while on "all dimensions" asks for one dimension.
-    await eko.press("Ubah")
-    await eko.press("Peran")
+    await eko.press(ID["change"])
+    await eko.press(ID["fields"]["role"])
     await eko.expect("Apa peran Bapak/Ibu")
-    await eko.press("Tim Pelaksana OPD")
+    await eko.press(ID["roles"]["tim_pelaksana"])
     await eko.expect("Kelompok dimensi mana")
-    await eko.press("✓ Smart Governance")
+    await eko.press("✓ " + DIM_NAME["governance"])
     await eko.expect("Periksa data")
-    await eko.press("Simpan")
+    await eko.press(ID["save"])
     await eko.expect("✅ Pendaftaran")
     await check_profile(
         bot.db, eko.id, full_name="Eko Prasetyo, S.T.", role="tim_pelaksana", dimension="governance"
@@ -416,7 +409,7 @@ async def test_cancel_says_what_was_kept(tg, bot) -> None:
     await dewi.expect("Tidak ada data yang disimpan")
     await dewi.send("/daftar")
     await dewi.expect("Pemberitahuan Privasi")
-    await dewi.press("Setuju")
+    await dewi.press(ID["agree"])
     await dewi.expect("Langkah 1/6")
     await dewi.send("Dewi Sartika")
     await dewi.expect("Langkah 2/6")
@@ -435,7 +428,7 @@ async def test_resume_after_restart(tg, bot) -> None:
     fajar = tg.user(first_name="Fajar", language_code="en")
     await fajar.send("/daftar")
     await fajar.expect(L["en"]["notice"])
-    await fajar.press("I agree")
+    await fajar.press(EN["agree"])
     await fajar.expect("Step 1/6")
     await fajar.send("Fajar Nugroho")
     await fajar.expect("Step 2/6")
@@ -448,13 +441,13 @@ async def test_resume_after_restart(tg, bot) -> None:
     await bot.restart()
     await fajar.send("hello?")
     await fajar.expect("Step 4/6")
-    await fajar.press("✓ Smart Branding")
+    await fajar.press("✓ " + DIM_NAME["branding"])
     await fajar.expect("Step 5/6")
-    await fajar.press("Online")
+    await fajar.press(EN["modes"]["online"])
     await fajar.expect("Step 6/6")
-    await fajar.send("Skip")
+    await fajar.send(EN["skip"])
     await fajar.expect("Please check")
-    await fajar.press("Save")
+    await fajar.press(EN["save"])
     await fajar.expect("✅ Your registration")
     await check_profile(
         bot.db,
@@ -476,7 +469,7 @@ async def test_resume_after_sigkill(tg, settings) -> None:
         gita = tg.user(first_name="Gita", language_code="id")
         await gita.send("/daftar")
         await gita.expect("Pemberitahuan Privasi", timeout=15)
-        await gita.press("Setuju")
+        await gita.press(ID["agree"])
         await gita.expect("Langkah 1/6")
         await gita.send("Gita Permata")
         await gita.expect("Langkah 2/6")
@@ -576,10 +569,10 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     await ika.send("/profil")
     msg = await ika.expect("Profil Bapak/Ibu")
     assert "Ika Rahma" in msg.text and "Dinas Kesehatan" in msg.text
-    await ika.press("Cara hadir")
+    await ika.press(ID["fields"]["mode"])
     mode_question = await ika.expect("Bagaimana Bapak/Ibu akan hadir")
     assert "Langkah" not in mode_question.text
-    await ika.press("Daring (online)")
+    await ika.press(ID["modes"]["online"])
     await ika.expect("Profil diperbarui")
     await check_profile(bot.db, ika.id, mode="online", full_name="Ika Rahma")
     # A forged profile button naming a field that does not exist changes nothing.
@@ -614,12 +607,12 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
 
     await ika.send("/hapusdata")
     await ika.expect("Lanjutkan?")
-    await ika.press("Tidak jadi")
+    await ika.press(ID["delete_no"])
     await ika.expect("tidak dihapus")
     assert (await participants.get(bot.db, ika.id)).full_name == "Ika Rahma"
     await ika.send("/hapusdata")
     await ika.expect("Lanjutkan?")
-    await ika.press("Ya, hapus data saya")
+    await ika.press(ID["delete_yes"])
     await ika.expect("sudah dihapus")
     gone = await participants.get(bot.db, ika.id)
     assert gone.status == "deleted"
@@ -667,7 +660,7 @@ async def test_forged_callbacks_only_ever_touch_the_presser(tg, bot) -> None:
 
 
 def test_name_rules() -> None:
-    from handlers.registration.flow import clean_name, clean_org
+    from domain.people import clean_name, clean_org
 
     good = ["Dr. Ir. Siti Aminah, S.Kom., M.T.", "Nguyễn Thị Lan", "محمد علي", "O'Neil-Smith", "Li"]
     for name in good:

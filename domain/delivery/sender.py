@@ -2,7 +2,7 @@
 
 Features call `Sender.enqueue([...])`: rows are committed first, then a background task sends
 the due ones, many chats at once (each chat one message at a time, in order), through the
-bot's rate limiter (handlers/ratelimit.py) as *bulk* traffic, so replies to users go first.
+bot's rate limiter (domain/delivery/ratelimit.py) as *bulk* traffic, so replies to users go first.
 
 Outcomes: sent; 403 -> 'blocked' and the user is marked unreachable (a later /start makes them
 reachable again, see handlers/start.remember_user); 429 -> the row waits `retry_after` and is
@@ -164,20 +164,11 @@ async def send_payload(
     extra: dict[str, Any] = {}
     if bulk and isinstance(bot, ExtBot):
         extra["rate_limit_args"] = BULK
-    if "photo" in payload:
-        return await bot.send_photo(
-            chat_id,
-            payload["photo"],
-            caption=payload.get("caption"),
-            reply_markup=reply_markup,
-            **extra,
-        )
-    if "document" in payload:
-        return await bot.send_document(
-            chat_id,
-            payload["document"],
-            caption=payload.get("caption"),
-            reply_markup=reply_markup,
-            **extra,
+    media = "photo" if "photo" in payload else "document" if "document" in payload else None
+    if media is not None:
+        send = bot.send_photo if media == "photo" else bot.send_document
+        caption = payload.get("caption")
+        return await send(
+            chat_id, payload[media], caption=caption, reply_markup=reply_markup, **extra
         )
     return await bot.send_message(chat_id, payload["text"], reply_markup=reply_markup, **extra)

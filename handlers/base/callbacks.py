@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from telegram import Update
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -76,6 +80,12 @@ def decode(data: str | None, arity: int | None = None) -> Callback | None:
     feature, *rest = data.split(SEPARATOR, -1 if arity is None else arity + 1)
     action = rest[0] if rest else ""
     return Callback(feature, action, tuple(rest[1:]))
+
+
+def press_of(update: Update, arity: int | None = None) -> Callback | None:
+    """The button press an update carries, decoded; None when it carries none."""
+    query = update.callback_query
+    return decode(query.data, arity) if query is not None else None
 
 
 def pattern(feature: str, action: str | None = None) -> str:

@@ -259,21 +259,14 @@ async def take_press(update: Update, context: BotContext, spec: FlowSpec) -> Non
         await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
         return
     move = await handler(turn, press)
+    # Answered once the move is shown: the spinner lasts until the menu has changed, so the
+    # next press (a person's, or a test's) is on the new menu.
+    await apply(turn, move)
     if not turn.answered:
         await answer_callback(update)
-    await apply(turn, move)
 
 
 Fallback = Callable[[Update, BotContext], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class LegacyRoute:
-    """A flow not yet declared as a table of steps: it reads its messages itself."""
-
-    on_message: Callable[[Update, BotContext, Flow], Awaitable[None]]
-    on_cancel: Callable[[Update, BotContext, Flow], Awaitable[None]] | None = None
-    on_command: Callable[[Update, BotContext, Flow], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -282,7 +275,6 @@ class FlowRouter:
 
     specs: Sequence[FlowSpec]
     fallback: Fallback | None = None
-    legacy: dict[str, LegacyRoute] = field(default_factory=dict)
     _by_name: dict[str, FlowSpec] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -301,9 +293,6 @@ class FlowRouter:
         if user is None:
             return
         state = await flows.get(context.db, user.id)
-        if state is not None and state.flow in self.legacy:
-            await self.legacy[state.flow].on_message(update, context, state)
-            return
         spec = self._by_name.get(state.flow) if state is not None else None
         if state is None or spec is None:
             if self.fallback is not None:
@@ -317,12 +306,6 @@ class FlowRouter:
         """An unknown command inside a flow: the step's wrong-input answer. False outside."""
         user = update.effective_user
         state = await flows.get(context.db, user.id) if user else None
-        route = self.legacy.get(state.flow) if state is not None else None
-        if state is not None and route is not None:
-            if route.on_command is None:
-                return False
-            await route.on_command(update, context, state)
-            return True
         spec = self._by_name.get(state.flow) if state is not None else None
         if state is None or spec is None:
             return False
@@ -353,8 +336,6 @@ class FlowRouter:
             await apply(turn, await step.message(turn, message))
         elif message.text is not None:
             await spec.wrong_input(turn, "text")
-        elif step.text is not None or step.contact is not None:
-            await spec.wrong_input(turn, "media")
         else:
             await spec.wrong_input(turn, "media")
 
@@ -368,13 +349,6 @@ class FlowRouter:
             await reply(update, locales.t(lang_of(update), "common.nothing_to_cancel"))
             return
         await flows.clear(context.db, user.id)
-        route = self.legacy.get(state.flow)
-        if route is not None:
-            if route.on_cancel is not None:
-                await route.on_cancel(update, context, state)
-            else:
-                await reply(update, locales.t(lang_of(update), "common.cancelled"))
-            return
         spec = self._by_name.get(state.flow)
         if spec is not None and spec.on_cancel is not None:
             await spec.on_cancel(Turn(update, context, state, spec))

@@ -5,7 +5,7 @@ Command menus are cosmetic; these checks run on every command and every button."
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -22,32 +22,29 @@ R = TypeVar("R")
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, R]]
 
 
-def organisers_only(handler: Handler[R]) -> Handler[R | None]:
-    """Server-side role check for organiser commands and callbacks."""
+def _role_guard(
+    allowed: Callable[[BotContext, int], Awaitable[bool]], refusal: str
+) -> Callable[[Handler[R]], Handler[R | None]]:
+    """A decorator that runs the handler only for users `allowed` lets through, and
+    otherwise refuses politely (an alert for a button)."""
 
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: BotContext) -> R | None:
-        user = update.effective_user
-        if user is None or not await is_organiser(context, user.id):
-            await refuse(update, "common.not_allowed")
-            return None
-        return await handler(update, context)
+    def decorate(handler: Handler[R]) -> Handler[R | None]:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: BotContext) -> R | None:
+            user = update.effective_user
+            if user is None or not await allowed(context, user.id):
+                await refuse(update, refusal)
+                return None
+            return await handler(update, context)
 
-    return guarded
+        return guarded
+
+    return decorate
 
 
-def admins_only(handler: Handler[R]) -> Handler[R | None]:
-    """Server-side role check for admin commands and callbacks."""
-
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: BotContext) -> R | None:
-        user = update.effective_user
-        if user is None or not await is_admin(context, user.id):
-            await refuse(update, "common.not_allowed_admin")
-            return None
-        return await handler(update, context)
-
-    return guarded
+# Server-side role checks for organiser and admin commands and buttons.
+organisers_only = _role_guard(is_organiser, "common.not_allowed")
+admins_only = _role_guard(is_admin, "common.not_allowed_admin")
 
 
 def private_only(payload: Payload) -> Callable[[Handler[R]], Handler[R | None]]:

@@ -27,6 +27,12 @@ async def answer_callback(update: Update, text: str | None = None, alert: bool =
         await update.callback_query.answer(text, show_alert=alert)
 
 
+async def expired(update: Update, key: str = "common.expired") -> None:
+    """Answer a button that no longer means anything (old, forged, or not for this person)
+    with a short alert; nothing changes."""
+    await answer_callback(update, locales.plain(lang_of(update), key), alert=True)
+
+
 async def edit_or_send(update: Update, text: str, **kwargs: Any) -> None:
     """Edit the message whose button was pressed, or send a new one."""
     query = update.callback_query

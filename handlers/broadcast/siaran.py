@@ -7,12 +7,12 @@ from telegram import InlineKeyboardMarkup, Update
 
 import locales
 from domain.audience import describe
-from handlers.base.callbacks import Feature, decode
+from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import organisers_only, private_only
 from handlers.base.keyboards import button
 from handlers.base.links import Payload
-from handlers.base.replies import answer_callback, edit_or_send, reply
+from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html, number
 from schedules.event import Event
 from schedules.timefmt import format_datetime
@@ -88,12 +88,11 @@ async def on_cancel_press(update: Update, context: BotContext) -> None:
     buttons work whatever the organiser is doing, so they have their own handler."""
     lang = lang_of(update)
     user = update.effective_user
-    query = update.callback_query
-    assert user is not None and query is not None
-    press = decode(query.data)
+    assert user is not None
+    press = press_of(update)
     broadcast_id = press.int_arg() if press is not None else None
     if broadcast_id is None:
-        await answer_callback(update, locales.plain(lang, "common.expired"), True)
+        await expired(update)
         return
     async with context.db.transaction():
         cancelled = await broadcasts.cancel(context.db, broadcast_id, user.id)

@@ -9,12 +9,12 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 
 import locales
 from domain.exports import EXPORTERS, collect
-from handlers.base.callbacks import Feature, decode
+from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import admins_only, private_only
 from handlers.base.keyboards import labelled
 from handlers.base.links import Payload
-from handlers.base.replies import answer_callback, reply
+from handlers.base.replies import answer_callback, expired, reply
 from schedules.timefmt import format_datetime
 from storage import audit
 
@@ -38,13 +38,12 @@ async def export_command(update: Update, context: BotContext) -> None:
 @admins_only
 async def format_button(update: Update, context: BotContext) -> None:
     """Build the file off the event loop, record the export, then send it."""
-    query = update.callback_query
     user = update.effective_user
     lang = lang_of(update)
-    press = decode(query.data if query else None, 1)
+    press = press_of(update, 1)
     exporter = EXPORTERS.get(press.arg()) if press is not None else None
     if user is None or exporter is None:
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        await expired(update)
         return
     await answer_callback(update)
     now = context.services.clock.now()

@@ -13,10 +13,10 @@ from telegram import InlineKeyboardMarkup, Update
 import locales
 from domain.faq.book import FaqEntry, book_for
 from domain.faq.facts import facts_for_user
-from handlers.base.callbacks import Feature, decode
+from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, is_private, lang_of
 from handlers.base.keyboards import button, labelled
-from handlers.base.replies import answer_callback, edit_or_send, reply
+from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html
 
 
@@ -85,8 +85,7 @@ async def faq_command(update: Update, context: BotContext) -> None:
 async def on_callback(update: Update, context: BotContext) -> None:
     """Every `faq:` button but "Tanya panitia": the categories, one category, an answer in
     the menu, or a suggestion answered in a new message."""
-    query = update.callback_query
-    press = decode(query.data if query else None, 1)
+    press = press_of(update, 1)
     if press is None:
         return
     lang = lang_of(update)
@@ -102,7 +101,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
     answers = (Action.QUESTION, Action.SUGGESTION)
     entry = book_for(lang).get(press.arg()) if press.action in answers else None
     if entry is None:
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        await expired(update)
         return
     await answer_callback(update)
     text = await answer_text(update, context, entry, lang)

@@ -13,10 +13,10 @@ from telegram.error import TelegramError
 import locales
 from domain import roles
 from domain.faq.facts import facts_for_user
-from handlers.base.callbacks import decode
+from handlers.base.callbacks import press_of
 from handlers.base.context import BotContext, display_name, is_organiser, is_private, lang_of
 from handlers.base.guards import organisers_only
-from handlers.base.replies import answer_callback, edit_or_send, reply
+from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html
 from schedules.timefmt import format_datetime
 from storage import faq_log, users
@@ -32,20 +32,19 @@ STATUS_KEYS = {"unsure": "faq.status_open", "escalated": "faq.status_escalated"}
 
 async def on_ask(update: Update, context: BotContext) -> None:
     """ "Tanya panitia" (faq:ask:<number>): only the asker may press it, and only once."""
-    query = update.callback_query
-    press = decode(query.data if query else None)
+    press = press_of(update)
     number = press.int_arg() if press is not None else None
     user = update.effective_user
     lang = lang_of(update)
     logged = await faq_log.get(context.db, number) if number is not None else None
     if user is None or logged is None:
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        await expired(update)
         return
     if logged.user_id != user.id:
-        await answer_callback(update, locales.plain(lang, "faq.not_yours"), alert=True)
+        await expired(update, "faq.not_yours")
         return
     if not await faq_log.escalate(context.db, logged.id):
-        await answer_callback(update, locales.plain(lang, "faq.already_escalated"), alert=True)
+        await expired(update, "faq.already_escalated")
         return
     await answer_callback(update)
     reached = await _forward_to_organisers(context, logged, display_name(user))

@@ -9,11 +9,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 import locales
-from handlers.base.callbacks import Feature, decode
+from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import begin
 from handlers.base.keyboards import button, labelled
-from handlers.base.replies import answer_callback, reply
+from handlers.base.replies import answer_callback, expired, reply
 from handlers.proposals.steps import FLOW, open_or_say
 from handlers.proposals.views import render
 from storage import proposals as store
@@ -51,12 +51,11 @@ async def my_list(update: Update, context: BotContext) -> tuple[str, InlineKeybo
 
 async def on_my_button(update: Update, context: BotContext) -> None:
     """Every `usl:` button: always the presser's own, sent (or withdrawn) proposal."""
-    query = update.callback_query
     user = update.effective_user
-    if query is None or user is None:
+    press = press_of(update)
+    if user is None:
         return
     lang = lang_of(update)
-    press = decode(query.data)
     if press is not None and press.action == "list" and not press.args:
         await answer_callback(update)
         text, markup = await my_list(update, context)
@@ -64,15 +63,13 @@ async def on_my_button(update: Update, context: BotContext) -> None:
         return
     pid = press.int_arg() if press is not None and len(press.args) == 1 else None
     if press is None or pid is None:
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        await expired(update)
         return
     proposal = await store.get(context.db, pid, user.id)
-    if proposal is None or proposal.is_draft:
-        await answer_callback(update, locales.plain(lang, "proposals.not_found"), alert=True)
-        return
     action = press.action
-    if action in ("edit", "wd", "wdyes") and not proposal.is_submitted:
-        await answer_callback(update, locales.plain(lang, "proposals.not_found"), alert=True)
+    changing = action in ("edit", "wd", "wdyes")
+    if proposal is None or proposal.is_draft or (changing and not proposal.is_submitted):
+        await expired(update, "proposals.not_found")
         return
     if action == "view":
         await answer_callback(update)

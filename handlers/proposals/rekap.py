@@ -8,12 +8,12 @@ import logging
 from telegram import InlineKeyboardMarkup, Update
 
 import locales
-from handlers.base.callbacks import Feature, decode
+from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import organisers_only, private_only
 from handlers.base.keyboards import button
 from handlers.base.links import Payload
-from handlers.base.replies import answer_callback, reply
+from handlers.base.replies import answer_callback, expired, reply
 from locales import Html
 from schedules.event import Dimension, Event, Opd
 from schedules.timefmt import format_datetime
@@ -109,12 +109,11 @@ async def rekap_command(update: Update, context: BotContext) -> None:
 
 @organisers_only
 async def nudge_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
     user = update.effective_user
     lang = lang_of(update)
-    press = decode(query.data) if query else None
+    press = press_of(update)
     if user is None or press is None or len(press.args) != 1 or press.int_arg() is None:
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        await expired(update)
         return
     batch = press.arg()  # kept as pressed: the dedupe key of each reminder is built from it
     await answer_callback(update)

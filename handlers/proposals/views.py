@@ -18,20 +18,12 @@ from handlers.base.keyboards import button, labelled
 from locales import Html
 from schedules.event import Event
 from storage.participants import Participant
-from storage.proposals import HORIZONS, Proposal
+from storage.proposals import FIELDS, HORIZONS, Proposal
 
-# The questions, in order; "lead_opd" fills lead_opd_id or lead_opd_other. The form's shape
-# lives here because both the questions ("3/8 ... 5-120 characters") and the steps use it.
-QUESTIONS = (
-    "dimension",
-    "element",
-    "name",
-    "problem",
-    "description",
-    "target",
-    "horizon",
-    "lead_opd",
-)
+# The questions, in order: the stored fields (storage.proposals.FIELDS, in the order they are
+# asked), the two lead-office columns as one question "lead_opd" (an OPD or typed text). The
+# form's shape lives here because both the questions ("3/8 ...") and the steps use it.
+QUESTIONS = (*FIELDS[: FIELDS.index("lead_opd_id")], "lead_opd")
 TEXT_LIMITS = {"name": (5, 120), "problem": (1, 500), "description": (1, 700), "target": (1, 300)}
 OTHER_OFFICE_LIMIT = (3, 120)
 # The button value for "my office" when the profile names an institution that is no OPD.

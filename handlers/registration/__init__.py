@@ -1,19 +1,17 @@
-"""Registration with consent, and /profil; the data rights (/privasi, /datasaya, /hapusdata)."""
+"""Registration with consent (a declared flow: steps.py), and /profil."""
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.base.callbacks import Feature, pattern
-from handlers.base.flows import LegacyRoute
-from handlers.registration import flow
+from handlers.base.flows import press_handler
+from handlers.registration import commands, profile
+from handlers.registration.steps import FLOW
+
+__all__ = ["FLOW", "HANDLERS"]
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler(["daftar", "register"], flow.daftar),
-    CommandHandler(["profil", "profile"], flow.profil),
-    CommandHandler(["datasaya", "mydata"], flow.datasaya),
-    CommandHandler(["hapusdata", "deletedata"], flow.hapusdata),
-    CommandHandler(["privasi", "privacy"], flow.privasi),
-    CallbackQueryHandler(flow.on_callback, pattern=pattern(Feature.REGISTRATION)),
-    CallbackQueryHandler(flow.on_profile_callback, pattern=pattern(Feature.PROFILE)),
-    CallbackQueryHandler(flow.on_delete_callback, pattern=pattern(Feature.DELETION)),
+    CommandHandler(["daftar", "register"], commands.daftar),
+    CommandHandler(["profil", "profile"], profile.profil),
+    CallbackQueryHandler(press_handler(FLOW), pattern=pattern(Feature.REGISTRATION)),
+    CallbackQueryHandler(profile.on_profile_press, pattern=pattern(Feature.PROFILE)),
 ]
-FLOW = LegacyRoute(flow.on_message, flow.on_cancel, flow.on_command)

@@ -7,10 +7,10 @@ from telegram import Update
 
 import locales
 from domain.event_reload import explain
-from handlers.base.callbacks import decode
+from handlers.base.callbacks import press_of
 from handlers.base.context import BotContext, is_private, lang_of
 from handlers.base.guards import admins_only
-from handlers.base.replies import answer_callback, edit_or_send, reply
+from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from handlers.schedule import reload
 from handlers.schedule.calendar import send_calendar
 from handlers.schedule.views import (
@@ -40,9 +40,8 @@ async def jadwal(update: Update, context: BotContext) -> None:
 
 async def on_button(update: Update, context: BotContext) -> None:
     """jdw:stage:<n> opens one stage; jdw:ics sends the calendar file."""
-    query = update.callback_query
     lang = lang_of(update)
-    press = decode(query.data if query else None, 1)
+    press = press_of(update, 1)
     if press is not None and press.action == Action.CALENDAR:
         await answer_callback(update)
         await send_calendar(update, context)
@@ -50,7 +49,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     number = press.int_arg() if press is not None and press.action == Action.STAGE else None
     stage = context.event.stage(number) if number is not None else None
     if stage is None:
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        await expired(update)
         return
     await answer_callback(update)
     person = await person_for(context, update)

@@ -12,12 +12,12 @@ from telegram.error import TelegramError
 
 import locales
 from domain import roles
-from handlers.base.callbacks import Feature, decode
+from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, is_admin, lang_of
 from handlers.base.guards import admins_only
 from handlers.base.keyboards import button
 from handlers.base.menus import clear_staff_menu, set_staff_menu
-from handlers.base.replies import answer_callback, edit_or_send, reply
+from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html
 from storage import audit, participants, staff, users
 from storage.outbox import OutgoingMessage
@@ -166,13 +166,12 @@ async def remove_organiser(
 @admins_only
 async def on_staff_callback(update: Update, context: BotContext) -> None:
     """`adm:rm:<user id>` and `adm:add:<user id>` (admins only, checked above)."""
-    query = update.callback_query
-    press = decode(query.data if query else None)
+    press = press_of(update)
     lang = lang_of(update)
     target = press.int_arg() if press is not None else None
     actor = update.effective_user.id if update.effective_user else None
     if press is None or target is None or actor is None or press.action not in ("rm", "add"):
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        await expired(update)
         return
     await answer_callback(update)
     if press.action == "add":

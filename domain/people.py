@@ -1,0 +1,126 @@
+"""A participant's profile: which answers it needs, how names are accepted, how it reads.
+
+No Telegram here: the registration flow (handlers/registration) asks the questions, this module
+says what a complete profile is and validates what people type."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import locales
+from schedules.event import ALL_DIMENSIONS, Event
+from storage.participants import Participant
+
+# The profile's fields in the order they are asked ("opd" is opd_id or the typed opd_other).
+FIELDS = ("full_name", "opd", "role", "dimension", "mode", "phone")
+# Tim Pelaksana work on one dimension, so they cannot choose "all dimensions".
+ONE_DIMENSION_ROLE = "tim_pelaksana"
+
+_NAME_PUNCT = " .,'-’"
+_SPACES = re.compile(r"\s+")
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def _clean(text: str | None, allowed: Callable[[str, str], bool]) -> str | None:
+    """Spaces tidied, 2 to 100 characters, at least two letters, every other character
+    `allowed(char, unicode category)`; None when not acceptable."""
+    if text is None:
+        return None
+    name = _SPACES.sub(" ", text).strip()
+    if not 2 <= len(name) <= 100 or name.startswith("/"):
+        return None
+    letters = 0
+    for char in name:
+        category = unicodedata.category(char)
+        if category.startswith("L"):
+            letters += 1
+        elif not allowed(char, category):
+            return None
+    return name if letters >= 2 else None
+
+
+def clean_name(text: str | None) -> str | None:
+    """A person's name, tidied, or None when it is not acceptable.
+
+    Letters of any script (with their combining marks), spaces and . , ' - are allowed, which
+    covers academic titles such as "Dr. Ir. Siti, S.Kom., M.T."; at least two letters."""
+    return _clean(text, lambda char, category: category.startswith("M") or char in _NAME_PUNCT)
+
+
+def clean_org(text: str | None) -> str | None:
+    """A free-text organisation: like a name, but digits and ( ) & / are allowed too."""
+    return _clean(
+        text,
+        lambda char, category: category.startswith(("M", "N")) or char in _NAME_PUNCT + "()&/",
+    )
+
+
+def may_choose(role: str | None, dimension: str | None) -> bool:
+    """Whether someone of `role` may pick `dimension` (a dimension id or "all")."""
+    return not (dimension == ALL_DIMENSIONS and role == ONE_DIMENSION_ROLE)
+
+
+# --- completeness --------------------------------------------------------------------------
+
+
+def _present(profile: Participant) -> dict[str, object]:
+    return {
+        "full_name": profile.full_name,
+        "opd": profile.opd_id or profile.opd_other,
+        "role": profile.role,
+        "dimension": profile.dimension,
+        "mode": profile.mode,
+        "phone": profile.phone,
+    }
+
+
+def missing_field(profile: Participant | None) -> str | None:
+    """The first required answer the profile lacks, or None when it is complete. The phone is
+    optional; a Tim Pelaksana on "all dimensions" (after a change of role) lacks a dimension."""
+    if profile is None:
+        return FIELDS[0]
+    present = _present(profile)
+    for name in FIELDS[:-1]:
+        if not present[name]:
+            return name
+        if name == "dimension" and not may_choose(profile.role, profile.dimension):
+            return name
+    return None
+
+
+def answered_fields(profile: Participant) -> list[str]:
+    """The fields that have an answer, in the order they are asked."""
+    present = _present(profile)
+    return [name for name in FIELDS if present[name]]
+
+
+# --- how a profile reads -------------------------------------------------------------------
+
+
+def dimension_label(event: Event, lang: str, dimension: str | None) -> str:
+    if dimension == ALL_DIMENSIONS:
+        return locales.plain(lang, "registration.all_dimensions")
+    found = event.dimension(dimension)
+    return found.name if found else ""
+
+
+def profile_text(event: Event, lang: str, profile: Participant) -> locales.Html:
+    """The profile as escaped HTML lines (the registration summary, /profil and /datasaya)."""
+    unset = locales.plain(lang, "registration.not_set")
+    role = locales.plain(lang, f"registration.role_{profile.role}") if profile.role else ""
+    mode = locales.plain(lang, f"registration.mode_{profile.mode}") if profile.mode else ""
+    phone = profile.phone or locales.plain(lang, "registration.no_phone")
+    return locales.t(
+        lang,
+        "registration.profile_lines",
+        name=profile.full_name or unset,
+        opd=event.office_name(profile.opd_id, profile.opd_other) or unset,
+        role=role or unset,
+        dimension=dimension_label(event, lang, profile.dimension) or unset,
+        mode=mode or unset,
+        phone=phone,
+    )

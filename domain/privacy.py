@@ -1,0 +1,107 @@
+"""Personal data under UU 27/2022: the notice and its version, everything kept about a person
+(/datasaya), and erasing it (/hapusdata).
+
+Other features keep data about a person too; what happens to it is declared here, in
+ON_DELETE and ON_EXPORT, so the whole of a person's data is visible in one place. No
+Telegram here: handlers/privacy shows the results."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+
+import locales
+from schedules.event import Event
+from storage import audit, consents, faq_log, flows, outbox, participants, users
+from storage import proposals as proposal_store
+from storage.db import Database
+
+NOTICE_VERSION = "2026-1"  # bump whenever the notice text changes: consent is per version
+
+# What /hapusdata does beyond the profile, each called with (db, user_id) inside the same
+# transaction: proposals are kept for the masterplan but anonymised, drafts and logged FAQ
+# questions are dropped, and nothing still queued is sent to the person any more.
+ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
+    proposal_store.anonymise_for_user,
+    faq_log.forget_user,
+    outbox.cancel_for_chat,  # a private chat's id is the user's id
+]
+
+
+async def _proposals_data(db: Database, user_id: int) -> dict[str, object]:
+    return {"proposals": [asdict(p) for p in await proposal_store.of_user(db, user_id)]}
+
+
+async def _faq_data(db: Database, user_id: int) -> dict[str, object]:
+    return {"questions_to_organisers": await faq_log.of_user(db, user_id)}
+
+
+# The other features' data in /datasaya: each returns {section name: JSON-able data}.
+ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = [
+    _proposals_data,
+    _faq_data,
+]
+
+
+def notice_text(event: Event, lang: str) -> locales.Html:
+    """The privacy notice of this version, with the event's organiser and contacts."""
+    info = event.event
+    contacts = "; ".join(
+        ", ".join(part for part in (c.name, c.phone, c.telegram) if part) for c in info.contacts
+    )
+    return locales.t(
+        lang,
+        "registration.notice",
+        version=NOTICE_VERSION,
+        event_name=info.name,
+        organiser=info.organiser,
+        contacts=contacts or info.organiser,
+    )
+
+
+async def give_consent(db: Database, user_id: int, lang: str) -> None:
+    """Record consent to this notice and open a draft registration (one transaction)."""
+    async with db.transaction():
+        await consents.give(db, user_id, NOTICE_VERSION)
+        await users.touch(db, user_id, lang)  # participants.user_id references users
+        await participants.start_draft(db, user_id)
+
+
+async def collect_data(db: Database, user_id: int) -> dict[str, object]:
+    """Everything stored about the user, JSON-able."""
+    profile = await participants.get(db, user_id)
+    state = await flows.get(db, user_id)
+    data: dict[str, object] = {
+        "telegram_user_id": user_id,
+        "language": await users.language(db, user_id),
+        "participant": profile.as_dict() if profile else None,
+        "consents": await consents.history(db, user_id),
+        "conversation_in_progress": (
+            {"flow": state.flow, "step": state.step, "data": state.data} if state else None
+        ),
+    }
+    for exporter in ON_EXPORT:
+        data.update(await exporter(db, user_id))
+    return data
+
+
+async def holds_personal_data(db: Database, user_id: int) -> bool:
+    """A profile not yet erased, or consent in force."""
+    profile = await participants.get(db, user_id)
+    if profile is not None and profile.status != "deleted":
+        return True
+    return await consents.active(db, user_id) is not None
+
+
+async def delete_user_data(db: Database, user_id: int) -> bool:
+    """Erase the personal data, withdraw consent, end any flow and run the ON_DELETE hooks,
+    all in one transaction. Keeps only the consent proof. True when anything was removed."""
+    async with db.transaction():
+        erased = await participants.erase(db, user_id)
+        withdrawn = await consents.withdraw(db, user_id)
+        await flows.clear(db, user_id)
+        for hook in ON_DELETE:
+            await hook(db, user_id)
+        if erased or withdrawn:
+            await audit.record(db, user_id, "data_deleted_self", consents_withdrawn=withdrawn)
+    return bool(erased or withdrawn)

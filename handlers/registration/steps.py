@@ -1,0 +1,298 @@
+"""The registration as a declared flow (handlers/base/flows.py): consent, then one question per
+profile field, the summary, and "which field" when the summary is changed.
+
+Every answer is a `Move`: the write to the `participants` row and the next step are committed
+together before the next question is sent, so a restart, even a SIGKILL, asks the same question
+again with the earlier answers kept. A press acts only at the step it belongs to (the engine's
+one stale-press check), so old menus are harmless and nothing in the data names another user.
+
+The same steps change one field of a profile: from the summary's "Ubah" (flag ONE_FIELD, back
+to the summary) or from /profil (flag FROM_PROFILE, back to the profile, flow ended)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+
+from telegram import Contact, ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+import locales
+from domain import people
+from domain.privacy import give_consent
+from handlers.base.callbacks import Callback, Feature
+from handlers.base.flows import END, STAY, FlowSpec, Move, Step, Turn
+from handlers.base.replies import edit_or_send, reply
+from handlers.registration import views
+from schedules.event import ALL_DIMENSIONS, MODES, ROLES
+from storage import participants
+from storage.participants import Participant
+
+Then = Callable[[], Awaitable[None]]  # what a move says once committed (Move.then)
+
+# Flags in the flow's data (stored: keep the names). Changing one field of the summary...
+ONE_FIELD = "editing"
+# ... or of a registered profile, from /profil.
+FROM_PROFILE = "profile"
+# "Langkah n/6" is shown while registering, not when one field of the profile is changed.
+STEP_NUMBER = {name: n for n, name in enumerate(people.FIELDS, start=1)}
+REPROMPTS = {
+    "command": "registration.reprompt_command",
+    "text": "registration.reprompt_button",
+    "media": "registration.reprompt_media",
+}
+
+
+def changing_one_field(turn: Turn) -> bool:
+    return bool(turn.data.get(ONE_FIELD) or turn.data.get(FROM_PROFILE))
+
+
+# --- asking --------------------------------------------------------------------------------
+
+
+async def show(turn: Turn, *, prefix: str | None = None, page: int = 0) -> None:
+    """Ask the current step, `prefix` on top. After a press the pressed menu becomes the
+    question; a reply keyboard cannot replace an inline one, so such questions are sent anew."""
+    step, lang = turn.state.step, turn.lang
+    profile = await participants.get(turn.db, turn.user_id)
+    text, keyboard = views.QUESTIONS[step](turn.context, lang, profile, page)
+    if step in STEP_NUMBER and not changing_one_field(turn):
+        number = locales.t(lang, "registration.step_prefix", n=STEP_NUMBER[step])
+        text = locales.Html(f"{number} {text}")
+    if prefix:
+        text = locales.Html(f"{prefix}\n\n{text}")
+    if isinstance(keyboard, ReplyKeyboardMarkup):
+        await reply(turn.update, text, reply_markup=keyboard)
+    else:
+        await edit_or_send(turn.update, text, reply_markup=keyboard)
+
+
+async def ask(turn: Turn) -> None:
+    await show(turn)
+
+
+def asking_with(turn: Turn, key: str) -> Then:
+    """Ask the (new) current step with the line `key` on top."""
+    return functools.partial(show, turn, prefix=locales.t(turn.lang, key))
+
+
+def editing_to(turn: Turn, key: str, **values: object) -> Then:
+    """Turn the pressed menu into the line `key` (the flow has ended)."""
+    return functools.partial(edit_or_send, turn.update, locales.t(turn.lang, key, **values))
+
+
+async def show_updated_profile(turn: Turn) -> None:
+    profile = await participants.get(turn.db, turn.user_id)
+    assert profile is not None
+    text, keyboard = views.profile_view(turn.context, turn.lang, profile, updated=True)
+    await edit_or_send(turn.update, text, reply_markup=keyboard)
+
+
+def _both(first: Then | None, second: Then) -> Then:
+    if first is None:
+        return second
+
+    async def both() -> None:
+        await first()
+        await second()
+
+    return both
+
+
+# --- where an answer leads -----------------------------------------------------------------
+
+
+def onward(turn: Turn, step: str, answered: Participant) -> str:
+    """The step after `step`, given the profile as it will be once the answer is written: the
+    next missing answer, the phone once after the mode, the summary, or END when the change
+    came from /profil (the profile is shown again)."""
+    # A new office may bring another default dimension, so a one-field change asks it again.
+    if changing_one_field(turn) and step == "opd" and answered.role is not None:
+        return "dimension"
+    upcoming = people.missing_field(answered) or "summary"
+    if upcoming == "summary":
+        if turn.data.get(FROM_PROFILE):
+            return END
+        if step == "mode" and not turn.data.get(ONE_FIELD):
+            upcoming = "phone"  # the optional phone is asked once, after the mode
+        turn.data.pop(ONE_FIELD, None)
+    return upcoming
+
+
+async def answer(turn: Turn, step: str, *, then: Then | None = None, **fields: str | None) -> Move:
+    """Store `fields` as the answer to `step` and go on; `then` speaks once it is written."""
+    profile = await participants.get(turn.db, turn.user_id)
+    assert profile is not None  # consent opened the draft
+    answered = Participant(**(profile.as_dict() | fields))  # as it will be once written
+    to = onward(turn, step, answered)
+    if to == END:
+        then = _both(then, functools.partial(show_updated_profile, turn))
+    write = functools.partial(participants.update, turn.db, turn.user_id, **fields)
+    return Move(to=to, write=write, then=then)
+
+
+# --- the inputs of each step ---------------------------------------------------------------
+
+
+async def on_consent(turn: Turn, press: Callback) -> Move:
+    choice = press.arg()
+    if choice == "no":
+        return Move(to=END, then=editing_to(turn, "registration.declined"))
+    if choice != "yes":
+        return await turn.alert("common.expired")
+    # The draft keeps an earlier profile (a registration cancelled after consent).
+    profile = await participants.get(turn.db, turn.user_id)
+    first = people.missing_field(profile) or "summary"
+    write = functools.partial(give_consent, turn.db, turn.user_id, turn.lang)
+    return Move(
+        to=first, write=write, then=asking_with(turn, "registration.consent_recorded"), ask=False
+    )
+
+
+async def on_name(turn: Turn, text: str) -> Move:
+    name = people.clean_name(text)
+    if name is None:
+        await reply(turn.update, locales.t(turn.lang, "registration.bad_name"))
+        return STAY
+    return await answer(turn, "full_name", full_name=name)
+
+
+async def on_opd(turn: Turn, press: Callback) -> Move:
+    if press.action == "opdpage":
+        page = press.int_arg()
+        if page is None:
+            return await turn.alert("common.expired")
+        return Move(then=functools.partial(show, turn, page=page))
+    value = press.arg()
+    if value == "_other":
+        return Move(to="opd_other")
+    if turn.context.event.opd(value) is None:
+        return await turn.alert("common.expired")
+    return await answer(turn, "opd", opd_id=value, opd_other=None)
+
+
+async def on_opd_other(turn: Turn, text: str) -> Move:
+    org = people.clean_org(text)
+    if org is None:
+        await reply(turn.update, locales.t(turn.lang, "registration.bad_opd_other"))
+        return STAY
+    return await answer(turn, "opd_other", opd_id=None, opd_other=org)
+
+
+async def on_role(turn: Turn, press: Callback) -> Move:
+    if press.arg() not in ROLES:
+        return await turn.alert("common.expired")
+    return await answer(turn, "role", role=press.arg())
+
+
+async def on_dimension(turn: Turn, press: Callback) -> Move:
+    value = press.arg()
+    profile = await participants.get(turn.db, turn.user_id)
+    known = value == ALL_DIMENSIONS or turn.context.event.dimension(value) is not None
+    if not known or not people.may_choose(profile.role if profile else None, value):
+        return await turn.alert("registration.tim_needs_dimension")
+    return await answer(turn, "dimension", dimension=value)
+
+
+async def on_mode(turn: Turn, press: Callback) -> Move:
+    if press.arg() not in MODES:
+        return await turn.alert("common.expired")
+    return await answer(turn, "mode", mode=press.arg())
+
+
+def _phone_note(turn: Turn, key: str) -> Then:
+    """The phone's answer, said with the share/skip keyboard taken away."""
+    text = locales.t(turn.lang, key)
+    return functools.partial(reply, turn.update, text, reply_markup=ReplyKeyboardRemove())
+
+
+async def on_contact(turn: Turn, contact: Contact) -> Move:
+    if contact.user_id != turn.user_id:  # someone else's card: not theirs to give
+        await reply(turn.update, locales.t(turn.lang, "registration.phone_not_yours"))
+        return STAY
+    then = _phone_note(turn, "registration.phone_saved")
+    return await answer(turn, "phone", then=then, phone=contact.phone_number)
+
+
+async def on_phone_text(turn: Turn, text: str) -> Move:
+    """Only the keyboard's "Lewati": a typed number is not taken (it might not be theirs)."""
+    if text.strip() != locales.plain(turn.lang, "registration.skip"):
+        await reply(turn.update, locales.t(turn.lang, "registration.phone_use_button"))
+        return STAY
+    then = _phone_note(turn, "registration.phone_skipped")
+    return await answer(turn, "phone", then=then, phone=None)
+
+
+async def on_summary(turn: Turn, press: Callback) -> Move:
+    if press.arg() == "change":
+        return Move(to="pick_field")
+    profile = await participants.get(turn.db, turn.user_id)
+    if press.arg() != "save" or profile is None or people.missing_field(profile) is not None:
+        return await turn.alert("common.expired")
+    return Move(
+        to=END,
+        write=functools.partial(participants.mark_registered, turn.db, turn.user_id),
+        then=editing_to(turn, "registration.saved", name=profile.full_name),
+    )
+
+
+async def on_pick_field(turn: Turn, press: Callback) -> Move:
+    field = press.arg()
+    if field not in people.FIELDS:
+        return await turn.alert("common.expired")
+    turn.data[ONE_FIELD] = True
+    return Move(to=field)
+
+
+# --- wrong input and /batal ------------------------------------------------------------------
+
+
+async def wrong_input(turn: Turn, kind: str) -> None:
+    """Re-ask the question under a line that says what was wrong."""
+    if turn.state.step == "phone" and kind != "command":
+        await reply(turn.update, locales.t(turn.lang, "registration.phone_use_button"))
+        return
+    key = REPROMPTS.get(kind, "registration.reprompt_media")
+    await show(turn, prefix=locales.t(turn.lang, key))
+
+
+async def on_cancel(turn: Turn) -> None:
+    """/batal: the flow row is already gone; say what was kept."""
+    lang = turn.lang
+    remove = ReplyKeyboardRemove() if turn.state.step == "phone" else None
+    if turn.data.get(FROM_PROFILE):
+        await reply(
+            turn.update, locales.t(lang, "registration.edit_cancelled"), reply_markup=remove
+        )
+        return
+    profile = await participants.get(turn.db, turn.user_id)
+    if profile is None or turn.state.step == "consent":
+        text = locales.t(lang, "registration.cancelled_nothing")
+    elif kept := people.answered_fields(profile):
+        fields = ", ".join(locales.plain(lang, f"registration.field_{name}") for name in kept)
+        text = locales.t(lang, "registration.cancelled_kept", fields=fields)
+    else:
+        text = locales.t(lang, "registration.cancelled_kept_none")
+    await reply(turn.update, text, reply_markup=remove)
+
+
+STEPS: dict[str, Step] = {
+    "consent": Step(ask=ask, press=on_consent, actions=frozenset({"consent"})),
+    "full_name": Step(ask=ask, text=on_name),
+    "opd": Step(ask=ask, press=on_opd, actions=frozenset({"opd", "opdpage"})),
+    "opd_other": Step(ask=ask, text=on_opd_other),
+    "role": Step(ask=ask, press=on_role, actions=frozenset({"role"})),
+    "dimension": Step(ask=ask, press=on_dimension, actions=frozenset({"dimension"})),
+    "mode": Step(ask=ask, press=on_mode, actions=frozenset({"mode"})),
+    "phone": Step(ask=ask, contact=on_contact, text=on_phone_text),
+    "summary": Step(ask=ask, press=on_summary, actions=frozenset({"summary"})),
+    "pick_field": Step(ask=ask, press=on_pick_field, actions=frozenset({"pick_field"})),
+}
+
+FLOW = FlowSpec(
+    name="registration",
+    feature=Feature.REGISTRATION,
+    steps=STEPS,
+    wrong_input=wrong_input,
+    on_cancel=on_cancel,
+    arity=1,  # reg:<step>:<value>, the value kept whole
+)

@@ -1,0 +1,117 @@
+"""The state every part of the fake server shares: the bot's identity and options, the chats,
+every message, the transcript, and the one signal all waiters wake on.
+
+Each concern is a mixin on top of `ServerState` (one module each); a mixin's own state is set
+in its ``__init__`` (cooperative, through ``super().__init__``). `FakeTelegram` (server.py)
+joins them all."""
+
+# The test-facing API takes timeout= arguments by design (expect, press, wait_idle).
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from aiohttp import web
+
+from .users import BotMessage, SimChat, SimUser
+from .wire import RequestRecord
+
+
+class _Event(NamedTuple):
+    msg: BotMessage
+    text: str
+    kind: str  # "sent" | "edited"
+
+
+class ServerState:
+    """The shared state and the primitives every mixin uses."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "bimtek_test_bot",
+        *,
+        bot_first_name: str = "Bimtek Test Bot",
+        strict_html: bool = True,
+        privacy_mode: bool = False,
+    ) -> None:
+        self.token = token
+        self.bot_username = bot_username
+        prefix = token.split(":", 1)[0]
+        self.bot_id = int(prefix) if prefix.isdigit() else 123456
+        self.bot_user = {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
+        }
+        #: reject a bare "&" in HTML (real Telegram keeps it literally; see html.py)
+        self.strict_html = strict_html
+        #: deliver only commands, mentions and replies to the bot from groups
+        self.privacy_mode = privacy_mode
+        #: every API call, in order
+        self.requests: list[RequestRecord] = []
+
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._closing = False
+        # Every waiter (long polls, expect, wait_idle) waits on this; _notify replaces it.
+        self._signal = asyncio.Event()
+        # The world: simulated users, groups, and every chat's JSON.
+        self._users: dict[int, SimUser] = {}
+        self._groups: dict[int, SimChat] = {}
+        self._chats: dict[int, dict] = {}
+        # Every message (users' and the bot's) by (chat id, message id); the bot's as BotMessage.
+        self._next_mid: dict[int, int] = {}
+        self._msgs: dict[tuple[int, int], dict] = {}
+        self._deleted: set[tuple[int, int]] = set()
+        self._bot_msgs: dict[tuple[int, int], BotMessage] = {}
+        self._bot_order: list[BotMessage] = []
+        self._reply_keyboards: dict[int, list[list[str]]] = {}
+        # What the tests read: per chat, the bot's messages and edits in order, how far each
+        # user's expect() has read, the transcript, and when the bot last spoke.
+        self._events: dict[int, list[_Event]] = {}
+        self._cursors: dict[tuple[int, int], int] = {}
+        self._timeline: dict[int, list[str]] = {}
+        self._last_activity: dict[int, float] = {}
+        self._last_any_activity = 0.0
+
+    def _notify(self) -> None:
+        signal, self._signal = self._signal, asyncio.Event()
+        signal.set()
+
+    async def _wait_until(self, predicate: Callable[[], Any], timeout: float) -> Any:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            signal = self._signal
+            result = predicate()
+            if result:
+                return result
+            remaining = deadline - loop.time()
+            if remaining <= 0 or self._closing:
+                return None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(signal.wait(), remaining)
+
+    def _new_message_id(self, chat_id: int) -> int:
+        mid = self._next_mid.get(chat_id, 0) + 1
+        self._next_mid[chat_id] = mid
+        return mid
+
+    def _log_line(self, chat_id: int, line: str) -> None:
+        self._timeline.setdefault(chat_id, []).append(line)
+
+    @staticmethod
+    def _without_reply(message: dict) -> dict:
+        return {k: copy.deepcopy(v) for k, v in message.items() if k != "reply_to_message"}
+
+    def _get_message(self, chat_id: int, message_id: int | None) -> dict | None:
+        if message_id is None or (chat_id, message_id) in self._deleted:
+            return None
+        return self._msgs.get((chat_id, message_id))
