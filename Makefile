@@ -20,8 +20,7 @@ run: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python bot.py check
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
