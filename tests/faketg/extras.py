@@ -100,6 +100,11 @@ class ExtrasMixin(ServerState):
                     else "BOT_COMMAND_DESCRIPTION_INVALID"
                 )
         key = (self._scope_key(p.get("scope")), self._lang(p))
+        scope = p.get("scope")
+        if isinstance(scope, dict) and scope.get("type") == "chat":
+            chat_id = scope.get("chat_id")
+            if isinstance(chat_id, int) and chat_id > 0 and chat_id not in self.started:
+                raise _bad("chat not found")
         self.commands[key] = [
             {"command": c["command"].lstrip("/"), "description": c["description"]} for c in commands
         ]

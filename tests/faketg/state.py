@@ -66,6 +66,9 @@ class ServerState:
         self._users: dict[int, SimUser] = {}
         self._groups: dict[int, SimChat] = {}
         self._chats: dict[int, dict] = {}
+        #: users who have written in their private chat with the bot (Telegram refuses a
+        #: chat-scoped command menu for anyone else: "chat not found")
+        self.started: set[int] = set()
         # Every message (users' and the bot's) by (chat id, message id); the bot's as BotMessage.
         self._next_mid: dict[int, int] = {}
         self._msgs: dict[tuple[int, int], dict] = {}

@@ -87,6 +87,8 @@ class WorldMixin(ServerState):
             raise ValueError(f"{user} cannot write in the private chat of {chat_id}")
         if chat_id == user.id and user.id in self._blocked:
             self.unblock(user)  # writing to a blocked bot restarts it, as the app does
+        if chat_id == user.id:
+            self.started.add(user.id)
         message = {
             "message_id": self._new_message_id(chat_id),
             "from": user.to_dict(),
