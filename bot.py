@@ -48,6 +48,7 @@ from config import (
     describe_settings_error,
     unreachable_help,
 )
+from domain import meeting_links
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
 from domain.faq import book as faq_book
@@ -64,7 +65,6 @@ from handlers.start.commands import remember_user, unknown_command
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import ReminderService
-from storage import participants
 from storage.db import Database
 
 log = logging.getLogger("bimtek")
@@ -151,7 +151,7 @@ def start_reminders(services: Services) -> ReminderService:
     service = ReminderService(
         services.event,
         services.clock,
-        people=lambda: participants.reachable(services.db),
+        people=lambda: meeting_links.reminder_recipients(services.db),
         enqueue=services.sender.enqueue,
     )
     service.extra_jobs.append((poll, 2.0))

@@ -180,7 +180,8 @@ def _plain_text(html_text: str) -> str:
 
 
 def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
-    """Answer one question like the bot (facts of the configured event, no personal group)."""
+    """Answer one question like the bot (facts of the configured event, no personal group;
+    the meeting link as a registered participant would read it)."""
     from domain.faq.book import answer_question
     from domain.faq.facts import event_facts
 
@@ -189,7 +190,9 @@ def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
     entry = match.entry
     answer = None
     if entry is not None:
-        answer = _plain_text(entry.render(event_facts(event, Clock().now(), args.lang)))
+        # The operator's own tool (they hold the event file): the meeting link is shown.
+        facts = event_facts(event, Clock().now(), args.lang, links=True)
+        answer = _plain_text(entry.render(facts))
     result = {
         "id": entry.id if entry else None,
         "score": float(match.score),

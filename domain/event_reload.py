@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 import locales
+from domain import meeting_links
 from schedules.event import Event, EventFileError, Session, load_event
 from schedules.reminders import in_audience, place_text
 from schedules.timefmt import format_range
-from storage import participants
 from storage.db import Database
 from storage.outbox import OutgoingMessage
 from storage.participants import Participant
@@ -107,7 +107,8 @@ def changed_sessions(old: Event, new: Event, now: datetime) -> list[tuple[Sessio
 def change_messages(
     old: Event, new: Event, people: list[Participant], now: datetime
 ) -> list[OutgoingMessage]:
-    """One "Perubahan jadwal" message per affected participant and change (deduped by key)."""
+    """One "Perubahan jadwal" message per affected participant and change (deduped by key).
+    `people` may see the links (domain.meeting_links.registered_with_links)."""
     messages = []
     for before, after in changed_sessions(old, new, now):
         digest = hashlib.sha1(repr(_signature(after)).encode()).hexdigest()[:12]
@@ -121,8 +122,8 @@ def change_messages(
                 title=after.title_in(lang),
                 old_when=format_range(before.start, before.end, old.tz, lang),
                 new_when=format_range(after.start, after.end, new.tz, lang),
-                old_place=place_text(old, before, person.mode, lang),
-                new_place=place_text(new, after, person.mode, lang),
+                old_place=place_text(old, before, person.mode, lang, links=True),
+                new_place=place_text(new, after, person.mode, lang, links=True),
             )
             messages.append(
                 OutgoingMessage(
@@ -146,7 +147,7 @@ async def reload_event(
     except EventFileError as exc:
         log.warning("Event reload refused: %s", exc)
         return None, ReloadResult(error=exc), []
-    people = await participants.registered(db)
+    people = await meeting_links.registered_with_links(db)
     messages = change_messages(old, new, people, now)
     log.info("Event reloaded: %d change message(s)", len(messages))
     return new, ReloadResult(changed=tuple(changed_sessions(old, new, now))), messages

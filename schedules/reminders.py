@@ -110,23 +110,34 @@ def dropped(event: Event, people: list[Participant], now: datetime) -> list[Due]
     ]
 
 
-def place_text(event: Event, session: Session, mode: str | None, lang: str) -> locales.Html:
-    """Venue for offline participants, link for online ones, both when unknown."""
+def place_text(
+    event: Event, session: Session, mode: str | None, lang: str, *, links: bool
+) -> locales.Html:
+    """Venue for offline participants, link for online ones, both when unknown. Without
+    `links` (domain.meeting_links decides) an online session says that its link is for
+    registered participants instead of showing it."""
+
+    def online() -> locales.Html:
+        if links:
+            return locales.t(lang, "schedule.link", url=session.online_url)
+        return locales.t(lang, "schedule.link_hidden")
+
     parts = []
     if session.location and mode != "online":
         parts.append(locales.t(lang, "schedule.venue", venue=session.location))
     if session.online_url and mode != "offline":
-        parts.append(locales.t(lang, "schedule.link", url=session.online_url))
+        parts.append(online())
     if not parts and session.location:
         parts.append(locales.t(lang, "schedule.venue", venue=session.location))
     if not parts and session.online_url:
-        parts.append(locales.t(lang, "schedule.link", url=session.online_url))
+        parts.append(online())
     return locales.Html("\n").join(parts)
 
 
 def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
     """One participant's reminder; "besok, pukul 08.00" is said from the fire time (or now,
-    when a reminder is caught up late)."""
+    when a reminder is caught up late). With the link: reminders go only to the people who
+    may see it (the service's `people`, domain.meeting_links.reminder_recipients)."""
     person, fire = item.participant, item.fire
     lang = person.language
     text = locales.t(
@@ -136,7 +147,7 @@ def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
         title=fire.session.title_in(lang),
         when=format_range(fire.session.start, fire.session.end, event.tz, lang),
         relative=format_relative(fire.session.start, max(now, fire.at), event.tz, lang),
-        place=place_text(event, fire.session, person.mode, lang),
+        place=place_text(event, fire.session, person.mode, lang, links=True),
     )
     return OutgoingMessage(
         kind="reminder",
@@ -148,6 +159,8 @@ def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
 
 
 Enqueue = Callable[[list[OutgoingMessage]], Awaitable[int]]
+# Who may get reminders: registered participants with consent in force, not blocked
+# (domain.meeting_links.reminder_recipients; reminders carry the meeting link).
 People = Callable[[], Awaitable[list[Participant]]]
 
 
