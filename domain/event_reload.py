@@ -41,6 +41,8 @@ _EXAMPLES = {
     "number": "1",
     "online_url": "https://zoom.us/j/81234567890",
     "audience": "all",
+    "privacy": "{retention_until: 2028-04-06}",
+    "retention_until": "2028-04-06",
 }
 # Pydantic's error types, grouped under the explanation people get.
 _KINDS = {
@@ -56,6 +58,10 @@ _KINDS = {
     "datetime_parsing": "datetime",
     "datetime_from_date_parsing": "datetime",
     "datetime_type": "datetime",
+    "date_parsing": "date",
+    "date_type": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
     "string_type": "text",
     "list_type": "list",
     "file": "file",

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
+from datetime import datetime, time
 
 import locales
 from schedules.event import Event
+from schedules.timefmt import format_date
 from storage import audit, consents, faq_log, flows, outbox, participants, users
 from storage import proposals as proposal_store
 from storage.db import Database
 
-NOTICE_VERSION = "2026-1"  # bump whenever the notice text changes: consent is per version
+NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is per version
 
 # What /hapusdata does beyond the profile, each called with (db, user_id) inside the same
 # transaction: proposals are kept for the masterplan but anonymised, drafts and logged FAQ
@@ -44,7 +46,8 @@ ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = [
 
 
 def notice_text(event: Event, lang: str) -> locales.Html:
-    """The privacy notice of this version, with the event's organiser and contacts."""
+    """The privacy notice of this version, with the event's organiser, contacts and the end
+    of retention (`privacy.retention_until` of the event file)."""
     info = event.event
     contacts = "; ".join(
         ", ".join(part for part in (c.name, c.phone, c.telegram) if part) for c in info.contacts
@@ -56,7 +59,14 @@ def notice_text(event: Event, lang: str) -> locales.Html:
         event_name=info.name,
         organiser=info.organiser,
         contacts=contacts or info.organiser,
+        retention_until=retention_date(event, lang),
     )
+
+
+def retention_date(event: Event, lang: str) -> str:
+    """The last day personal data is kept, as people read it ("Kamis, 6 April 2028")."""
+    day = event.privacy.retention_until
+    return format_date(datetime.combine(day, time(12), tzinfo=event.tz), event.tz, lang)
 
 
 async def give_consent(db: Database, user_id: int, lang: str) -> None:
@@ -93,9 +103,11 @@ async def holds_personal_data(db: Database, user_id: int) -> bool:
     return await consents.active(db, user_id) is not None
 
 
-async def delete_user_data(db: Database, user_id: int) -> bool:
+async def delete_user_data(db: Database, user_id: int, *, reason: str = "self") -> bool:
     """Erase the personal data, withdraw consent, end any flow and run the ON_DELETE hooks,
-    all in one transaction. Keeps only the consent proof. True when anything was removed."""
+    all in one transaction. Keeps only the consent proof. True when anything was removed.
+    `reason`: "self" (/hapusdata, the person is the actor) or "retention" (the end of the
+    retention period, domain/retention.py); the audit entry is `data_deleted_<reason>`."""
     async with db.transaction():
         erased = await participants.erase(db, user_id)
         withdrawn = await consents.withdraw(db, user_id)
@@ -103,5 +115,8 @@ async def delete_user_data(db: Database, user_id: int) -> bool:
         for hook in ON_DELETE:
             await hook(db, user_id)
         if erased or withdrawn:
-            await audit.record(db, user_id, "data_deleted_self", consents_withdrawn=withdrawn)
+            actor = user_id if reason == "self" else None
+            await audit.record(
+                db, actor, f"data_deleted_{reason}", user_id=user_id, consents_withdrawn=withdrawn
+            )
     return bool(erased or withdrawn)

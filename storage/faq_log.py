@@ -119,3 +119,9 @@ async def forget_user(db: Database, user_id: int) -> int:
             (user_id,),
         )
         return await db.execute_rowcount("DELETE FROM faq_questions WHERE user_id = ?", (user_id,))
+
+
+async def askers(db: Database) -> set[int]:
+    """Everyone with a logged question (retention: their questions are personal data too)."""
+    rows = await db.fetchall("SELECT DISTINCT user_id FROM faq_questions")
+    return {int(r["user_id"]) for r in rows}
