@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from datetime import datetime, time
+from datetime import UTC, datetime, time, tzinfo
 
 import locales
 from schedules.event import Event
@@ -77,8 +77,9 @@ async def give_consent(db: Database, user_id: int, lang: str) -> None:
         await participants.start_draft(db, user_id)
 
 
-async def collect_data(db: Database, user_id: int) -> dict[str, object]:
-    """Everything stored about the user, JSON-able."""
+async def collect_data(db: Database, user_id: int, tz: tzinfo = UTC) -> dict[str, object]:
+    """Everything stored about the user, JSON-able; every stored time (a `..._at` field) as
+    ISO-8601 in `tz`, the event's time zone, with its offset (like the exports)."""
     profile = await participants.get(db, user_id)
     state = await flows.get(db, user_id)
     data: dict[str, object] = {
@@ -92,7 +93,24 @@ async def collect_data(db: Database, user_id: int) -> dict[str, object]:
     }
     for exporter in ON_EXPORT:
         data.update(await exporter(db, user_id))
-    return data
+    return {key: _local_times(value, tz, key) for key, value in data.items()}
+
+
+def _local_times(value: object, tz: tzinfo, key: str = "") -> object:
+    """A copy of JSON-able data with each stored time (keys ending in `_at`, UTC text) as
+    ISO-8601 in `tz`: "2027-01-11T08:00:00+07:00"."""
+    if isinstance(value, dict):
+        return {k: _local_times(v, tz, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_local_times(v, tz, key) for v in value]
+    if isinstance(value, str) and key.endswith("_at"):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(tz).isoformat(timespec="seconds")
+    return value
 
 
 async def holds_personal_data(db: Database, user_id: int) -> bool:
