@@ -32,11 +32,6 @@ class Viewer:
     links: bool = False
     private: bool = False
 
-    @property
-    def registered(self) -> Participant | None:
-        """The profile of a registered participant, else None."""
-        return self.person if self.person is not None and self.person.is_registered else None
-
 
 async def viewer(db: Database, user_id: int | None, private: bool) -> Viewer:
     """The viewer for one user in a private chat or a group (nothing personal in a group)."""
