@@ -48,6 +48,7 @@ from config import (
     describe_settings_error,
     unreachable_help,
 )
+from domain import meeting_links, retention
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
 from domain.faq import book as faq_book
@@ -59,12 +60,12 @@ from handlers.base.guards import private_only
 from handlers.base.links import Payload
 from handlers.base.updates import PerChatUpdateProcessor
 from handlers.broadcast.service import BroadcastService
+from handlers.privacy.retention import RetentionJob
 from handlers.schedule.reload import poll_reload_requests
 from handlers.start.commands import remember_user, unknown_command
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
-from schedules.reminders import ReminderService
-from storage import participants
+from schedules.reminders import Chore, ReminderService
 from storage.db import Database
 
 log = logging.getLogger("bimtek")
@@ -142,7 +143,8 @@ async def shutdown(app: BotApp) -> None:
 
 
 def start_reminders(services: Services) -> ReminderService:
-    """APScheduler in the bot's event loop: reminders, and polling CLI reload requests."""
+    """APScheduler in the bot's event loop: reminders, polling CLI reload requests, and the
+    end of retention (daily, at start-up, and at the warning and erasure moments)."""
     assert services.sender is not None
 
     async def poll() -> None:
@@ -151,10 +153,14 @@ def start_reminders(services: Services) -> ReminderService:
     service = ReminderService(
         services.event,
         services.clock,
-        people=lambda: participants.reachable(services.db),
+        people=lambda: meeting_links.reminder_recipients(services.db),
         enqueue=services.sender.enqueue,
     )
-    service.extra_jobs.append((poll, 2.0))
+
+    service.chores.append(Chore("reload-poll", poll, every=2.0))
+    daily = 86400.0
+    job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
+    service.chores.append(Chore("retention", job, daily, at_start=True, moments=retention.moments))
     service.start()
     return service
 

@@ -7,6 +7,7 @@ python bot.py faq ask "..."  answer one question like the bot would (--lang id|e
 python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
 python bot.py export --format xlsx|csv|json --out FILE   export the proposals
 python bot.py opd rematch [--apply]   match free-text offices to the OPD (dry run first)
+python bot.py retention [--apply]     who holds personal data; erase it once retention ended
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 from telegram.error import InvalidToken, NetworkError
 
 from config import Settings
-from domain import offices
+from domain import offices, retention
 from domain.exports import EXPORTERS, collect
 from schedules.clock import Clock
 from schedules.event import Event, load_event
@@ -125,6 +126,9 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Admins: {len(settings.admin_ids)}, organisers: {len(settings.organiser_ids)}")
     print(f"Database: {settings.database_path}")
     print("Token: " + ("set" if settings.bot_token else "NOT SET (needed for `run`)"))
+    ended = Clock().now() >= event.retention_ends()
+    state = "ended: personal data is erased" if ended else "personal data is kept"
+    print(f"Retention until: {event.privacy.retention_until.isoformat()} ({state})")
     notice = event_over_notice(event, Clock().now())
     if notice:
         print(notice)
@@ -180,7 +184,8 @@ def _plain_text(html_text: str) -> str:
 
 
 def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
-    """Answer one question like the bot (facts of the configured event, no personal group)."""
+    """Answer one question like the bot (facts of the configured event, no personal group;
+    the meeting link as a registered participant would read it)."""
     from domain.faq.book import answer_question
     from domain.faq.facts import event_facts
 
@@ -189,7 +194,9 @@ def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
     entry = match.entry
     answer = None
     if entry is not None:
-        answer = _plain_text(entry.render(event_facts(event, Clock().now(), args.lang)))
+        # The operator's own tool (they hold the event file): the meeting link is shown.
+        facts = event_facts(event, Clock().now(), args.lang, links=True)
+        answer = _plain_text(entry.render(facts))
     result = {
         "id": entry.id if entry else None,
         "score": float(match.score),
@@ -248,6 +255,42 @@ def cmd_opd_rematch(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
+    """The end of retention by hand. A dry run (the default) lists who holds personal data
+    and whether the retention period has ended; --apply erases them as the bot does (as
+    /hapusdata does), only once it has ended, and records the run in the audit log."""
+    event = load_event(settings.event_file)
+    now = Clock().now()
+
+    async def run() -> retention.Outcome:
+        db = await Database(settings.database_path).open()
+        try:
+            if args.apply:
+                return await retention.erase_all(db, event, now, via="cli")
+            ends = event.retention_ends()
+            return retention.Outcome(ends, now >= ends, await retention.holders(db))
+        finally:
+            await db.close()
+
+    outcome = asyncio.run(run())
+    ends = outcome.ends.astimezone(event.tz).strftime("%Y-%m-%d %H:%M %Z")
+    until = event.privacy.retention_until.isoformat()
+    print(f"Retention: personal data is kept until {until} and erased from {ends}.")
+    count = len(outcome.holders)
+    if not outcome.ended:
+        days = (outcome.ends - now).days
+        print(
+            f"Not ended yet ({days} days to go): nothing erased. {count} people hold personal data:"
+        )
+    elif args.apply:
+        print(f"Ended: erased the personal data of {count} people (proposals kept, anonymised):")
+    else:
+        print(f"Ended: would erase the personal data of {count} people (dry run; add --apply):")
+    for holder in outcome.holders:
+        print(f"  {holder.user_id:>12}  {holder.kept:<10}  {holder.name or '-'}")
+    return 1 if args.apply and not outcome.ended else 0
+
+
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     """The same export as /ekspor, written to a file and recorded in the audit log."""
     event = load_event(settings.event_file)
@@ -301,6 +344,13 @@ def parser(run: Command) -> argparse.ArgumentParser:
     rematch_parser = opd_sub.add_parser("rematch", help="match free-text offices to the OPD")
     rematch_parser.add_argument("--apply", action="store_true", help="write the sure matches")
     rematch_parser.set_defaults(func=cmd_opd_rematch)
+    retention_parser = sub.add_parser(
+        "retention", help="who holds personal data; erase it once the retention period ended"
+    )
+    retention_parser.add_argument(
+        "--apply", action="store_true", help="erase (only after privacy.retention_until)"
+    )
+    retention_parser.set_defaults(func=cmd_retention)
     export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
     export_cmd.add_argument("--format", choices=tuple(EXPORTERS), default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")

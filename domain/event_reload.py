@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 import locales
+from domain import meeting_links
 from schedules.event import Event, EventFileError, Session, load_event
 from schedules.reminders import in_audience, place_text
 from schedules.timefmt import format_range
-from storage import participants
 from storage.db import Database
 from storage.outbox import OutgoingMessage
 from storage.participants import Participant
@@ -41,6 +41,8 @@ _EXAMPLES = {
     "number": "1",
     "online_url": "https://zoom.us/j/81234567890",
     "audience": "all",
+    "privacy": "{retention_until: 2028-04-06}",
+    "retention_until": "2028-04-06",
 }
 # Pydantic's error types, grouped under the explanation people get.
 _KINDS = {
@@ -56,6 +58,10 @@ _KINDS = {
     "datetime_parsing": "datetime",
     "datetime_from_date_parsing": "datetime",
     "datetime_type": "datetime",
+    "date_parsing": "date",
+    "date_type": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
     "string_type": "text",
     "list_type": "list",
     "file": "file",
@@ -107,7 +113,8 @@ def changed_sessions(old: Event, new: Event, now: datetime) -> list[tuple[Sessio
 def change_messages(
     old: Event, new: Event, people: list[Participant], now: datetime
 ) -> list[OutgoingMessage]:
-    """One "Perubahan jadwal" message per affected participant and change (deduped by key)."""
+    """One "Perubahan jadwal" message per affected participant and change (deduped by key).
+    `people` may see the links (domain.meeting_links.registered_with_links)."""
     messages = []
     for before, after in changed_sessions(old, new, now):
         digest = hashlib.sha1(repr(_signature(after)).encode()).hexdigest()[:12]
@@ -121,8 +128,8 @@ def change_messages(
                 title=after.title_in(lang),
                 old_when=format_range(before.start, before.end, old.tz, lang),
                 new_when=format_range(after.start, after.end, new.tz, lang),
-                old_place=place_text(old, before, person.mode, lang),
-                new_place=place_text(new, after, person.mode, lang),
+                old_place=place_text(old, before, person.mode, lang, links=True),
+                new_place=place_text(new, after, person.mode, lang, links=True),
             )
             messages.append(
                 OutgoingMessage(
@@ -146,7 +153,7 @@ async def reload_event(
     except EventFileError as exc:
         log.warning("Event reload refused: %s", exc)
         return None, ReloadResult(error=exc), []
-    people = await participants.registered(db)
+    people = await meeting_links.registered_with_links(db)
     messages = change_messages(old, new, people, now)
     log.info("Event reloaded: %d change message(s)", len(messages))
     return new, ReloadResult(changed=tuple(changed_sessions(old, new, now))), messages

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
+from datetime import UTC, datetime, time, tzinfo
 
 import locales
 from schedules.event import Event
+from schedules.timefmt import format_date
 from storage import audit, consents, faq_log, flows, outbox, participants, users
 from storage import proposals as proposal_store
 from storage.db import Database
 
-NOTICE_VERSION = "2026-1"  # bump whenever the notice text changes: consent is per version
+NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is per version
 
 # What /hapusdata does beyond the profile, each called with (db, user_id) inside the same
 # transaction: proposals are kept for the masterplan but anonymised, drafts and logged FAQ
@@ -44,7 +46,8 @@ ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = [
 
 
 def notice_text(event: Event, lang: str) -> locales.Html:
-    """The privacy notice of this version, with the event's organiser and contacts."""
+    """The privacy notice of this version, with the event's organiser, contacts and the end
+    of retention (`privacy.retention_until` of the event file)."""
     info = event.event
     contacts = "; ".join(
         ", ".join(part for part in (c.name, c.phone, c.telegram) if part) for c in info.contacts
@@ -56,7 +59,14 @@ def notice_text(event: Event, lang: str) -> locales.Html:
         event_name=info.name,
         organiser=info.organiser,
         contacts=contacts or info.organiser,
+        retention_until=retention_date(event, lang),
     )
+
+
+def retention_date(event: Event, lang: str) -> str:
+    """The last day personal data is kept, as people read it ("Kamis, 6 April 2028")."""
+    day = event.privacy.retention_until
+    return format_date(datetime.combine(day, time(12), tzinfo=event.tz), event.tz, lang)
 
 
 async def give_consent(db: Database, user_id: int, lang: str) -> None:
@@ -67,8 +77,9 @@ async def give_consent(db: Database, user_id: int, lang: str) -> None:
         await participants.start_draft(db, user_id)
 
 
-async def collect_data(db: Database, user_id: int) -> dict[str, object]:
-    """Everything stored about the user, JSON-able."""
+async def collect_data(db: Database, user_id: int, tz: tzinfo = UTC) -> dict[str, object]:
+    """Everything stored about the user, JSON-able; every stored time (a `..._at` field) as
+    ISO-8601 in `tz`, the event's time zone, with its offset (like the exports)."""
     profile = await participants.get(db, user_id)
     state = await flows.get(db, user_id)
     data: dict[str, object] = {
@@ -82,7 +93,24 @@ async def collect_data(db: Database, user_id: int) -> dict[str, object]:
     }
     for exporter in ON_EXPORT:
         data.update(await exporter(db, user_id))
-    return data
+    return {key: _local_times(value, tz, key) for key, value in data.items()}
+
+
+def _local_times(value: object, tz: tzinfo, key: str = "") -> object:
+    """A copy of JSON-able data with each stored time (keys ending in `_at`, UTC text) as
+    ISO-8601 in `tz`: "2027-01-11T08:00:00+07:00"."""
+    if isinstance(value, dict):
+        return {k: _local_times(v, tz, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_local_times(v, tz, key) for v in value]
+    if isinstance(value, str) and key.endswith("_at"):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(tz).isoformat(timespec="seconds")
+    return value
 
 
 async def holds_personal_data(db: Database, user_id: int) -> bool:
@@ -93,9 +121,11 @@ async def holds_personal_data(db: Database, user_id: int) -> bool:
     return await consents.active(db, user_id) is not None
 
 
-async def delete_user_data(db: Database, user_id: int) -> bool:
+async def delete_user_data(db: Database, user_id: int, *, reason: str = "self") -> bool:
     """Erase the personal data, withdraw consent, end any flow and run the ON_DELETE hooks,
-    all in one transaction. Keeps only the consent proof. True when anything was removed."""
+    all in one transaction. Keeps only the consent proof. True when anything was removed.
+    `reason`: "self" (/hapusdata, the person is the actor) or "retention" (the end of the
+    retention period, domain/retention.py); the audit entry is `data_deleted_<reason>`."""
     async with db.transaction():
         erased = await participants.erase(db, user_id)
         withdrawn = await consents.withdraw(db, user_id)
@@ -103,5 +133,8 @@ async def delete_user_data(db: Database, user_id: int) -> bool:
         for hook in ON_DELETE:
             await hook(db, user_id)
         if erased or withdrawn:
-            await audit.record(db, user_id, "data_deleted_self", consents_withdrawn=withdrawn)
+            actor = user_id if reason == "self" else None
+            await audit.record(
+                db, actor, f"data_deleted_{reason}", user_id=user_id, consents_withdrawn=withdrawn
+            )
     return bool(erased or withdrawn)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 DIMENSION_IDS = ("governance", "branding", "economy", "living", "society", "environment")
 ROLES = ("tim_pelaksana", "dewan", "narasumber", "lainnya")
@@ -227,6 +235,14 @@ class Proposals(_Model):
     max_per_participant: int = Field(default=10, ge=1, le=100)
 
 
+class Privacy(_Model):
+    """What the privacy notice promises about retention (UU 27/2022)."""
+
+    retention_until: date = Field(
+        description="personal data is kept through this day (the event's time zone), then erased"
+    )
+
+
 class Event(_Model):
     event: EventInfo
     dimensions: list[Dimension]
@@ -234,6 +250,22 @@ class Event(_Model):
     stages: list[Stage] = Field(min_length=1)
     reminders: Reminders = Field(default_factory=Reminders)
     proposals: Proposals = Field(default_factory=Proposals)
+    privacy: Privacy  # after `stages`: its check reads them
+
+    @field_validator("privacy")
+    @classmethod
+    def _after_the_last_session(cls, value: Privacy, info: ValidationInfo) -> Privacy:
+        stages, info_ = info.data.get("stages"), info.data.get("event")
+        if not stages or info_ is None:
+            return value  # reported on their own fields
+        last = max(s.end for stage in stages for s in stage.sessions)
+        last_day = last.astimezone(ZoneInfo(info_.timezone)).date()
+        if value.retention_until <= last_day:
+            raise ValueError(
+                f"retention_until ({value.retention_until.isoformat()}) must be after the last "
+                f"session, which ends on {last_day.isoformat()}"
+            )
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Event:
@@ -284,6 +316,12 @@ class Event(_Model):
             mine = [pair for pair in upcoming if pair[1].audience.is_everyone]
         found = mine or upcoming
         return found[0] if found else None
+
+    def retention_ends(self) -> datetime:
+        """When personal data is erased: the start of the day after `privacy.retention_until`,
+        in the event's time zone (the data is kept through that day)."""
+        day = self.privacy.retention_until + timedelta(days=1)
+        return datetime.combine(day, time(0), tzinfo=self.tz)
 
     def current_stage(self, now: datetime) -> Stage:
         """The stage in progress, else the next one, else the last one."""

@@ -37,6 +37,19 @@ RECONCILE_SECONDS = 3
 
 
 @dataclass(frozen=True)
+class Chore:
+    """A job of the bot's besides the reminders, on the same scheduler: every `every`
+    seconds, at start-up when `at_start`, and at each moment `moments(event)` names (planned
+    again with the reminders on every replan, e.g. after an event reload)."""
+
+    name: str
+    run: Callable[[], Awaitable[object]]  # a coroutine function (APScheduler awaits only those)
+    every: float
+    at_start: bool = False
+    moments: Callable[[Event], list[datetime]] | None = None
+
+
+@dataclass(frozen=True)
 class Fire:
     """One planned reminder time: a session and an offset."""
 
@@ -110,23 +123,34 @@ def dropped(event: Event, people: list[Participant], now: datetime) -> list[Due]
     ]
 
 
-def place_text(event: Event, session: Session, mode: str | None, lang: str) -> locales.Html:
-    """Venue for offline participants, link for online ones, both when unknown."""
+def place_text(
+    event: Event, session: Session, mode: str | None, lang: str, *, links: bool
+) -> locales.Html:
+    """Venue for offline participants, link for online ones, both when unknown. Without
+    `links` (domain.meeting_links decides) an online session says that its link is for
+    registered participants instead of showing it."""
+
+    def online() -> locales.Html:
+        if links:
+            return locales.t(lang, "schedule.link", url=session.online_url)
+        return locales.t(lang, "schedule.link_hidden")
+
     parts = []
     if session.location and mode != "online":
         parts.append(locales.t(lang, "schedule.venue", venue=session.location))
     if session.online_url and mode != "offline":
-        parts.append(locales.t(lang, "schedule.link", url=session.online_url))
+        parts.append(online())
     if not parts and session.location:
         parts.append(locales.t(lang, "schedule.venue", venue=session.location))
     if not parts and session.online_url:
-        parts.append(locales.t(lang, "schedule.link", url=session.online_url))
+        parts.append(online())
     return locales.Html("\n").join(parts)
 
 
 def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
     """One participant's reminder; "besok, pukul 08.00" is said from the fire time (or now,
-    when a reminder is caught up late)."""
+    when a reminder is caught up late). With the link: reminders go only to the people who
+    may see it (the service's `people`, domain.meeting_links.reminder_recipients)."""
     person, fire = item.participant, item.fire
     lang = person.language
     text = locales.t(
@@ -136,7 +160,7 @@ def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
         title=fire.session.title_in(lang),
         when=format_range(fire.session.start, fire.session.end, event.tz, lang),
         relative=format_relative(fire.session.start, max(now, fire.at), event.tz, lang),
-        place=place_text(event, fire.session, person.mode, lang),
+        place=place_text(event, fire.session, person.mode, lang, links=True),
     )
     return OutgoingMessage(
         kind="reminder",
@@ -148,6 +172,8 @@ def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
 
 
 Enqueue = Callable[[list[OutgoingMessage]], Awaitable[int]]
+# Who may get reminders: registered participants with consent in force, not blocked
+# (domain.meeting_links.reminder_recipients; reminders carry the meeting link).
 People = Callable[[], Awaitable[list[Participant]]]
 
 
@@ -160,7 +186,7 @@ class ReminderService:
         self.people = people
         self.enqueue = enqueue
         self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self.extra_jobs: list[tuple[Callable[[], Awaitable[None]], float]] = []
+        self.chores: list[Chore] = []
         self._dropped_logged: set[str] = set()
 
     def start(self) -> None:
@@ -176,10 +202,11 @@ class ReminderService:
             max_instances=1,
             next_run_time=datetime.now(UTC),  # catch-up at once
         )
-        for index, (func, seconds) in enumerate(self.extra_jobs):
+        for chore in self.chores:
             self.scheduler.add_job(
-                func, "interval", seconds=seconds, id=f"extra-{index}", coalesce=True,
+                chore.run, "interval", seconds=chore.every, id=chore.name, coalesce=True,
                 misfire_grace_time=None, max_instances=1,
+                **({"next_run_time": datetime.now(UTC)} if chore.at_start else {}),
             )  # fmt: skip
         self.replan()
 
@@ -188,13 +215,22 @@ class ReminderService:
             self.scheduler.shutdown(wait=False)
 
     def replan(self, event: Event | None = None) -> int:
-        """(Re)create one date job per future fire time; returns how many."""
+        """(Re)create one date job per future fire time (and per future moment of a chore);
+        returns how many reminder jobs."""
         if event is not None:
             self.event = event
         for job in self.scheduler.get_jobs():
-            if job.id.startswith("fire:"):
+            if job.id.startswith(("fire:", "at:")):
                 job.remove()
         now = self.clock.now()
+        for chore in self.chores:
+            moments = chore.moments(self.event) if chore.moments is not None else []
+            for index, moment in enumerate(m for m in moments if m > now):
+                self.scheduler.add_job(
+                    chore.run, "date", run_date=moment - self.clock.offset,
+                    id=f"at:{chore.name}:{index}", misfire_grace_time=None, coalesce=True,
+                    replace_existing=True,
+                )  # fmt: skip
         count = 0
         for fire in plan(self.event):
             if fire.at <= now:

@@ -42,3 +42,9 @@ async def history(db: Database, user_id: int) -> list[dict[str, Any]]:
         (user_id,),
     )
     return [dict(r) for r in rows]
+
+
+async def active_user_ids(db: Database) -> set[int]:
+    """Everyone with a consent in force (not withdrawn)."""
+    rows = await db.fetchall("SELECT DISTINCT user_id FROM consents WHERE withdrawn_at IS NULL")
+    return {int(r["user_id"]) for r in rows}

@@ -101,10 +101,12 @@ async def latest(db: Database, limit: int = 20) -> list[LoggedQuestion]:
 
 
 async def of_user(db: Database, user_id: int) -> list[dict[str, object]]:
-    """For /datasaya: the user's logged questions and their answers."""
+    """For /datasaya: the user's questions that went to the organisers ("Tanya panitia"),
+    with the organiser's answer if any. Questions the FAQ was only unsure about stay in the
+    log for /faqbelum and are erased with the rest, but were never passed on to anyone."""
     rows = await db.fetchall(
-        "SELECT question, status, asked_at, answer, answered_at FROM faq_questions "
-        "WHERE user_id = ? ORDER BY id",
+        "SELECT question, status, asked_at, escalated_at, answer, answered_at FROM faq_questions "
+        "WHERE user_id = ? AND escalated_at IS NOT NULL ORDER BY id",
         (user_id,),
     )
     return [dict(row) for row in rows]
@@ -119,3 +121,9 @@ async def forget_user(db: Database, user_id: int) -> int:
             (user_id,),
         )
         return await db.execute_rowcount("DELETE FROM faq_questions WHERE user_id = ?", (user_id,))
+
+
+async def askers(db: Database) -> set[int]:
+    """Everyone with a logged question (retention: their questions are personal data too)."""
+    rows = await db.fetchall("SELECT DISTINCT user_id FROM faq_questions")
+    return {int(r["user_id"]) for r in rows}

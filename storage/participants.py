@@ -155,3 +155,9 @@ async def set_office(db: Database, user_id: int, opd_id: str) -> None:
         "UPDATE participants SET opd_id = ?, opd_other = NULL, updated_at = ? WHERE user_id = ?",
         (opd_id, utcnow(), user_id),
     )
+
+
+async def holding_data(db: Database) -> list[Participant]:
+    """Every participant whose personal data has not been erased (drafts included)."""
+    rows = await db.fetchall(f"{_SELECT} WHERE p.status != 'deleted' ORDER BY p.user_id")
+    return [_from_row(r) for r in rows]

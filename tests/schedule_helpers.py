@@ -47,10 +47,17 @@ def now() -> datetime:
 
 
 async def seed(
-    db: Any, user_id: int, lang: str = "id", registered_ago: timedelta | None = None, **fields: Any
+    db: Any,
+    user_id: int,
+    lang: str = "id",
+    registered_ago: timedelta | None = None,
+    consent: bool = True,
+    **fields: Any,
 ) -> None:
-    """A registered participant, written straight through the storage functions."""
-    from storage import participants, users
+    """A registered participant, written straight through the storage functions, with
+    consent in force as the registration flow leaves it (unless `consent` is False)."""
+    from domain.privacy import NOTICE_VERSION
+    from storage import consents, participants, users
 
     await users.touch(db, user_id, lang)
     await participants.start_draft(db, user_id)
@@ -59,6 +66,8 @@ async def seed(
     values |= fields
     await participants.update(db, user_id, **values)
     await participants.mark_registered(db, user_id)
+    if consent:
+        await consents.give(db, user_id, NOTICE_VERSION)
     if registered_ago is not None:  # registered long before (the flow is another feature's)
         moment = (datetime.now(UTC) - registered_ago).isoformat(timespec="seconds")
         await db.execute(

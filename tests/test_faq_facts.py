@@ -9,8 +9,9 @@ from pathlib import Path
 from config import PROJECT_ROOT
 from domain.faq.book import PLACEHOLDERS, load_books
 from domain.faq.facts import event_facts, facts_for_user
+from domain.privacy import NOTICE_VERSION
 from schedules.event import load_event
-from storage import faq_log, participants, users
+from storage import consents, faq_log, participants, users
 from storage.db import Database
 from tests.harness import FUTURE_EVENT, run_cli
 
@@ -20,7 +21,7 @@ BEFORE = datetime(2026, 12, 1, tzinfo=UTC)
 
 def test_facts_cover_every_placeholder_and_come_from_the_event() -> None:
     event = load_event(FUTURE_EVENT)
-    facts = event_facts(event, BEFORE, "id")
+    facts = event_facts(event, BEFORE, "id", links=True)
     assert set(facts) == set(PLACEHOLDERS)
     assert facts["online_url"] == "https://zoom.us/j/89990000001"
     assert "Ruang Pertemuan Tengger" in facts["venue"]
@@ -42,11 +43,11 @@ def test_facts_cover_every_placeholder_and_come_from_the_event() -> None:
 def test_facts_follow_the_clock_and_language() -> None:
     event = load_event(FUTURE_EVENT)
     in_march = datetime(2027, 3, 1, tzinfo=UTC)
-    facts = event_facts(event, in_march, "en")
+    facts = event_facts(event, in_march, "en", links=True)
     assert facts["online_url"] == "https://zoom.us/j/89990000003"
     assert "Monday, 8 March 2027, 08:00–16:00 WIB" in facts["next_session"]
     assert facts["registration_time"] == "07:30 WIB"
-    over = event_facts(event, datetime(2028, 1, 1, tzinfo=UTC), "id")
+    over = event_facts(event, datetime(2028, 1, 1, tzinfo=UTC), "id", links=True)
     assert over["next_session"] == "seluruh sesi bimtek sudah selesai"
     assert "akan dibagikan" in over["online_url"]
 
@@ -70,6 +71,7 @@ async def test_my_group_and_the_next_session_from_the_profile(tmp_path: Path) ->
         draft = await facts_for_user(db, event, BEFORE, "id", 7)
         assert "/daftar" in draft["my_group"]
         await participants.mark_registered(db, 7)
+        await consents.give(db, 7, NOTICE_VERSION)
         mine = await facts_for_user(db, event, BEFORE, "id", 7)
         assert "Smart Economy" in mine["my_group"]
         in_group = await facts_for_user(db, event, BEFORE, "id", 7, private=False)
@@ -85,8 +87,9 @@ async def test_my_group_and_the_next_session_from_the_profile(tmp_path: Path) ->
         assert event.next_session(BEFORE, None)[1].id == "t2-hari1"
         council = await facts_for_user(db, event, BEFORE, "id", 7)
         assert council["online_url"] == "https://zoom.us/j/89990000009"
+        # Someone not registered reads where the link is sent, not the link.
         anyone = await facts_for_user(db, event, BEFORE, "id", 8)
-        assert anyone["online_url"] == "https://zoom.us/j/89990000002"
+        assert "zoom.us" not in anyone["online_url"] and "/daftar" in anyone["online_url"]
     finally:
         await db.close()
 

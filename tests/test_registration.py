@@ -584,7 +584,8 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     await proposal_store.insert_submitted(
         bot.db, [{"user_id": ika.id, "dimension": "living", "name": "Posyandu Digital"}]
     )
-    await faq_log.add(bot.db, ika.id, ika.id, "id", "Apakah ada jamuan?", None, 0.1)
+    asked = await faq_log.add(bot.db, ika.id, ika.id, "id", "Apakah ada jamuan?", None, 0.1)
+    await faq_log.escalate(bot.db, asked)  # passed to the organisers: in /datasaya
     later = datetime.now(UTC) + timedelta(days=1)
     await outbox.enqueue(
         bot.db, [outbox.OutgoingMessage("reminder", ika.id, {"text": "Besok"}, not_before=later)]

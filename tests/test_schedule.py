@@ -64,16 +64,17 @@ async def test_jadwal_private_offline_english_online_and_group(tg, tmp_path: Pat
         # English titles where the event file has them, Indonesian where it does not.
         assert "Day one in English" in en.text and "Sesi a1" not in en.text
         assert "Sesi a2" in en.text
-        # Unregistered: both venue and link.
+        # Unregistered: the venue, and instead of the link where it is sent.
         await stranger.send("/start jadwal")
         both = await stranger.expect("Jadwal")
-        assert VENUE in both.text and LINK in both.text
+        assert VENUE in both.text and LINK not in both.text and "meet.example" not in both.text
+        assert "khusus untuk peserta terdaftar" in both.text
         # Group: no personal details, no calendar button.
         group = tg.group()
         await offline.send("/jadwal", chat=group)
         in_group = await offline.expect("Jadwal", chat=group)
         assert "Rahasia" not in in_group.text
-        assert VENUE in in_group.text and LINK in in_group.text
+        assert VENUE in in_group.text and LINK not in in_group.text
         assert "jdw:ics" not in in_group.button_data
         # A stage button opens that stage in full, even a past one.
         await offline.press("Tahap I")

@@ -3,6 +3,9 @@
 Every value is safe Telegram HTML: text from the event file or a profile is escaped here, so
 the FAQ templates (locales/faq.*.yaml) can be filled with `FaqEntry.render(facts)` as they are.
 No Telegram code: the chat handlers and the command line both use this module.
+
+The meeting link is a fact only for someone domain.meeting_links allows (`links`); anyone
+else, and every group, reads that it is sent to registered participants in the private chat.
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import locales
+from domain import meeting_links
 from locales import escape
 from schedules.event import Event, Session, Stage
 from schedules.timefmt import format_date, format_datetime, format_range, format_time, zone_name
-from storage import participants
 from storage.db import Database
 from storage.participants import Participant
 
@@ -40,10 +43,14 @@ def _venue(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
     return escape(places[-1]) if places else locales.t(lang, "faq.fact_no_venue")
 
 
-def _online_url(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
-    if pair is not None and pair[1].online_url:
-        return escape(pair[1].online_url)
-    return locales.t(lang, "faq.fact_no_link")
+def _online_url(
+    event: Event, pair: tuple[Stage, Session] | None, lang: str, links: bool, private: bool
+) -> str:
+    if pair is None or not pair[1].online_url:
+        return locales.t(lang, "faq.fact_no_link")
+    if not links:
+        return locales.t(lang, "faq.fact_link_private" if private else "faq.fact_link_group")
+    return escape(pair[1].online_url)
 
 
 def _hours(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
@@ -116,9 +123,17 @@ def my_group(event: Event, profile: Participant | None, lang: str) -> str:
 
 
 def event_facts(
-    event: Event, now: datetime, lang: str, profile: Participant | None = None
+    event: Event,
+    now: datetime,
+    lang: str,
+    profile: Participant | None = None,
+    *,
+    links: bool = False,
+    private: bool = True,
 ) -> dict[str, str]:
-    """Every placeholder of the FAQ answers, as safe HTML (`my_group` from `profile`)."""
+    """Every placeholder of the FAQ answers, as safe HTML (`my_group` from `profile`). The
+    meeting link only with `links` (domain.meeting_links decides); otherwise where it is
+    sent, worded for a private chat or a group."""
     pair = event.next_session(now, profile)
     info = event.event
     return {
@@ -126,7 +141,7 @@ def event_facts(
         "regency": escape(info.regency),
         "organiser": escape(info.organiser),
         "venue": _venue(event, pair, lang),
-        "online_url": _online_url(event, pair, lang),
+        "online_url": _online_url(event, pair, lang, links, private),
         "next_session": _session_line(event, pair, lang),
         "schedule": _schedule(event, lang),
         "hours": _hours(event, pair, lang),
@@ -155,9 +170,10 @@ async def facts_for_user(
     user_id: int | None,
     private: bool = True,
 ) -> dict[str, str]:
-    """The facts for one user; outside a private chat `my_group` is never shown."""
-    profile = await participants.get(db, user_id) if user_id is not None and private else None
-    facts = event_facts(event, now, lang, profile)
+    """The facts for one user; outside a private chat `my_group` and the meeting link are
+    never shown, and in a private chat the link only to whom domain.meeting_links allows."""
+    viewer = await meeting_links.viewer(db, user_id, private)
+    facts = event_facts(event, now, lang, viewer.person, links=viewer.links, private=private)
     if not private:
         facts["my_group"] = locales.t(lang, "faq.fact_my_group_private")
     return facts

@@ -36,7 +36,7 @@ async def datasaya(update: Update, context: BotContext) -> None:
     user = update.effective_user
     assert user is not None
     lang = lang_of(update)
-    data = await collect_data(context.db, user.id)
+    data = await collect_data(context.db, user.id, context.event.tz)
     profile = await participants.get(context.db, user.id)
     history = await consents.history(context.db, user.id)
     parts = [locales.t(lang, "registration.data_title")]

@@ -1,6 +1,8 @@
 """ "Tambahkan ke kalender": an iCalendar file of the sessions meant for the participant, with
 the event's VTIMEZONE, the venue or the link, one VALARM per reminder offset, and UIDs that
-stay the same across reloads so that re-importing updates the events."""
+stay the same across reloads so that re-importing updates the events. The meeting link is in
+the file only for someone domain.meeting_links allows; for anyone else LOCATION, DESCRIPTION
+and URL never carry it."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from telegram import InputFile, Update
 
 import locales
 from handlers.base.context import BotContext, is_private, lang_of
-from handlers.schedule.views import mode_of, person_for, sessions_for
+from handlers.schedule.views import mode_of, sessions_for, viewer_for
 from schedules.event import Event, Session
 from storage.participants import Participant
 
@@ -23,9 +25,9 @@ def session_uid(event: Event, session: Session) -> str:
     return f"{session.id}-{digest}@bimtek-smartcity"
 
 
-def build_ics(event: Event, person: Participant | None, lang: str) -> bytes:
+def build_ics(event: Event, person: Participant | None, lang: str, *, links: bool = False) -> bytes:
     """An iCalendar file of the sessions meant for this person, with the event's VTIMEZONE,
-    venue or link, and one VALARM per reminder offset."""
+    venue or link (only with `links`), and one VALARM per reminder offset."""
     cal = Calendar()
     cal.add("prodid", "-//Bimtek Smart City bot//id")
     cal.add("version", "2.0")
@@ -40,13 +42,23 @@ def build_ics(event: Event, person: Participant | None, lang: str) -> bytes:
             item.add("dtstart", session.start.astimezone(tz))
             item.add("dtend", session.end.astimezone(tz))
             item.add("dtstamp", session.start.astimezone(tz))
-            if session.location and mode != "online":
+            description = stage.goal_in(lang)
+            # As in /jadwal (schedules.reminders.place_text): the venue for offline people,
+            # the link for online ones, whichever there is when only one is.
+            venue = bool(session.location) and (mode != "online" or not session.online_url)
+            online = bool(session.online_url) and (mode != "offline" or not session.location)
+            if venue:
                 item.add("location", session.location)
-            if session.online_url and mode != "offline":
+            if online and links:
                 item.add("url", session.online_url)
-                if mode == "online" or not session.location:
+                if not venue:
                     item.add("location", session.online_url)
-            item.add("description", stage.goal_in(lang))
+            elif online:
+                if not venue:
+                    item.add("location", locales.plain(lang, "schedule.online_place"))
+                note = locales.plain(lang, "schedule.links_calendar")
+                description = f"{description}\n\n{note}" if description else note
+            item.add("description", description)
             for offset, delta in event.reminders.deltas():
                 alarm = Alarm()
                 alarm.add("action", "DISPLAY")
@@ -67,8 +79,8 @@ async def send_calendar(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
     if not is_private(update):
         return
-    person = await person_for(context, update)
-    data = build_ics(context.event, person, lang)
+    viewer = await viewer_for(context, update)
+    data = build_ics(context.event, viewer.person, lang, links=viewer.links)
     chat = update.effective_chat
     assert chat is not None
     await chat.send_document(

@@ -8,18 +8,20 @@ from telegram import Update
 import locales
 from domain.event_reload import explain
 from handlers.base.callbacks import press_of
-from handlers.base.context import BotContext, is_private, lang_of
+from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import admins_only
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from handlers.schedule import reload
 from handlers.schedule.calendar import send_calendar
 from handlers.schedule.views import (
     Action,
-    person_for,
+    hides_links,
+    links_note,
     render_schedule,
     render_stage,
     schedule_buttons,
     split_messages,
+    viewer_for,
 )
 from locales import Html
 from schedules.timefmt import format_range
@@ -29,12 +31,15 @@ from storage import participants
 async def jadwal(update: Update, context: BotContext) -> None:
     """/jadwal and /start jadwal: every stage, the next session marked."""
     lang = lang_of(update)
-    private = is_private(update)
-    person = await person_for(context, update)
-    messages = render_schedule(context.event, context.services.clock.now(), lang, person)
+    viewer = await viewer_for(context, update)
+    event = context.event
+    messages = render_schedule(event, context.services.clock.now(), lang, viewer)
+    hidden = hides_links(event, viewer)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
-        markup = schedule_buttons(context.event, lang, private) if last else None
+        markup = (
+            schedule_buttons(event, lang, viewer, context.bot.username, hidden) if last else None
+        )
         await reply(update, text, reply_markup=markup, disable_web_page_preview=True)
 
 
@@ -52,12 +57,15 @@ async def on_button(update: Update, context: BotContext) -> None:
         await expired(update)
         return
     await answer_callback(update)
-    person = await person_for(context, update)
+    viewer = await viewer_for(context, update)
     now = context.services.clock.now()
-    text = render_stage(context.event, stage, now, lang, person, full=True)
-    markup = schedule_buttons(context.event, lang, is_private(update))
+    blocks = [render_stage(context.event, stage, now, lang, viewer, full=True)]
+    hidden = hides_links(context.event, viewer, [stage])
+    if hidden:
+        blocks.append(links_note(lang, viewer))
+    markup = schedule_buttons(context.event, lang, viewer, context.bot.username, hidden)
     await edit_or_send(
-        update, split_messages([text])[0], reply_markup=markup, disable_web_page_preview=True
+        update, split_messages(blocks)[0], reply_markup=markup, disable_web_page_preview=True
     )
 
 

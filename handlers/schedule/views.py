@@ -1,22 +1,25 @@
 """What /jadwal shows: each stage (brief once past), the next session marked, the venue or
 the meeting link by attendance mode, split into messages below Telegram's limit, and the
-stage and calendar buttons."""
+stage and calendar buttons. Meeting links only for those domain.meeting_links allows; the
+others read where the link is sent and get a button there."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 import locales
+from domain import meeting_links
+from domain.meeting_links import Viewer
 from handlers.base.callbacks import Feature
 from handlers.base.context import BotContext, is_private
 from handlers.base.keyboards import button
+from handlers.base.links import Payload, url
 from schedules.event import Event, Session, Stage
 from schedules.reminders import in_audience, place_text
 from schedules.timefmt import format_date, format_range
-from storage import participants
 from storage.participants import Participant
 
 MAX_MESSAGE = 3800  # below Telegram's 4096, leaving room for markup
@@ -30,13 +33,11 @@ class Action(StrEnum):
     CALENDAR = "ics"  # the .ics file
 
 
-async def person_for(context: BotContext, update: Update) -> Participant | None:
-    """Whom the schedule is for: the participant in a private chat; nobody in a group,
-    where nothing personal is shown."""
+async def viewer_for(context: BotContext, update: Update) -> Viewer:
+    """Whom the schedule is for: the person in a private chat (their sessions, and the links
+    when domain.meeting_links allows); nobody in a group, where nothing personal is shown."""
     user = update.effective_user
-    if user is None or not is_private(update):
-        return None
-    return await participants.get(context.db, user.id)
+    return await meeting_links.viewer(context.db, user.id if user else None, is_private(update))
 
 
 def sessions_for(stage: Stage, person: Participant | None) -> list[Session]:
@@ -52,9 +53,11 @@ def mode_of(person: Participant | None) -> str | None:
 
 
 def render_stage(
-    event: Event, stage: Stage, now: datetime, lang: str, person: Participant | None, full: bool
+    event: Event, stage: Stage, now: datetime, lang: str, viewer: Viewer | None, full: bool
 ) -> str:
     """One stage: brief when past (unless `full`), else title, goal and each session."""
+    viewer = viewer or Viewer()
+    person = viewer.person
     tz = event.tz
     if stage.end <= now and not full:
         dates = f"{format_date(stage.start, tz, lang)} – {format_date(stage.end, tz, lang)}"
@@ -81,10 +84,25 @@ def render_stage(
                 when=format_range(session.start, session.end, tz, lang),
             )
         )
-        place = place_text(event, session, mode_of(person), lang)
+        place = place_text(event, session, mode_of(person), lang, links=viewer.links)
         if place:
             lines.append(place)
     return "\n".join(lines)
+
+
+def hides_links(event: Event, viewer: Viewer | None, stages: list[Stage] | None = None) -> bool:
+    """True when this viewer is shown a session with a meeting link they may not see."""
+    viewer = viewer or Viewer()
+    if viewer.links:
+        return False
+    shown = stages if stages is not None else event.stages
+    return any(s.online_url for st in shown for s in sessions_for(st, viewer.person))
+
+
+def links_note(lang: str, viewer: Viewer | None) -> str:
+    """Where the link is sent: to registered participants, in the private chat."""
+    private = viewer is not None and viewer.private
+    return locales.t(lang, "schedule.links_private" if private else "schedule.links_group")
 
 
 def split_messages(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
@@ -111,17 +129,21 @@ def _append(messages: list[str], current: str, block: str, limit: int, sep: str)
     return block
 
 
-def render_schedule(
-    event: Event, now: datetime, lang: str, person: Participant | None
-) -> list[str]:
+def render_schedule(event: Event, now: datetime, lang: str, viewer: Viewer | None) -> list[str]:
     header = locales.t(lang, "schedule.header", event_name=event.event.name)
     stages = sorted(event.stages, key=lambda s: s.number)
-    blocks = [header] + [render_stage(event, st, now, lang, person, full=False) for st in stages]
+    blocks = [header] + [render_stage(event, st, now, lang, viewer, full=False) for st in stages]
+    if hides_links(event, viewer):
+        blocks.append(links_note(lang, viewer))
     return split_messages(blocks)
 
 
-def schedule_buttons(event: Event, lang: str, private: bool) -> InlineKeyboardMarkup:
-    """A button per stage; in a private chat also "Tambahkan ke kalender"."""
+def schedule_buttons(
+    event: Event, lang: str, viewer: Viewer, bot_username: str | None, hidden: bool
+) -> InlineKeyboardMarkup:
+    """A button per stage; in a private chat also "Tambahkan ke kalender". When links were
+    `hidden`: in a group a button to the private chat (which opens /jadwal there), in a
+    private chat one to register."""
     row = [
         button(
             lang,
@@ -134,6 +156,14 @@ def schedule_buttons(event: Event, lang: str, private: bool) -> InlineKeyboardMa
         for s in sorted(event.stages, key=lambda s: s.number)
     ]
     rows = [row]
-    if private:
+    if viewer.private:
         rows.append([button(lang, "schedule.calendar_button", Feature.SCHEDULE, Action.CALENDAR)])
+    if hidden:
+        label, payload = (
+            ("schedule.links_register_button", Payload.DAFTAR)
+            if viewer.private
+            else ("common.open_private", Payload.JADWAL)
+        )
+        label_text = locales.plain(lang, label)
+        rows.append([InlineKeyboardButton(label_text, url=url(bot_username, payload))])
     return InlineKeyboardMarkup(rows)
