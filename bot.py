@@ -22,6 +22,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -60,7 +61,7 @@ from handlers.base.links import Payload
 from handlers.base.updates import PerChatUpdateProcessor
 from handlers.broadcast.service import BroadcastService
 from handlers.schedule.reload import poll_reload_requests
-from handlers.start.commands import remember_user, unknown_command
+from handlers.start.commands import remember_user, unknown_command, unknown_press
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import ReminderService
@@ -103,8 +104,10 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.broadcast.HANDLERS,
         # Free messages: the flow in progress, else the FAQ.
         MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message),
-        # Last: commands nobody knows (inside a flow, the flow re-asks its question).
+        # Last: commands nobody knows (inside a flow, the flow re-asks its question), and
+        # button presses nobody took (answered, so that no spinner keeps turning).
         MessageHandler(filters.COMMAND, unknown_command),
+        CallbackQueryHandler(unknown_press),
     ]
     # Before anything else: remember the user's language and that they can be reached.
     return [(-1, TypeHandler(object, remember_user, block=True))] + [(0, h) for h in ordered]

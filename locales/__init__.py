@@ -8,6 +8,8 @@ code wrapped in `Html(...)`), so user-supplied text can never break Telegram's H
 
 from __future__ import annotations
 
+import html
+import re
 import string
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -191,3 +193,22 @@ def number(value: int, lang: str) -> str:
     """1.240 in Indonesian, 1,240 in English."""
     text = f"{value:,}"
     return text if lang == "en" else text.replace(",", ".")
+
+
+# Telegram's limits, counted as Telegram counts them: UTF-16 code units of the text as the
+# user sees it (after entity parsing).
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+def utf16_length(text: str) -> int:
+    """The length Telegram measures: UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_length(html_text: str) -> int:
+    """The length of HTML as Telegram counts it: the text without tags, entities read."""
+    return utf16_length(html.unescape(_TAG.sub("", html_text)))
