@@ -212,3 +212,13 @@ _TAG = re.compile(r"<[^>]*>")
 def visible_length(html_text: str) -> int:
     """The length of HTML as Telegram counts it: the text without tags, entities read."""
     return utf16_length(html.unescape(_TAG.sub("", html_text)))
+
+
+# Characters that take no room on screen: zero-width spaces and joiners, the word joiner,
+# the byte-order mark and the soft hyphen. A text of only these (and spaces) is empty.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
+
+
+def is_blank(text: str | None) -> bool:
+    """Whether a text is empty as people see it: spaces, tabs, newlines, zero-width marks."""
+    return text is None or not text.translate(_INVISIBLE).strip()

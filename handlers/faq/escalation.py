@@ -94,13 +94,20 @@ async def on_private_reply(update: Update, context: BotContext) -> None:
         return
     lang = lang_of(update)
     answer = message.text or ""
-    if not answer.strip():
+    if locales.is_blank(answer):
         await reply(update, locales.t(lang, "faq.reply_text_only"))
         return
-    await faq_log.record_answer(context.db, logged.id, answer, user.id)
     text = locales.t(
         logged.language, "faq.answer_from_organiser", question=logged.question, answer=answer
     )
+    # The participant gets the answer with their question above it: all of it must fit one
+    # message, so the answer is refused here rather than failing later in the outbox.
+    room = locales.MESSAGE_LIMIT - (locales.visible_length(text) - locales.utf16_length(answer))
+    if locales.utf16_length(answer) > room:
+        length = locales.utf16_length(answer)
+        await reply(update, locales.t(lang, "faq.reply_too_long", length=length, limit=room))
+        return
+    await faq_log.record_answer(context.db, logged.id, answer, user.id)
     sender = context.services.sender
     assert sender is not None  # created in bot.startup, before updates are taken
     await sender.enqueue(
