@@ -206,6 +206,9 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# What the bot's own long lists aim for: below 4,096 with room for a title or a button row.
+LIST_MESSAGE_LIMIT = 3800
+
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -222,3 +225,30 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\
 def is_blank(text: str | None) -> bool:
     """Whether a text is empty as people see it: spaces, tabs, newlines, zero-width marks."""
     return text is None or not text.translate(_INVISIBLE).strip()
+
+
+def split_messages(blocks: Iterable[str], limit: int = LIST_MESSAGE_LIMIT) -> list[str]:
+    """Join blocks with blank lines into as few messages as possible, each under `limit`
+    as Telegram counts (the visible text in UTF-16 code units). Blocks are HTML fragments
+    that are never cut, so tags stay balanced."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if (
+            utf16_length(block) > limit
+        ):  # one huge block: cut at line ends (lines are self-contained)
+            for line in block.split("\n"):
+                current = _append(messages, current, line[:limit], limit, "\n")
+            continue
+        current = _append(messages, current, block, limit, "\n\n")
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _append(messages: list[str], current: str, block: str, limit: int, sep: str) -> str:
+    candidate = f"{current}{sep}{block}" if current else block
+    if visible_length(candidate) <= limit:
+        return candidate
+    messages.append(current)
+    return block

@@ -54,3 +54,25 @@ async def test_an_organiser_answer_too_long_for_one_message_is_refused(tg, bot, 
     await organiser.expect("jawaban sudah diteruskan")
     delivered = await dewi.expect("Jawaban panitia")
     assert "Boleh, asal tertib." in delivered.text
+
+
+async def test_faqbelum_with_long_questions_is_split_into_messages_that_fit(
+    tg, bot, organiser
+) -> None:
+    from storage import users
+
+    for n in range(20):
+        await users.touch(bot.db, 930_000 + n, "id")
+        question = f"Pertanyaan {n:02d} " + "🌋<&>" * 120
+        logged = await faq_log.add(bot.db, 930_000 + n, 930_000 + n, "id", question, None, 0.1)
+        await faq_log.record_answer(bot.db, logged, "Jawaban " + "😀" * 150, organiser.id)
+    await organiser.send("/faqbelum")
+    first = await organiser.expect("tidak terjawab oleh FAQ")
+    await organiser.expect("Pertanyaan 00", timeout=20)  # the oldest comes last
+    messages = organiser.messages[organiser.messages.index(first) :]
+    assert len(messages) >= 2
+    lengths = [len(m.text.encode("utf-16-le")) // 2 for m in messages]
+    assert all(n <= 4096 for n in lengths), lengths
+    text = "\n".join(m.text for m in messages)
+    missing = [n for n in range(20) if f"Pertanyaan {n:02d}" not in text]
+    assert missing == [], (len(messages), lengths, text[:300])

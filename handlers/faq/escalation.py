@@ -17,7 +17,7 @@ from handlers.base.callbacks import press_of
 from handlers.base.context import BotContext, display_name, is_organiser, is_private, lang_of
 from handlers.base.guards import organisers_only
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
-from locales import Html
+from locales import Html, split_messages
 from schedules.timefmt import format_datetime
 from storage import faq_log, users
 from storage.outbox import OutgoingMessage
@@ -25,7 +25,6 @@ from storage.outbox import OutgoingMessage
 log = logging.getLogger(__name__)
 
 LIST_LIMIT = 20
-LIST_MAX_CHARS = 3800  # below Telegram's 4096, with room for the title
 SNIPPET = 200
 STATUS_KEYS = {"unsure": "faq.status_open", "escalated": "faq.status_escalated"}
 
@@ -140,7 +139,6 @@ async def unanswered(update: Update, context: BotContext) -> None:
         await reply(update, locales.t(lang, "faq.unanswered_empty"))
         return
     items: list[Html] = []
-    used = 0
     for row in rows:
         asked = datetime.fromisoformat(row.asked_at)
         item = locales.t(
@@ -153,9 +151,8 @@ async def unanswered(update: Update, context: BotContext) -> None:
         )
         if row.answer:
             item += "\n" + locales.t(lang, "faq.unanswered_reply", answer=_snippet(row.answer))
-        if used + len(item) > LIST_MAX_CHARS:
-            break
         items.append(item)
-        used += len(item) + 2
     title = locales.t(lang, "faq.unanswered_title", count=len(items))
-    await reply(update, title + "\n\n" + Html("\n\n").join(items))
+    # As many messages as the list needs, each within Telegram's limit.
+    for text in split_messages([title, *items]):
+        await reply(update, Html(text))
