@@ -52,6 +52,7 @@ from config import (
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
 from domain.faq import book as faq_book
+from domain.instance import AnotherInstanceRunning, InstanceLease
 from handlers import deeplinks
 from handlers.base import errors, menus
 from handlers.base.context import BotApp, BotContext, Services, services_of
@@ -117,6 +118,11 @@ async def startup(app: BotApp) -> None:
     """Open the database (migrating it) and start the background services."""
     services = services_of(app)
     await services.db.open()
+    # Before anything is sent: a second instance on this database stops here.
+    lease = InstanceLease(services.db)
+    await lease.acquire()
+    services.lease = lease
+    lease.start(errors.spawner(app))
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start(errors.spawner(app))
     services.reminders = start_reminders(services)
@@ -141,6 +147,9 @@ async def shutdown(app: BotApp) -> None:
         services.broadcasts = None
     if services.sender is not None:
         await services.sender.stop()
+    if services.lease is not None:
+        await services.lease.release()
+        services.lease = None
     await services.db.close()
 
 
@@ -213,6 +222,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     except InvalidToken as exc:
         # Telegram answered 401/404 to getMe: the token was revoked or mistyped.
         raise MissingTokenError(REJECTED_TOKEN_HELP) from exc
+    except AnotherInstanceRunning as exc:
+        raise StartupError(str(exc)) from exc
     except NetworkError as exc:  # raised only while starting: polling retries by itself
         base = settings.telegram_api_base_url
         raise StartupError(unreachable_help(base.split("/bot")[0] if base else None)) from exc
