@@ -52,11 +52,11 @@ async def test_a_second_instance_refuses_to_start_while_the_first_runs(tg, setti
 
 async def test_a_dead_or_silent_holder_is_taken_over(tg, settings) -> None:
     db = await Database(settings.database_path).open()
-    gone = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    gone = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import os; print(os.getpid())", stdout=asyncio.subprocess.PIPE
     )
-    dead_pid = int(gone.stdout)
-
+    out, _ = await gone.communicate()
+    dead_pid = int(out)  # a process of this machine that no longer exists
     await instance.take(db, "here:dead", socket.gethostname(), dead_pid, datetime.now(UTC))
     await db.close()
     process = BotProcess(settings).start()
