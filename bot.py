@@ -67,7 +67,7 @@ from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import ReminderService
 from storage import participants
-from storage.db import Database
+from storage.db import Database, DatabaseUnusable, check_usable
 
 log = logging.getLogger("bimtek")
 
@@ -213,6 +213,7 @@ def _file_url(settings: Settings) -> str:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    check_usable(settings.database_path)  # a damaged or read-only file: one line, at once
     app = build_application(settings)
     notice = cli.event_over_notice(services_of(app).event, services_of(app).clock.now())
     if notice:
@@ -242,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = func(settings, args)
         return result
-    except StartupError as exc:
+    except (StartupError, DatabaseUnusable) as exc:
         print(exc, file=sys.stderr)
         return 2
     except EventFileError as exc:
