@@ -20,7 +20,6 @@ from pydantic import ValidationError
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
-    ApplicationBuilder,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -59,7 +58,7 @@ from handlers.base.context import BotApp, BotContext, Services, services_of
 from handlers.base.flows import FlowRouter
 from handlers.base.guards import private_only
 from handlers.base.links import Payload
-from handlers.base.updates import PerChatUpdateProcessor
+from handlers.base.updates import PerChatUpdateProcessor, TolerantApplicationBuilder
 from handlers.broadcast.service import BroadcastService
 from handlers.schedule.reload import poll_reload_requests
 from handlers.start.commands import remember_user, unknown_command, unknown_press
@@ -177,7 +176,7 @@ def build_application(
     """The Application with its services; `startup` runs in post_init (or call it yourself)."""
     event = event or load_event(settings.event_file)
     builder = (
-        ApplicationBuilder()
+        TolerantApplicationBuilder()
         .token(settings.token())
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
