@@ -107,6 +107,8 @@ class Database:
             await self._conn.execute("PRAGMA foreign_keys=ON")
             await self._conn.execute("PRAGMA busy_timeout=5000")
             await self._conn.execute("PRAGMA synchronous=NORMAL")
+            # Deleted personal data is overwritten with zeros in the file, not just unlinked.
+            await self._conn.execute("PRAGMA secure_delete=ON")
             await self._conn.execute("SELECT count(*) FROM sqlite_master")
         except sqlite3.Error as exc:
             await self.close()
@@ -118,6 +120,12 @@ class Database:
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it: after a deletion,
+        no copy of the erased rows stays in the -wal file."""
+        async with self._turn():
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")

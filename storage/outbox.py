@@ -181,6 +181,17 @@ async def retry_later(
     )
 
 
+async def redact_for_chat(db: Database, chat_id: int) -> int:
+    """Data deletion: the texts sent (or kept unsent) to this chat are emptied, so that no
+    copy of the person's name or question stays in the outbox; the rows stay, because the
+    dedupe keys keep "never twice" true (a reminder is not sent again to a re-registration)."""
+    return await db.execute_rowcount(
+        """UPDATE outbox SET payload = '{"text": "", "redacted": true}', last_error = NULL
+           WHERE chat_id = ?""",
+        (chat_id,),
+    )
+
+
 async def cancel_for_chat(db: Database, chat_id: int) -> int:
     """Data deletion: nothing still waiting may go out to this chat any more."""
     return await db.execute_rowcount(
