@@ -20,8 +20,8 @@ from pydantic import ValidationError
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
-    ApplicationBuilder,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -52,21 +52,22 @@ from domain import meeting_links, retention
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
 from domain.faq import book as faq_book
+from domain.instance import AnotherInstanceRunning, InstanceLease
 from handlers import deeplinks
 from handlers.base import errors, menus
 from handlers.base.context import BotApp, BotContext, Services, services_of
 from handlers.base.flows import FlowRouter
 from handlers.base.guards import private_only
 from handlers.base.links import Payload
-from handlers.base.updates import PerChatUpdateProcessor
+from handlers.base.updates import PerChatUpdateProcessor, TolerantApplicationBuilder
 from handlers.broadcast.service import BroadcastService
 from handlers.privacy.retention import RetentionJob
 from handlers.schedule.reload import poll_reload_requests
-from handlers.start.commands import remember_user, unknown_command
+from handlers.start.commands import remember_user, unknown_command, unknown_press
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import Chore, ReminderService
-from storage.db import Database
+from storage.db import Database, DatabaseUnusable, check_usable
 
 log = logging.getLogger("bimtek")
 
@@ -104,8 +105,10 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.broadcast.HANDLERS,
         # Free messages: the flow in progress, else the FAQ.
         MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message),
-        # Last: commands nobody knows (inside a flow, the flow re-asks its question).
+        # Last: commands nobody knows (inside a flow, the flow re-asks its question), and
+        # button presses nobody took (answered, so that no spinner keeps turning).
         MessageHandler(filters.COMMAND, unknown_command),
+        CallbackQueryHandler(unknown_press),
     ]
     # Before anything else: remember the user's language and that they can be reached.
     return [(-1, TypeHandler(object, remember_user, block=True))] + [(0, h) for h in ordered]
@@ -115,6 +118,11 @@ async def startup(app: BotApp) -> None:
     """Open the database (migrating it) and start the background services."""
     services = services_of(app)
     await services.db.open()
+    # Before anything is sent: a second instance on this database stops here.
+    lease = InstanceLease(services.db)
+    await lease.acquire()
+    services.lease = lease
+    lease.start(errors.spawner(app))
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start(errors.spawner(app))
     services.reminders = start_reminders(services)
@@ -139,6 +147,9 @@ async def shutdown(app: BotApp) -> None:
         services.broadcasts = None
     if services.sender is not None:
         await services.sender.stop()
+    if services.lease is not None:
+        await services.lease.release()
+        services.lease = None
     await services.db.close()
 
 
@@ -171,7 +182,7 @@ def build_application(
     """The Application with its services; `startup` runs in post_init (or call it yourself)."""
     event = event or load_event(settings.event_file)
     builder = (
-        ApplicationBuilder()
+        TolerantApplicationBuilder()
         .token(settings.token())
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
@@ -207,6 +218,7 @@ def _file_url(settings: Settings) -> str:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    check_usable(settings.database_path)  # a damaged or read-only file: one line, at once
     app = build_application(settings)
     notice = cli.event_over_notice(services_of(app).event, services_of(app).clock.now())
     if notice:
@@ -216,6 +228,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     except InvalidToken as exc:
         # Telegram answered 401/404 to getMe: the token was revoked or mistyped.
         raise MissingTokenError(REJECTED_TOKEN_HELP) from exc
+    except AnotherInstanceRunning as exc:
+        raise StartupError(str(exc)) from exc
     except NetworkError as exc:  # raised only while starting: polling retries by itself
         base = settings.telegram_api_base_url
         raise StartupError(unreachable_help(base.split("/bot")[0] if base else None)) from exc
@@ -234,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = func(settings, args)
         return result
-    except StartupError as exc:
+    except (StartupError, DatabaseUnusable) as exc:
         print(exc, file=sys.stderr)
         return 2
     except EventFileError as exc:

@@ -27,6 +27,7 @@ ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
     proposal_store.anonymise_for_user,
     faq_log.forget_user,
     outbox.cancel_for_chat,  # a private chat's id is the user's id
+    outbox.redact_for_chat,  # and no copy of their name or question stays in sent rows
 ]
 
 
@@ -137,4 +138,5 @@ async def delete_user_data(db: Database, user_id: int, *, reason: str = "self") 
             await audit.record(
                 db, actor, f"data_deleted_{reason}", user_id=user_id, consents_withdrawn=withdrawn
             )
+    await db.checkpoint()  # the erased bytes leave the -wal file too (secure_delete is on)
     return bool(erased or withdrawn)

@@ -8,6 +8,8 @@ code wrapped in `Html(...)`), so user-supplied text can never break Telegram's H
 
 from __future__ import annotations
 
+import html
+import re
 import string
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -191,3 +193,62 @@ def number(value: int, lang: str) -> str:
     """1.240 in Indonesian, 1,240 in English."""
     text = f"{value:,}"
     return text if lang == "en" else text.replace(",", ".")
+
+
+# Telegram's limits, counted as Telegram counts them: UTF-16 code units of the text as the
+# user sees it (after entity parsing).
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+def utf16_length(text: str) -> int:
+    """The length Telegram measures: UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+# What the bot's own long lists aim for: below 4,096 with room for a title or a button row.
+LIST_MESSAGE_LIMIT = 3800
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_length(html_text: str) -> int:
+    """The length of HTML as Telegram counts it: the text without tags, entities read."""
+    return utf16_length(html.unescape(_TAG.sub("", html_text)))
+
+
+# Characters that take no room on screen: zero-width spaces and joiners, the word joiner,
+# the byte-order mark and the soft hyphen. A text of only these (and spaces) is empty.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
+
+
+def is_blank(text: str | None) -> bool:
+    """Whether a text is empty as people see it: spaces, tabs, newlines, zero-width marks."""
+    return text is None or not text.translate(_INVISIBLE).strip()
+
+
+def split_messages(blocks: Iterable[str], limit: int = LIST_MESSAGE_LIMIT) -> list[str]:
+    """Join blocks with blank lines into as few messages as possible, each under `limit`
+    as Telegram counts (the visible text in UTF-16 code units). Blocks are HTML fragments
+    that are never cut, so tags stay balanced."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        if (
+            utf16_length(block) > limit
+        ):  # one huge block: cut at line ends (lines are self-contained)
+            for line in block.split("\n"):
+                current = _append(messages, current, line[:limit], limit, "\n")
+            continue
+        current = _append(messages, current, block, limit, "\n\n")
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _append(messages: list[str], current: str, block: str, limit: int, sep: str) -> str:
+    candidate = f"{current}{sep}{block}" if current else block
+    if visible_length(candidate) <= limit:
+        return candidate
+    messages.append(current)
+    return block

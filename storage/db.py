@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -24,6 +25,46 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 def utcnow() -> str:
     """Timestamps are stored as ISO-8601 UTC text: sortable and readable."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class DatabaseUnusable(RuntimeError):
+    """The database file cannot be used (damaged, not SQLite, unreadable, read-only); the
+    message is one line naming the file and what to do."""
+
+    def __init__(self, path: Path, error: Exception) -> None:
+        reason = str(error).lower()
+        if "not a database" in reason or "malformed" in reason or "corrupt" in reason:
+            problem = "is damaged or is not an SQLite database"
+        elif "readonly" in reason or "read-only" in reason:
+            problem = "is read-only (the bot must be able to write it and its folder)"
+        elif "unable to open" in reason or "permission" in reason:
+            problem = "cannot be opened (check that it exists and the bot may read and write it)"
+        else:
+            problem = f"cannot be used ({error})"
+        super().__init__(
+            f"The database {path} {problem}. Restore the latest backup, or move the file "
+            f"away to start with an empty database."
+        )
+
+
+def check_usable(path: Path | str) -> None:
+    """Open the file, read its schema and take (and give back) the write lock: raise
+    DatabaseUnusable with one clear line when any of that fails. Synchronous, so the command
+    line can check before anything else starts."""
+    path = Path(path)
+    if str(path) == ":memory:":
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError) as exc:
+        raise DatabaseUnusable(path, exc) from exc
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -57,13 +98,21 @@ class Database:
     async def open(self) -> Database:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing is left uncommitted.
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        self._conn.row_factory = aiosqlite.Row
-        await self._conn.execute("PRAGMA journal_mode=WAL")
-        await self._conn.execute("PRAGMA foreign_keys=ON")
-        await self._conn.execute("PRAGMA busy_timeout=5000")
-        await self._conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing is left
+            # uncommitted.
+            self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+            self._conn.row_factory = aiosqlite.Row
+            await self._conn.execute("PRAGMA journal_mode=WAL")
+            await self._conn.execute("PRAGMA foreign_keys=ON")
+            await self._conn.execute("PRAGMA busy_timeout=5000")
+            await self._conn.execute("PRAGMA synchronous=NORMAL")
+            # Deleted personal data is overwritten with zeros in the file, not just unlinked.
+            await self._conn.execute("PRAGMA secure_delete=ON")
+            await self._conn.execute("SELECT count(*) FROM sqlite_master")
+        except sqlite3.Error as exc:
+            await self.close()
+            raise DatabaseUnusable(self.path, exc) from exc
         await self.migrate()
         return self
 
@@ -71,6 +120,12 @@ class Database:
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it: after a deletion,
+        no copy of the erased rows stays in the -wal file."""
+        async with self._turn():
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")

@@ -81,14 +81,33 @@ class OutboxRow:
 
 
 async def mark(db: Database, row_id: int, status: str, error: str | None = None) -> None:
-    """Record the outcome of one attempt: sending | sent | failed | blocked | pending (retry)."""
+    """Record the outcome of one attempt: sending | sent | failed | blocked | pending (retry).
+    'sending' is the claim of a new attempt: its request has not gone out yet."""
     sent_at = utcnow() if status == "sent" else None
     await db.execute(
         """UPDATE outbox SET status = ?, last_error = ?, sent_at = COALESCE(?, sent_at),
-                  attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END
+                  attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END,
+                  dispatched_at = CASE WHEN ? = 'sending' THEN NULL ELSE dispatched_at END
            WHERE id = ?""",
-        (status, error, sent_at, status, row_id),
+        (status, error, sent_at, status, status, row_id),
     )
+
+
+async def mark_dispatched(db: Database, row_id: int) -> None:
+    """The row's request is leaving for Telegram now (called by the rate limiter right before
+    the HTTP request): from here on the recipient may have the message."""
+    await db.execute("UPDATE outbox SET dispatched_at = ? WHERE id = ?", (utcnow(), row_id))
+
+
+IN_DOUBT = "in doubt: the request went to Telegram but no answer came back"
+
+
+async def in_doubt_count(db: Database) -> int:
+    """At-most-once rows never sent again because they may have arrived (for the log)."""
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'failed' AND last_error LIKE 'in doubt%'"
+    )
+    return int(row[0]) if row else 0
 
 
 async def cancel(db: Database, kind: str, ref: str) -> int:
@@ -115,20 +134,23 @@ class Claimable:
 AT_MOST_ONCE = ("reminder",)
 
 
-async def requeue_interrupted(db: Database) -> int:
-    """At start-up, for rows a crash left 'sending' (Telegram may or may not have them): send
-    them again, so only these few can reach their recipient twice; but never a reminder,
-    which is marked failed instead. Returns how many rows go out again."""
+async def requeue_interrupted(db: Database) -> tuple[int, int]:
+    """At start-up, for rows a crash left 'sending'. A row whose request never left (it was
+    still waiting in the rate limiter) goes out again: nobody has it. A row whose request had
+    gone to Telegram may have arrived: announcements and nudges go out again (at least once,
+    so only these few can arrive twice), reminders never (at most once: marked in doubt).
+    Returns (rows sent again, rows in doubt)."""
     marks = ",".join("?" * len(AT_MOST_ONCE))
     async with db.transaction():
-        await db.execute(
-            f"""UPDATE outbox SET status = 'failed', last_error = 'interrupted by a restart'
-                WHERE status = 'sending' AND kind IN ({marks})""",
-            AT_MOST_ONCE,
+        doubtful = await db.execute_rowcount(
+            f"""UPDATE outbox SET status = 'failed', last_error = ?
+                WHERE status = 'sending' AND dispatched_at IS NOT NULL AND kind IN ({marks})""",
+            (IN_DOUBT + " (a restart)", *AT_MOST_ONCE),
         )
-        return await db.execute_rowcount(
-            "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+        again = await db.execute_rowcount(
+            "UPDATE outbox SET status = 'pending', dispatched_at = NULL WHERE status = 'sending'"
         )
+    return again, doubtful
 
 
 async def claimable(
@@ -175,9 +197,20 @@ async def retry_later(
     given_back = 0 if counts else 1
     await db.execute(
         """UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?,
-                  attempts = attempts - ?
+                  attempts = attempts - ?, dispatched_at = NULL
            WHERE id = ?""",
         (_iso(until), error, given_back, row_id),
+    )
+
+
+async def redact_for_chat(db: Database, chat_id: int) -> int:
+    """Data deletion: the texts sent (or kept unsent) to this chat are emptied, so that no
+    copy of the person's name or question stays in the outbox; the rows stay, because the
+    dedupe keys keep "never twice" true (a reminder is not sent again to a re-registration)."""
+    return await db.execute_rowcount(
+        """UPDATE outbox SET payload = '{"text": "", "redacted": true}', last_error = NULL
+           WHERE chat_id = ?""",
+        (chat_id,),
     )
 
 

@@ -217,7 +217,9 @@ async def test_transactions_roll_back_and_isolate(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_interrupted_sends_go_again_except_reminders(tmp_path: Path) -> None:
+async def test_interrupted_sends_go_again_except_reminders_that_went_out(tmp_path: Path) -> None:
+    """Only a request that had gone to Telegram can have arrived: a reminder whose request
+    went out is never sent again (at most once); one still waiting in the limiter is."""
     from storage import outbox
 
     db = await Database(tmp_path / "o.sqlite3").open()
@@ -228,15 +230,21 @@ async def test_interrupted_sends_go_again_except_reminders(tmp_path: Path) -> No
                 outbox.OutgoingMessage("broadcast", 1, {"text": "a"}, ref="1"),
                 outbox.OutgoingMessage("reminder", 2, {"text": "b"}, ref="s1"),
                 outbox.OutgoingMessage("nudge", 3, {"text": "c"}, ref="n"),
+                outbox.OutgoingMessage("reminder", 4, {"text": "d"}, ref="s1"),
             ],
         )
         await db.execute("UPDATE outbox SET status = 'sending'")
-        assert await outbox.requeue_interrupted(db) == 2
-        rows = await db.fetchall("SELECT kind, status FROM outbox ORDER BY id")
+        for row_id in (1, 2):  # these two had gone out when the bot died
+            await outbox.mark_dispatched(db, row_id)
+        assert await outbox.requeue_interrupted(db) == (3, 1)
+        rows = await db.fetchall("SELECT kind, status, last_error FROM outbox ORDER BY id")
         assert [(r["kind"], r["status"]) for r in rows] == [
             ("broadcast", "pending"),
             ("reminder", "failed"),
             ("nudge", "pending"),
+            ("reminder", "pending"),
         ]
+        assert rows[1]["last_error"].startswith("in doubt")
+        assert await outbox.in_doubt_count(db) == 1
     finally:
         await db.close()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiolimiter import AsyncLimiter
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ class Limits:
     group_rate: float = 15.5 / 60  # ... then per second (4 + 15.5 <= 20 per minute)
     max_retries: int = 6  # 429s tolerated for one interactive request
     max_pause: float = 120.0  # never trust a retry_after longer than this
+    reply_retries: int = 2  # a reply that meets a 5xx or a timeout is tried twice more ...
+    reply_backoff: float = 0.5  # ... after 0.5 s, then 1 s
 
 
 def is_message(endpoint: str) -> bool:
@@ -109,20 +111,31 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         options = rate_limit_args or {}
         bulk = bool(options.get("bulk"))
         retries = int(options.get("max_retries", self.limits.max_retries))
+        on_dispatch = options.get("on_dispatch")
         chat = _chat_key(data.get("chat_id"))
         counted = chat is not None and is_message(endpoint)
-        attempt = 0
+        attempt = failures = 0
         while True:
             await self._wait_for_pauses(chat, bulk)
             if counted and chat is not None:
                 await self._acquire(chat, bulk)
             try:
+                if on_dispatch is not None:
+                    await on_dispatch()  # the outbox records that the request goes out now
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self._on_retry_after(chat, exc, bulk)
                 if attempt >= retries:
                     raise
                 attempt += 1
+            except NetworkError as exc:
+                # A reply (not bulk: the outbox retries its own) that met a 5xx, a timeout or
+                # a dropped connection is tried again shortly, instead of the user seeing
+                # "terjadi kendala". A refusal (400, BadRequest) is final.
+                if bulk or isinstance(exc, BadRequest) or failures >= self.limits.reply_retries:
+                    raise
+                failures += 1
+                await asyncio.sleep(self.limits.reply_backoff * failures)
 
     # --- budgets -----------------------------------------------------------------------------
 

@@ -17,12 +17,12 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from domain.delivery.ratelimit import retry_seconds
@@ -78,7 +78,14 @@ class Sender:
         self._in_flight.clear()
 
     async def _run(self) -> None:
-        await outbox.requeue_interrupted(self.db)
+        again, doubtful = await outbox.requeue_interrupted(self.db)
+        if again or doubtful:
+            log.warning(
+                "After a restart: %d outbox rows go out again, %d reminders are in doubt "
+                "(their request had gone to Telegram) and are not sent again",
+                again,
+                doubtful,
+            )
         while True:
             try:
                 started = await self._dispatch()
@@ -131,8 +138,14 @@ class Sender:
 
     async def deliver(self, row: OutboxRow) -> None:
         await outbox.mark(self.db, row.id, "sending")
+
+        async def dispatched() -> None:
+            await outbox.mark_dispatched(self.db, row.id)
+
         try:
-            await send_payload(self.bot, row.chat_id, row.payload, bulk=True)
+            await send_payload(
+                self.bot, row.chat_id, row.payload, bulk=True, on_dispatch=dispatched
+            )
         except RetryAfter as exc:
             wait = retry_seconds(exc)
             until = self.clock.now() + timedelta(seconds=wait)
@@ -144,6 +157,12 @@ class Sender:
             log.warning("Outbox row %s refused by Telegram: %s", row.id, exc)
             await outbox.mark(self.db, row.id, "failed", str(exc))
         except TelegramError as exc:  # 5xx, timeouts, network errors
+            if row.kind in outbox.AT_MOST_ONCE and maybe_delivered(exc):
+                # The request went out and no answer came back: Telegram may have shown it.
+                # A reminder is never sent twice, so it is not tried again.
+                log.warning("Outbox row %s (%s) in doubt: %s", row.id, row.kind, exc)
+                await outbox.mark(self.db, row.id, "failed", f"{outbox.IN_DOUBT} ({exc})")
+                return
             if row.attempts + 1 >= MAX_ATTEMPTS:
                 log.warning("Outbox row %s failed after %s attempts: %s", row.id, MAX_ATTEMPTS, exc)
                 await outbox.mark(self.db, row.id, "failed", str(exc))
@@ -154,16 +173,37 @@ class Sender:
             await outbox.mark(self.db, row.id, "sent")
 
 
+# Errors of requests that never reached Telegram: the connection was not made.
+_NOT_SENT = ("ConnectError", "ConnectTimeout", "PoolTimeout")
+
+
+def maybe_delivered(exc: TelegramError) -> bool:
+    """Whether Telegram may have delivered the message although the bot got an error: the
+    request went out and the answer was lost (a read timeout, a dropped connection). An
+    error *answer* (5xx) or a connection never made means it was not delivered."""
+    if not isinstance(exc, NetworkError) or isinstance(exc, BadRequest):
+        return False
+    cause = exc.__cause__
+    if cause is None:
+        return False  # Telegram answered with an error status
+    return type(cause).__name__ not in _NOT_SENT
+
+
 async def send_payload(
-    bot: Bot, chat_id: int, payload: dict[str, Any], bulk: bool = False
+    bot: Bot,
+    chat_id: int,
+    payload: dict[str, Any],
+    bulk: bool = False,
+    on_dispatch: Callable[[], Awaitable[None]] | None = None,
 ) -> Message:
     """Send one outbox payload: text, photo or document (by file_id), with optional buttons.
-    `bulk` sends it as low-priority traffic whose 429s the caller handles."""
+    `bulk` sends it as low-priority traffic whose 429s the caller handles; the rate limiter
+    calls `on_dispatch` right before the request leaves for Telegram."""
     markup = payload.get("reply_markup")
     reply_markup = InlineKeyboardMarkup.de_json(markup, bot) if markup else None
     extra: dict[str, Any] = {}
-    if bulk and isinstance(bot, ExtBot):
-        extra["rate_limit_args"] = BULK
+    if isinstance(bot, ExtBot) and (bulk or on_dispatch is not None):
+        extra["rate_limit_args"] = {**(BULK if bulk else {}), "on_dispatch": on_dispatch}
     media = "photo" if "photo" in payload else "document" if "document" in payload else None
     if media is not None:
         send = bot.send_photo if media == "photo" else bot.send_document

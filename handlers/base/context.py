@@ -17,6 +17,7 @@ from storage.db import Database
 
 if TYPE_CHECKING:
     from domain.delivery.sender import Sender
+    from domain.instance import InstanceLease
     from handlers.base.flows import FlowRouter
     from handlers.broadcast.service import BroadcastService
     from schedules.reminders import ReminderService
@@ -32,6 +33,7 @@ class Services:
     event: Event
     flows: FlowRouter
     clock: Clock = field(default_factory=Clock)
+    lease: InstanceLease | None = None
     sender: Sender | None = None
     reminders: ReminderService | None = None
     broadcasts: BroadcastService | None = None

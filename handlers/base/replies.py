@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
 import locales
 from handlers.base.context import lang_of
+from locales import CAPTION_LIMIT, visible_length
 
 
 async def reply(update: Update, text: str, **kwargs: Any) -> None:
@@ -34,16 +35,41 @@ async def expired(update: Update, key: str = "common.expired") -> None:
 
 
 async def edit_or_send(update: Update, text: str, **kwargs: Any) -> None:
-    """Edit the message whose button was pressed, or send a new one."""
+    """Edit the message whose button was pressed, or send a new one.
+
+    A text message gets its text edited; a photo or document (an announcement's preview)
+    its caption, or only its buttons when the text would not fit a caption. An edit that
+    would change nothing is not sent at all ("message is not modified")."""
     query = update.callback_query
-    if query is not None and query.message is not None:
+    message = query.message if query is not None else None
+    if query is not None and isinstance(message, Message):
+        markup = kwargs.get("reply_markup")
         try:
-            await query.edit_message_text(text, **kwargs)
+            if message.text is not None:
+                if message.text_html == text and message.reply_markup == markup:
+                    return
+                await query.edit_message_text(text, **kwargs)
+            elif message.caption is not None or message.effective_attachment:
+                await _edit_media_message(query, message, text, markup)
+            else:
+                await reply(update, text, **kwargs)
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return
     await reply(update, text, **kwargs)
+
+
+async def _edit_media_message(
+    query: CallbackQuery, message: Message, text: str, markup: Any
+) -> None:
+    """A media message has no text to edit: its caption becomes the text when it fits
+    Telegram's caption limit; otherwise only its buttons change."""
+    if visible_length(text) <= CAPTION_LIMIT:
+        if message.caption_html != text or message.reply_markup != markup:
+            await query.edit_message_caption(caption=text, reply_markup=markup)
+    elif message.reply_markup != markup:
+        await query.edit_message_reply_markup(reply_markup=markup)
 
 
 async def refuse(update: Update, key: str) -> None:

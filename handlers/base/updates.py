@@ -6,11 +6,15 @@ one participant are handled one after the other, so a flow never sees its own st
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram._utils.defaultvalue import DefaultValue
+from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ExtBot
+
+log = logging.getLogger(__name__)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -48,3 +52,50 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         return None
+
+
+class TolerantBot(ExtBot[None]):
+    """An ExtBot that survives an update it cannot read.
+
+    PTB parses a whole getUpdates batch at once; one update of a shape it does not expect
+    makes the batch fail, the Updater fetches the same batch again, forever, and PTB logs the
+    raw data (names included) on every try. Here each update of a batch is tried on its own;
+    one that cannot be read is replaced by an empty update with the same id (which no handler
+    takes), so the offset moves past it, and one line without personal data is logged."""
+
+    async def _post(self, endpoint: str, data: Any = None, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            return [self._readable(raw) for raw in result]
+        return result
+
+    def _readable(self, raw: Any) -> Any:
+        try:
+            Update.de_json(raw, self)
+        except Exception as exc:
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            log.warning("Update %s could not be read (%s); skipped", update_id, type(exc).__name__)
+            return {"update_id": update_id} if isinstance(update_id, int) else {"update_id": 0}
+        return raw
+
+
+class TolerantApplicationBuilder(ApplicationBuilder[Any, Any, Any, Any, Any, Any]):
+    """PTB's ApplicationBuilder with the bot above in place of its ExtBot: the body is PTB's
+    own ApplicationBuilder._build_ext_bot (PTB 22), with TolerantBot as the class."""
+
+    def _build_ext_bot(self) -> ExtBot[Any]:
+        if isinstance(self._token, DefaultValue):
+            raise RuntimeError("No bot token was set.")
+        return TolerantBot(
+            token=self._token,
+            base_url=DefaultValue.get_value(self._base_url),
+            base_file_url=DefaultValue.get_value(self._base_file_url),
+            private_key=DefaultValue.get_value(self._private_key),
+            private_key_password=DefaultValue.get_value(self._private_key_password),
+            defaults=DefaultValue.get_value(self._defaults),
+            arbitrary_callback_data=DefaultValue.get_value(self._arbitrary_callback_data),
+            request=self._build_request(get_updates=False),
+            get_updates_request=self._build_request(get_updates=True),
+            rate_limiter=DefaultValue.get_value(self._rate_limiter),
+            local_mode=DefaultValue.get_value(self._local_mode),
+        )

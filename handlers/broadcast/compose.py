@@ -66,12 +66,33 @@ async def show_compose(turn: Turn, found: list[Recipient]) -> None:
     await show_menu(turn, text, compose_menu(lang))
 
 
+def content_problem(message: Message, lang: str) -> locales.Html | None:
+    """Why a message cannot be the announcement: empty (spaces or zero-width marks only), or
+    over Telegram's limit for a text (4,096) or a caption (1,024), counted as Telegram counts
+    (UTF-16 code units of the text as shown). None when it can."""
+    if message.text is not None:
+        if locales.is_blank(message.text):
+            return locales.t(lang, "broadcast.empty_text")
+        length, limit, key = locales.utf16_length(message.text), locales.MESSAGE_LIMIT, "text"
+    elif message.caption is not None:
+        length, limit, key = locales.utf16_length(message.caption), locales.CAPTION_LIMIT, "caption"
+    else:
+        return None
+    if length > limit:
+        return locales.t(lang, f"broadcast.{key}_too_long", length=length, limit=limit)
+    return None
+
+
 async def composed(turn: Turn, message: Message) -> Move:
     """Any message at the compose step is the announcement, unless it is something the outbox
-    cannot send (a sticker, a voice note...)."""
+    cannot send (a sticker, a voice note...), empty, or too long for Telegram."""
     found = payload_of(message)
     if found is None:
         await reply(turn.update, locales.t(turn.lang, "broadcast.bad_content"))
+        return STAY
+    problem = content_problem(message, turn.lang)
+    if problem is not None:
+        await reply(turn.update, problem)
         return STAY
     payload, summary = found
     turn.data.update(payload=payload, summary=summary[:SUMMARY_LENGTH])

@@ -17,7 +17,7 @@ from handlers.base.callbacks import press_of
 from handlers.base.context import BotContext, display_name, is_organiser, is_private, lang_of
 from handlers.base.guards import organisers_only
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
-from locales import Html
+from locales import Html, split_messages
 from schedules.timefmt import format_datetime
 from storage import faq_log, users
 from storage.outbox import OutgoingMessage
@@ -25,7 +25,6 @@ from storage.outbox import OutgoingMessage
 log = logging.getLogger(__name__)
 
 LIST_LIMIT = 20
-LIST_MAX_CHARS = 3800  # below Telegram's 4096, with room for the title
 SNIPPET = 200
 STATUS_KEYS = {"unsure": "faq.status_open", "escalated": "faq.status_escalated"}
 
@@ -94,13 +93,20 @@ async def on_private_reply(update: Update, context: BotContext) -> None:
         return
     lang = lang_of(update)
     answer = message.text or ""
-    if not answer.strip():
+    if locales.is_blank(answer):
         await reply(update, locales.t(lang, "faq.reply_text_only"))
         return
-    await faq_log.record_answer(context.db, logged.id, answer, user.id)
     text = locales.t(
         logged.language, "faq.answer_from_organiser", question=logged.question, answer=answer
     )
+    # The participant gets the answer with their question above it: all of it must fit one
+    # message, so the answer is refused here rather than failing later in the outbox.
+    room = locales.MESSAGE_LIMIT - (locales.visible_length(text) - locales.utf16_length(answer))
+    if locales.utf16_length(answer) > room:
+        length = locales.utf16_length(answer)
+        await reply(update, locales.t(lang, "faq.reply_too_long", length=length, limit=room))
+        return
+    await faq_log.record_answer(context.db, logged.id, answer, user.id)
     sender = context.services.sender
     assert sender is not None  # created in bot.startup, before updates are taken
     await sender.enqueue(
@@ -133,7 +139,6 @@ async def unanswered(update: Update, context: BotContext) -> None:
         await reply(update, locales.t(lang, "faq.unanswered_empty"))
         return
     items: list[Html] = []
-    used = 0
     for row in rows:
         asked = datetime.fromisoformat(row.asked_at)
         item = locales.t(
@@ -146,9 +151,8 @@ async def unanswered(update: Update, context: BotContext) -> None:
         )
         if row.answer:
             item += "\n" + locales.t(lang, "faq.unanswered_reply", answer=_snippet(row.answer))
-        if used + len(item) > LIST_MAX_CHARS:
-            break
         items.append(item)
-        used += len(item) + 2
     title = locales.t(lang, "faq.unanswered_title", count=len(items))
-    await reply(update, title + "\n\n" + Html("\n\n").join(items))
+    # As many messages as the list needs, each within Telegram's limit.
+    for text in split_messages([title, *items]):
+        await reply(update, Html(text))

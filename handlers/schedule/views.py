@@ -17,12 +17,12 @@ from handlers.base.callbacks import Feature
 from handlers.base.context import BotContext, is_private
 from handlers.base.keyboards import button
 from handlers.base.links import Payload, url
+from locales import split_messages
 from schedules.event import Event, Session, Stage
 from schedules.reminders import in_audience, place_text
 from schedules.timefmt import format_date, format_range
 from storage.participants import Participant
 
-MAX_MESSAGE = 3800  # below Telegram's 4096, leaving room for markup
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX"}
 
 
@@ -103,30 +103,6 @@ def links_note(lang: str, viewer: Viewer | None) -> str:
     """Where the link is sent: to registered participants, in the private chat."""
     private = viewer is not None and viewer.private
     return locales.t(lang, "schedule.links_private" if private else "schedule.links_group")
-
-
-def split_messages(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
-    """Join blocks with blank lines into as few messages as possible, each under `limit`.
-    Blocks are HTML fragments that are never cut, so tags stay balanced."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        if len(block) > limit:  # one huge block: cut at line ends (lines are self-contained)
-            for line in block.split("\n"):
-                current = _append(messages, current, line[:limit], limit, "\n")
-            continue
-        current = _append(messages, current, block, limit, "\n\n")
-    if current:
-        messages.append(current)
-    return messages
-
-
-def _append(messages: list[str], current: str, block: str, limit: int, sep: str) -> str:
-    candidate = f"{current}{sep}{block}" if current else block
-    if len(candidate) <= limit:
-        return candidate
-    messages.append(current)
-    return block
 
 
 def render_schedule(event: Event, now: datetime, lang: str, viewer: Viewer | None) -> list[str]:

@@ -15,7 +15,7 @@ from handlers.base.context import (
     is_private,
     lang_of,
 )
-from handlers.base.replies import reply
+from handlers.base.replies import expired, reply
 from locales import Html
 from storage import participants, users
 
@@ -101,3 +101,9 @@ async def unknown_command(update: Update, context: BotContext) -> None:
         if f"@{context.bot.username}".lower() not in command.lower():
             return
     await reply(update, locales.t(lang_of(update), "common.unknown_command"))
+
+
+async def unknown_press(update: Update, context: BotContext) -> None:
+    """A button press no feature took (old data, a removed feature, a forgery): answered all
+    the same, so that the person's spinner stops and they learn the button is stale."""
+    await expired(update)

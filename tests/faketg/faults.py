@@ -30,6 +30,8 @@ class FaultsMixin(ServerState):
         self._blocked: set[int] = set()
         self._kicked: set[int] = set()
         self._injections: dict[str, deque[_Injection]] = {}
+        #: method -> how many more successful calls lose their response (see drop_responses)
+        self._drops: dict[str, int] = {}
 
     def block(self, user: SimUser | int, *, notify: bool = True) -> None:
         """The user blocks the bot: sends to their private chat now fail with 403. With
@@ -81,8 +83,21 @@ class FaultsMixin(ServerState):
             _Injection(times, _too_many(retry_after))
         )
 
+    def drop_responses(self, method: str, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` succeed (a message is delivered) but the
+        connection is closed before the response: the bot cannot know it went out."""
+        self._drops[method.lower()] = self._drops.get(method.lower(), 0) + times
+
+    def _take_drop(self, method: str) -> bool:
+        left = self._drops.get(method.lower(), 0)
+        if left <= 0:
+            return False
+        self._drops[method.lower()] = left - 1
+        return True
+
     def clear_injections(self) -> None:
         self._injections.clear()
+        self._drops.clear()
 
     def _take_injection(self, method: str) -> ApiError | None:
         for key in (method.lower(), "*"):

@@ -196,4 +196,9 @@ class FakeTelegram(
             if chat_id is not None:
                 self._log_line(chat_id, f"! {name} -> {status} {description}")
         self.requests.append(RequestRecord(now, name, params.loggable(), chat_id, status))
+        if status == 200 and self._take_drop(name):
+            # Delivered, but the answer is lost: close the connection without a response.
+            if request.transport is not None:
+                request.transport.close()
+            raise ConnectionResetError("response dropped by the fake server")
         return web.json_response(body, status=status)

@@ -67,6 +67,11 @@ class UpdatesMixin(ServerState):
         self._notify()
         return update_id
 
+    def enqueue_raw(self, update: dict) -> int:
+        """Queue an update exactly as given (a shape the real server should not send, but
+        one that can arrive); returns its update_id."""
+        return self._enqueue(update)
+
     async def _api_getUpdates(self, p: _Params) -> list[dict]:
         if self._webhook_url:
             raise ApiError(
