@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -16,19 +18,33 @@ from handlers.base.context import BotApp, BotContext, lang_of
 log = logging.getLogger(__name__)
 
 
+# Updates whose person has already been told about an error: one update can fail in more than
+# one handler group (remembering the user, then the feature), but gets one message.
+_told: deque[int] = deque(maxlen=256)
+
+
+def _storage_full(error: object) -> bool:
+    """SQLite's "database or disk is full": nothing can be saved until there is room."""
+    return isinstance(error, sqlite3.OperationalError) and "full" in str(error).lower()
+
+
 async def on_error(update: object, context: BotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
-    if isinstance(error, Forbidden | NetworkError):
-        log.warning("Update %s: Telegram error: %s", update_id, error)
+    if isinstance(error, Forbidden | NetworkError) or _storage_full(error):
+        log.warning("Update %s: %s: %s", update_id, type(error).__name__, error)
     else:
         log.error("Update %s caused an error", update_id, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(error, Forbidden):
         return  # the user blocked us: nobody to tell
+    if update.update_id in _told:
+        return
+    _told.append(update.update_id)
+    key = "common.cannot_save" if _storage_full(error) else "common.error"
     try:
-        await update.effective_chat.send_message(locales.t(lang_of(update), "common.error"))
+        await update.effective_chat.send_message(locales.t(lang_of(update), key))
     except TelegramError as exc:
         log.warning("Update %s: could not tell the user about the error: %s", update_id, exc)
 
