@@ -200,7 +200,9 @@ async def test_a_question_at_the_name_step_is_answered_not_stored(tg, bot) -> No
     await user.expect("Silakan tulis nama lengkap")  # and the name is asked again
     assert (await get_participant(bot.db, user.id)).full_name is None
     assert "_question" not in (await flows.get(bot.db, user.id)).data
-    # The settled question's buttons do nothing any more.
+    # The question shows the choice, without its buttons, which do nothing any more.
+    settled = next(m for m in user.messages if m.message_id == asked.message_id)
+    assert settled.text.endswith(f"{ASKED} Pertanyaan") and settled.buttons == []
     stale = await user.press_data("flow:answer", asked)
     assert stale.show_alert and "kedaluwarsa" in (stale.text or "")
     assert (await get_participant(bot.db, user.id)).full_name is None

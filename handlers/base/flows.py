@@ -323,6 +323,12 @@ def _pending_question(
     return pending if menu is None or menu == menu_id else None
 
 
+def _quoted(text: str) -> str:
+    """The waiting text as the question quotes it: one line, at most 2 × NOTE_CHARS."""
+    shown = " ".join(text.split())
+    return shown if len(shown) <= NOTE_CHARS * 2 else shown[: NOTE_CHARS * 2].rstrip() + "…"
+
+
 def _as_typed(update: Update, text: str, message_id: object) -> Update:
     """The press on "Jawaban / Pertanyaan" as the message the person typed: the step's text
     function (and the FAQ) answer it exactly as they would have answered the message."""
@@ -447,9 +453,6 @@ class FlowRouter:
         turn.state.data[QUESTION] = pending
         await flows.save(turn.db, turn.state)
         lang = turn.lang
-        shown = " ".join(text.split())
-        if len(shown) > NOTE_CHARS * 2:
-            shown = shown[: NOTE_CHARS * 2].rstrip() + "…"
         markup = InlineKeyboardMarkup(
             [
                 [
@@ -462,7 +465,7 @@ class FlowRouter:
         if chat is None:
             return
         sent = await chat.send_message(
-            locales.t(lang, "flows.answer_or_question", text=shown), reply_markup=markup
+            locales.t(lang, "flows.answer_or_question", text=_quoted(text)), reply_markup=markup
         )
         pending["menu"] = sent.message_id  # only the latest such question acts
         await flows.save(turn.db, turn.state)
@@ -487,10 +490,14 @@ class FlowRouter:
         if spec.allowed is not None and not await spec.allowed(update, context):
             await answer_callback(update, locales.plain(lang, spec.refusal), alert=True)
             return
-        with contextlib.suppress(BadRequest):  # the choice is made: the buttons go
-            await query.edit_message_reply_markup(reply_markup=None)
-        state.data.pop(QUESTION, None)
         text: str = pending["text"]
+        key = "flows.is_answer" if press.action == ANSWER_ACTION else "flows.is_question"
+        chosen = locales.t(
+            lang, "flows.answer_or_question_chosen", text=_quoted(text), choice=locales.t(lang, key)
+        )
+        with contextlib.suppress(BadRequest):  # the choice is made: it shows, the buttons go
+            await query.edit_message_text(chosen, reply_markup=None)
+        state.data.pop(QUESTION, None)
         turn = Turn(_as_typed(update, text, pending.get("message")), context, state, spec)
         if spec.before_input is None or await spec.before_input(turn):
             if press.action == ANSWER_ACTION:
