@@ -377,6 +377,12 @@ async def test_an_edited_message_changes_no_answer(tg, bot) -> None:
         profile = await get_participant(bot.db, user.id)
         assert (profile.full_name, profile.opd_other) == ("Siti Aminah", None)
         assert (await flows.get(bot.db, user.id)).step == "opd_other"
+        # An edited command does not run either: "/bantuan" edited into "/batal" cancels nothing.
+        command = await user.send("/bantuan")
+        await user.expect("Perintah yang tersedia")
+        await user.edit(command, "/batal")
+        await user.expect(EDITED)
+        assert (await flows.get(bot.db, user.id)).step == "opd_other"
         await user.send("Universitas Jember")
         await user.expect("Langkah 3/6")
 
