@@ -55,6 +55,7 @@ from domain.faq import book as faq_book
 from domain.instance import AnotherInstanceRunning, InstanceLease
 from handlers import deeplinks
 from handlers.base import errors, menus
+from handlers.base.callbacks import Feature, pattern
 from handlers.base.context import BotApp, BotContext, Services, services_of
 from handlers.base.flows import FlowRouter
 from handlers.base.guards import private_only
@@ -85,6 +86,8 @@ def build_flows() -> FlowRouter:
     return FlowRouter(
         specs=[handlers.registration.FLOW, handlers.proposals.FLOW, handlers.broadcast.FLOW],
         fallback=handlers.faq.FALLBACK,
+        # "Pertanyaan" on a question typed inside a flow: the FAQ answers it.
+        answer_question=handlers.faq.ANSWER,
     )
 
 
@@ -99,6 +102,8 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.staff.HANDLERS,
         *handlers.start.HANDLERS,
         CommandHandler(["batal", "cancel"], private_only(Payload.BATAL)(flows.cancel)),
+        # The engine's own buttons: "Jawaban / Pertanyaan" on a question typed in a flow.
+        CallbackQueryHandler(flows.on_question_press, pattern=pattern(Feature.FLOW)),
         *handlers.faq.HANDLERS,
         *handlers.proposals.HANDLERS,
         *handlers.export.HANDLERS,
@@ -110,8 +115,14 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         MessageHandler(filters.COMMAND, unknown_command),
         CallbackQueryHandler(unknown_press),
     ]
-    # Before anything else: remember the user's language and that they can be reached.
-    return [(-1, TypeHandler(object, remember_user, block=True))] + [(0, h) for h in ordered]
+    # Before anything else: remember the user's language and that they can be reached. Then
+    # an edited private message inside a flow is answered and goes no further (it is never
+    # an answer); outside a flow it goes on to the handlers below.
+    first: list[tuple[int, BaseHandler[Any, Any, Any]]] = [
+        (-2, TypeHandler(object, remember_user, block=True)),
+        (-1, MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, flows.on_edited_message)),
+    ]
+    return first + [(0, h) for h in ordered]
 
 
 async def startup(app: BotApp) -> None:

@@ -124,3 +124,27 @@ def profile_text(event: Event, lang: str, profile: Participant) -> locales.Html:
         mode=mode or unset,
         phone=phone,
     )
+
+
+def profile_so_far(event: Event, lang: str, profile: Participant) -> locales.Html:
+    """The answers a registration in progress has stored, one line each (escaped HTML); empty
+    when there are none yet."""
+    values = {
+        "full_name": profile.full_name or "",
+        "opd": event.office_name(profile.opd_id, profile.opd_other),
+        "role": locales.plain(lang, f"registration.role_{profile.role}") if profile.role else "",
+        "dimension": dimension_label(event, lang, profile.dimension),
+        "mode": locales.plain(lang, f"registration.mode_{profile.mode}") if profile.mode else "",
+        "phone": profile.phone or "",
+    }
+    lines = [
+        locales.t(
+            lang,
+            "registration.so_far_line",
+            label=locales.plain(lang, f"registration.field_{name}"),
+            value=values[name],
+        )
+        for name in answered_fields(profile)
+        if values[name]
+    ]
+    return locales.Html("\n").join(lines)

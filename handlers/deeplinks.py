@@ -69,4 +69,6 @@ async def on_start(update: Update, context: BotContext) -> None:
         return
     await start.welcome(update, context)
     if is_private(update):
+        # A conversation in progress: where it is and what it has stored so far.
         await registration.offer(update, context)
+        await proposals.resume_open_form(update, context)

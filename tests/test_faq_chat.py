@@ -219,7 +219,9 @@ async def test_user_in_a_flow_is_not_answered_by_the_faq(tg, bot) -> None:
     async def wrong_input(turn: Turn, kind: str) -> None:
         return None
 
-    steps = {"step1": Step(ask=ask, text=on_text)}
+    # The step takes questions as answers (check_questions=False): this test is about routing,
+    # not about the engine's "Jawaban / Pertanyaan" (tests/test_flow_questions.py).
+    steps = {"step1": Step(ask=ask, text=on_text, check_questions=False)}
     bot.services.flows.add(FlowSpec("dummy-faq-test", "dummy", steps, wrong_input))
     budi = tg.user(first_name="Budi", language_code="id")
     await register(bot.db, budi.id)  # so that the FAQ's answer would carry the link

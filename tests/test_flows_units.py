@@ -176,3 +176,51 @@ async def test_a_move_that_stays_commits_only_the_write(db: Database) -> None:
     assert outside(db.path) == (1, "pick")
     stored = await flows.get(db, USER)
     assert stored is not None and stored.message_id == 10  # the menu is still the current one
+
+
+# --- a text that read as a question ----------------------------------------------------------
+
+
+def waiting(step: str = "pick", menu: int | None = 20, at: str = "pick") -> Flow:
+    """At step `at`, a text typed at `step` waits for "Jawaban / Pertanyaan" (menu `menu`)."""
+    pending = {"step": step, "text": "kapan?", "message": 7, "menu": menu}
+    return Flow(USER, "demo", at, {engine.QUESTION: pending})
+
+
+def settles(data: str, at: Flow | None, menu_id: int | None = 20) -> bool:
+    return engine._pending_question(at, decode(data), menu_id) is not None
+
+
+def test_only_the_latest_question_of_the_current_step_is_settled() -> None:
+    assert settles("flow:answer", waiting())
+    assert settles("flow:question", waiting())
+    assert not settles("flow:answer", waiting(), menu_id=19)  # an older question's menu
+    assert settles("flow:answer", waiting(menu=None), menu_id=19)  # menu not recorded
+    assert not settles("flow:answer", waiting(at="confirm"))  # asked at another step
+    assert not settles("flow:answer", state())  # nothing waits
+    assert not settles("flow:answer", None)
+    assert not settles("flow:other", waiting())
+    assert not settles("dm:answer", waiting())  # a flow's own button, not the engine's
+
+
+async def test_moving_on_drops_a_waiting_question(db: Database) -> None:
+    current = waiting()
+    await engine.commit(turn(db, current), Move(to="confirm"))
+    stored = await flows.get(db, USER)
+    assert stored is not None and engine.QUESTION not in stored.data
+
+
+def test_the_note_of_a_typed_answer_is_one_short_escaped_line() -> None:
+    assert engine.stored_note("id", "Nama", "Siti Rahmawati, S.Kom.") == (
+        "Nama tercatat: Siti Rahmawati, S.Kom."
+    )
+    assert engine.stored_note("id", "Instansi", "Dinas Lingkungan Hidup") == (
+        "Instansi tercatat: Dinas Lingkungan Hidup."
+    )
+    assert engine.stored_note("en", "Name", "Alice") == "Name saved: Alice."
+    long = engine.stored_note("id", "Deskripsi", "kata\n" * 40)
+    assert "\n" not in long and long.endswith("…")
+    assert long == "Deskripsi tercatat: " + ("kata " * 12).strip() + "…"
+    assert engine.stored_note("id", "Nama", "<b>x</b> & y") == (
+        "Nama tercatat: &lt;b&gt;x&lt;/b&gt; &amp; y."
+    )

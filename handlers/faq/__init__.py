@@ -21,3 +21,5 @@ HANDLERS: list[BaseHandler] = [
 ]
 # A private message outside any flow is a question.
 FALLBACK = questions.on_private_text
+# A question typed inside a flow, once the person says it is one (handlers/base/flows.py).
+ANSWER = questions.answer

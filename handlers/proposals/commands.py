@@ -15,7 +15,7 @@ from handlers.base.flows import ask_current, begin, current_turn
 from handlers.base.guards import private_only
 from handlers.base.links import Payload
 from handlers.base.replies import reply
-from handlers.proposals import mine
+from handlers.proposals import mine, views
 from handlers.proposals.steps import FLOW, first_missing, open_or_say
 from schedules.event import Event
 from storage import participants
@@ -53,13 +53,10 @@ async def usul_command(update: Update, context: BotContext) -> None:
         return
     if not await open_or_say(update, context):
         return
-    turn = await current_turn(update, context, FLOW)
-    pid = turn.data.get("pid", 0) if turn is not None else 0
-    if turn is not None and await store.get(context.db, pid, user.id) is not None:
-        await reply(update, locales.t(lang, "proposals.resumed"))
-        await ask_current(turn)
+    if await resume_open_form(update, context):
         return
     draft = await store.latest_draft(context.db, user.id)
+    fresh = draft is None
     if draft is None:
         limit = context.event.proposals.max_per_participant
         if await store.count_submitted(context.db, user.id) >= limit:
@@ -71,12 +68,29 @@ async def usul_command(update: Update, context: BotContext) -> None:
         pid = await store.create_draft(context.db, user.id, number, **defaults)
         draft = await store.get(context.db, pid, user.id)
         await reply(update, locales.t(lang, "proposals.intro", limit=limit))
-    else:
-        await reply(update, locales.t(lang, "proposals.resumed"))
     assert draft is not None
     # A draft is resumed at its first unanswered question (the dimension may be prefilled).
     step = "dimension" if draft.name is None else (first_missing(draft) or "preview")
+    if not fresh:
+        await reply(update, views.resume_text(context.event, lang, draft, step))
     await begin(update, context, FLOW, step, {"pid": draft.id})
+
+
+async def resume_open_form(update: Update, context: BotContext) -> bool:
+    """The form in progress, if any: what its draft has stored so far, then the question it
+    is at (for /usul and a bare /start). False when no form is open."""
+    user = update.effective_user
+    turn = await current_turn(update, context, FLOW)
+    if user is None or turn is None:
+        return False
+    proposal = await store.get(context.db, turn.data.get("pid", 0), user.id)
+    if proposal is None:
+        return False
+    await reply(
+        update, views.resume_text(context.event, lang_of(update), proposal, turn.state.step)
+    )
+    await ask_current(turn)
+    return True
 
 
 @private_only(Payload.USULANKU)

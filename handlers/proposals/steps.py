@@ -11,9 +11,12 @@ have passed (`before_input`)."""
 
 from __future__ import annotations
 
+import functools
+
 from telegram import Update
 
 import locales
+from domain.offices import match_office
 from handlers.base.callbacks import Callback, Feature
 from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import (
@@ -29,6 +32,7 @@ from handlers.base.flows import (
     ask_current,
     commit,
     remember_menu,
+    stored_note,
 )
 from handlers.base.replies import answer_callback, reply
 from handlers.proposals import views
@@ -39,6 +43,8 @@ from storage import proposals as store
 from storage.proposals import HORIZONS, Proposal
 
 NAME = "proposal"
+# A typed lead office the bot is not sure of, asked about at "lead_opd_guess": {"text", "opd"}.
+OFFICE_GUESS = "office_guess"
 
 
 # --- reading the flow's proposal -----------------------------------------------------------
@@ -80,6 +86,17 @@ def _asking(view: views.View) -> Ask:
     return ask
 
 
+async def _ask_office_guess(turn: Turn) -> None:
+    """ "Maksud Bapak/Ibu: Dinas Lingkungan Hidup?" about the typed lead office in the data."""
+    chat = turn.update.effective_chat
+    guess = turn.data.get(OFFICE_GUESS)
+    office = turn.context.event.opd(str(guess.get("opd"))) if isinstance(guess, dict) else None
+    if chat is None or office is None:
+        return
+    text, markup = views.office_guess_question(turn.lang, office)
+    await remember_menu(turn, await chat.send_message(text, reply_markup=markup))
+
+
 # --- answering -----------------------------------------------------------------------------
 
 
@@ -91,10 +108,16 @@ def _after(turn: Turn, answered: str) -> str:
     return QUESTIONS[index + 1] if index + 1 < len(QUESTIONS) else "preview"
 
 
-def _store(turn: Turn, to: str, **fields: object) -> Move:
+def _store(turn: Turn, to: str, note: locales.Html | None = None, **fields: object) -> Move:
     """Store `fields` in the flow's proposal and move to `to` (one transaction)."""
     pid = turn.data["pid"]
-    return Move(to=to, write=lambda: store.update(turn.db, pid, turn.user_id, **fields))
+    write = functools.partial(store.update, turn.db, pid, turn.user_id, **fields)
+    return Move(to=to, write=write, note=note)
+
+
+def _note(turn: Turn, question: str, value: str) -> locales.Html:
+    """What a typed answer stored: "Nama program tercatat: Telemedisin puskesmas."."""
+    return stored_note(turn.lang, locales.plain(turn.lang, f"proposals.field.{question}"), value)
 
 
 async def _not_offered(turn: Turn) -> Move:
@@ -179,18 +202,49 @@ def _typed(step: str) -> OnText:
         text = text.strip()
         if not await _length_ok(turn, text, low, high):
             return STAY
-        return _store(turn, _after(turn, step), **{step: text})
+        return _store(turn, _after(turn, step), _note(turn, step, text), **{step: text})
 
     return take
 
 
 async def _typed_office(turn: Turn, text: str) -> Move:
-    """A lead institution that is no OPD of the event, typed."""
+    """A typed lead institution: one of the event's OPD when it surely names one ("DLH"), a
+    question when it may ("Maksud Bapak/Ibu: Dinas Lingkungan Hidup?"), else free text."""
     text = text.strip()
     low, high = OTHER_OFFICE_LIMIT
     if not await _length_ok(turn, text, low, high):
         return STAY
-    return _store(turn, _after(turn, "lead_opd"), lead_opd_id=None, lead_opd_other=text)
+    found = match_office(turn.context.event, text)
+    if found.opd is not None and found.certainty == "sure":
+        return _lead_office(turn, found.opd.id)
+    if found.opd is not None and found.certainty == "guess":
+        turn.data[OFFICE_GUESS] = {"text": text, "opd": found.opd.id}  # saved with the step
+        return Move(to="lead_opd_guess")
+    return _other_office(turn, text)
+
+
+def _lead_office(turn: Turn, opd_id: str) -> Move:
+    """The lead office is the OPD `opd_id`: counted for it (/rekap), as if pressed."""
+    office = turn.context.event.opd(opd_id)
+    note = _note(turn, "lead_opd", office.name if office else opd_id)
+    return _store(turn, _after(turn, "lead_opd"), note, lead_opd_id=opd_id, lead_opd_other=None)
+
+
+def _other_office(turn: Turn, text: str) -> Move:
+    note = _note(turn, "lead_opd", text)
+    return _store(turn, _after(turn, "lead_opd"), note, lead_opd_id=None, lead_opd_other=text)
+
+
+async def _confirm_office(turn: Turn, press: Callback) -> Move:
+    """prop:v:lead_opd_guess:yes (the guessed OPD) or :no (the typed text, as free text)."""
+    guess = turn.data.pop(OFFICE_GUESS, None)
+    choice = press.arg(1)
+    if not isinstance(guess, dict) or choice not in ("yes", "no"):
+        return await _not_offered(turn)
+    opd_id = str(guess.get("opd"))
+    if choice == "yes" and turn.context.event.opd(opd_id) is not None:
+        return _lead_office(turn, opd_id)
+    return _other_office(turn, str(guess.get("text", "")))
 
 
 async def _on_preview(turn: Turn, press: Callback) -> Move:
@@ -337,6 +391,11 @@ STEPS: dict[str, Step] = {
         text=_typed_office,
         press=_taking(2, _choose_office),
         actions=frozenset({f"{CHOICE}:lead_opd"}),
+    ),
+    "lead_opd_guess": Step(
+        ask=_ask_office_guess,
+        press=_taking(2, _confirm_office),
+        actions=frozenset({f"{CHOICE}:lead_opd_guess"}),
     ),
     "preview": Step(
         ask=_asking(views.preview),

@@ -16,7 +16,7 @@ import locales
 from handlers.base.callbacks import Feature
 from handlers.base.keyboards import button, labelled
 from locales import Html
-from schedules.event import Event
+from schedules.event import Event, Opd
 from storage.participants import Participant
 from storage.proposals import FIELDS, HORIZONS, Proposal
 
@@ -101,6 +101,16 @@ def lead_office_question(
     return locales.t(lang, "proposals.ask.lead_opd", limit=high), InlineKeyboardMarkup(rows)
 
 
+def office_guess_question(lang: str, office: Opd) -> Question:
+    """A typed lead office that may be this OPD: Ya (the OPD) or Bukan (the text as typed)."""
+    row = [
+        button(lang, "proposals.guess_yes", Feature.PROPOSAL, CHOICE, "lead_opd_guess", "yes"),
+        button(lang, "proposals.guess_no", Feature.PROPOSAL, CHOICE, "lead_opd_guess", "no"),
+    ]
+    text = locales.t(lang, "proposals.ask.lead_opd_guess", office=office.name)
+    return text, InlineKeyboardMarkup([row])
+
+
 def fields_question(
     event: Event, lang: str, proposal: Proposal, profile: Participant | None
 ) -> Question:
@@ -150,3 +160,41 @@ def render(event: Event, proposal: Proposal, lang: str) -> Html:
         office=event.office_name(proposal.lead_opd_id, proposal.lead_opd_other),
         stage=stage.title if stage else "",
     )
+
+
+def render_so_far(event: Event, proposal: Proposal, lang: str) -> Html:
+    """The answers a draft has stored so far, one line each (every value escaped)."""
+    dimension = event.dimension(proposal.dimension)
+    horizon = (
+        locales.plain(lang, f"proposals.horizon.{proposal.horizon}") if proposal.horizon else ""
+    )
+    values = {
+        "dimension": dimension.name if dimension else "",
+        "element": proposal.element or "",
+        "name": proposal.name or "",
+        "problem": proposal.problem or "",
+        "description": proposal.description or "",
+        "target": proposal.target or "",
+        "horizon": horizon,
+        "lead_opd": event.office_name(proposal.lead_opd_id, proposal.lead_opd_other),
+    }
+    lines = [
+        locales.t(
+            lang,
+            "proposals.so_far_line",
+            label=locales.plain(lang, f"proposals.field.{question}"),
+            value=value,
+        )
+        for question, value in values.items()
+        if value
+    ]
+    return Html("\n").join(lines)
+
+
+def resume_text(event: Event, lang: str, proposal: Proposal, step: str) -> Html:
+    """Where the form is: what the draft has stored so far (the preview shows it itself),
+    above the question it is at (sent next)."""
+    stored = render_so_far(event, proposal, lang)
+    if not stored or step in ("preview", "fields"):
+        return locales.t(lang, "proposals.resumed")
+    return locales.t(lang, "proposals.resumed_so_far", draft=stored)

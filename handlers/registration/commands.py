@@ -22,10 +22,10 @@ async def start_or_resume(update: Update, context: BotContext) -> None:
         return
     lang = lang_of(update)
     turn = await current_turn(update, context, steps.FLOW)
-    if turn is not None and not turn.data.get(steps.FROM_PROFILE):
-        await steps.show(turn, prefix=locales.t(lang, "registration.resume"))
-        return
     profile = await participants.get(context.db, user.id)
+    if turn is not None and not turn.data.get(steps.FROM_PROFILE):
+        await steps.show(turn, prefix=resume_text(context, lang, turn.state.step, profile))
+        return
     if profile is not None and profile.is_registered:
         await reply(update, locales.t(lang, "registration.already_registered"))
         return
@@ -38,6 +38,17 @@ async def start_or_resume(update: Update, context: BotContext) -> None:
     ):
         first = people.missing_field(profile) or "summary"
     await begin(update, context, steps.FLOW, first, {})
+
+
+def resume_text(
+    context: BotContext, lang: str, step: str, profile: participants.Participant | None
+) -> locales.Html:
+    """Where a registration in progress is: what it has stored so far (the summary shows it
+    itself), above the question it is at."""
+    stored = people.profile_so_far(context.event, lang, profile) if profile else ""
+    if not stored or step == "summary":
+        return locales.t(lang, "registration.resume")
+    return locales.t(lang, "registration.resume_so_far", profile=stored)
 
 
 @private_only(Payload.DAFTAR)

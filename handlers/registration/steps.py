@@ -18,9 +18,10 @@ from telegram import Contact, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 import locales
 from domain import people
+from domain.offices import match_office
 from domain.privacy import give_consent
 from handlers.base.callbacks import Callback, Feature
-from handlers.base.flows import END, STAY, FlowSpec, Move, Step, Turn
+from handlers.base.flows import END, STAY, FlowSpec, Move, Step, Turn, stored_note
 from handlers.base.replies import edit_or_send, reply
 from handlers.registration import views
 from schedules.event import ALL_DIMENSIONS, MODES, ROLES
@@ -33,6 +34,8 @@ Then = Callable[[], Awaitable[None]]  # what a move says once committed (Move.th
 ONE_FIELD = "editing"
 # ... or of a registered profile, from /profil.
 FROM_PROFILE = "profile"
+# A typed office the bot is not sure of, asked about at "opd_guess": {"text", "opd"}.
+OFFICE_GUESS = "office_guess"
 # "Langkah n/6" is shown while registering, not when one field of the profile is changed.
 STEP_NUMBER = {name: n for n, name in enumerate(people.FIELDS, start=1)}
 REPROMPTS = {
@@ -49,18 +52,25 @@ def changing_one_field(turn: Turn) -> bool:
 # --- asking --------------------------------------------------------------------------------
 
 
-async def show(turn: Turn, *, prefix: str | None = None, page: int = 0) -> None:
+async def show(
+    turn: Turn, *, prefix: str | None = None, page: int = 0, fresh: bool = False
+) -> None:
     """Ask the current step, `prefix` on top. After a press the pressed menu becomes the
-    question; a reply keyboard cannot replace an inline one, so such questions are sent anew."""
+    question (unless `fresh`: the pressed menu has become a note); a reply keyboard cannot
+    replace an inline one, so such questions are sent anew."""
     step, lang = turn.state.step, turn.lang
     profile = await participants.get(turn.db, turn.user_id)
-    text, keyboard = views.QUESTIONS[step](turn.context, lang, profile, page)
+    if step == "opd_guess":
+        office = turn.context.event.opd(str(turn.data.get(OFFICE_GUESS, {}).get("opd")))
+        text, keyboard = views.opd_guess(lang, office.name if office else "")
+    else:
+        text, keyboard = views.QUESTIONS[step](turn.context, lang, profile, page)
     if step in STEP_NUMBER and not changing_one_field(turn):
         number = locales.t(lang, "registration.step_prefix", n=STEP_NUMBER[step])
         text = locales.Html(f"{number} {text}")
     if prefix:
         text = locales.Html(f"{prefix}\n\n{text}")
-    if isinstance(keyboard, ReplyKeyboardMarkup):
+    if fresh or isinstance(keyboard, ReplyKeyboardMarkup):
         await reply(turn.update, text, reply_markup=keyboard)
     else:
         await edit_or_send(turn.update, text, reply_markup=keyboard)
@@ -118,8 +128,16 @@ def onward(turn: Turn, step: str, answered: Participant) -> str:
     return upcoming
 
 
-async def answer(turn: Turn, step: str, *, then: Then | None = None, **fields: str | None) -> Move:
-    """Store `fields` as the answer to `step` and go on; `then` speaks once it is written."""
+async def answer(
+    turn: Turn,
+    step: str,
+    *,
+    then: Then | None = None,
+    note: locales.Html | None = None,
+    **fields: str | None,
+) -> Move:
+    """Store `fields` as the answer to `step` and go on; `then` speaks once it is written,
+    then `note` (what a typed answer stored)."""
     profile = await participants.get(turn.db, turn.user_id)
     assert profile is not None  # consent opened the draft
     answered = Participant(**(profile.as_dict() | fields))  # as it will be once written
@@ -127,7 +145,13 @@ async def answer(turn: Turn, step: str, *, then: Then | None = None, **fields: s
     if to == END:
         then = _both(then, functools.partial(show_updated_profile, turn))
     write = functools.partial(participants.update, turn.db, turn.user_id, **fields)
-    return Move(to=to, write=write, then=then)
+    return Move(to=to, write=write, then=then, note=note)
+
+
+def typed_note(turn: Turn, field: str, value: str) -> locales.Html:
+    """ "Nama tercatat: Siti Rahmawati, S.Kom.": what a typed answer stored."""
+    label = locales.plain(turn.lang, f"registration.field_{field}")
+    return stored_note(turn.lang, label, value)
 
 
 # --- the inputs of each step ---------------------------------------------------------------
@@ -153,7 +177,7 @@ async def on_name(turn: Turn, text: str) -> Move:
     if name is None:
         await reply(turn.update, locales.t(turn.lang, "registration.bad_name"))
         return STAY
-    return await answer(turn, "full_name", full_name=name)
+    return await answer(turn, "full_name", full_name=name, note=typed_note(turn, "full_name", name))
 
 
 async def on_opd(turn: Turn, press: Callback) -> Move:
@@ -171,11 +195,51 @@ async def on_opd(turn: Turn, press: Callback) -> Move:
 
 
 async def on_opd_other(turn: Turn, text: str) -> Move:
+    """A typed office: one of the event's OPD when it surely names one ("DLH"), a question
+    when it may ("Maksud Bapak/Ibu: Dinas Lingkungan Hidup?"), else free text."""
     org = people.clean_org(text)
     if org is None:
         await reply(turn.update, locales.t(turn.lang, "registration.bad_opd_other"))
         return STAY
-    return await answer(turn, "opd_other", opd_id=None, opd_other=org)
+    found = match_office(turn.context.event, org)
+    if found.opd is not None and found.certainty == "sure":
+        return await _office(turn, found.opd.id)
+    if found.opd is not None and found.certainty == "guess":
+        turn.data[OFFICE_GUESS] = {"text": org, "opd": found.opd.id}  # saved with the step
+        return Move(to="opd_guess")
+    return await _typed_office(turn, org)
+
+
+async def _office(turn: Turn, opd_id: str, then: Then | None = None) -> Move:
+    """The office is the OPD `opd_id` (counted for it, as if pressed)."""
+    office = turn.context.event.opd(opd_id)
+    note = typed_note(turn, "opd", office.name if office else opd_id)
+    return await answer(turn, "opd", then=then, note=note, opd_id=opd_id, opd_other=None)
+
+
+async def _typed_office(turn: Turn, org: str, then: Then | None = None) -> Move:
+    note = typed_note(turn, "opd", org)
+    return await answer(turn, "opd_other", then=then, note=note, opd_id=None, opd_other=org)
+
+
+async def on_opd_guess(turn: Turn, press: Callback) -> Move:
+    """Ya: the guessed OPD; Bukan: the typed text, as free text. The question becomes the
+    note, and the next question comes under it."""
+    guess = turn.data.pop(OFFICE_GUESS, None)
+    choice = press.arg()
+    if not isinstance(guess, dict) or choice not in ("yes", "no"):
+        return await turn.alert("common.expired")
+    if choice == "yes" and turn.context.event.opd(str(guess.get("opd"))) is not None:
+        move = await _office(turn, str(guess["opd"]))
+    else:
+        move = await _typed_office(turn, str(guess.get("text", "")))
+    # The pressed question turns into the note; the next one is sent under it.
+    note = move.note or locales.Html("")
+    settle = functools.partial(edit_or_send, turn.update, note)
+    then = settle if move.then is None else _both(settle, move.then)
+    if move.to not in (None, END):
+        then = _both(then, functools.partial(show, turn, fresh=True))
+    return Move(to=move.to, write=move.write, then=then, ask=False)
 
 
 async def on_role(turn: Turn, press: Callback) -> Move:
@@ -280,6 +344,7 @@ STEPS: dict[str, Step] = {
     "full_name": Step(ask=ask, text=on_name),
     "opd": Step(ask=ask, press=on_opd, actions=frozenset({"opd", "opdpage"})),
     "opd_other": Step(ask=ask, text=on_opd_other),
+    "opd_guess": Step(ask=ask, press=on_opd_guess, actions=frozenset({"opd_guess"})),
     "role": Step(ask=ask, press=on_role, actions=frozenset({"role"})),
     "dimension": Step(ask=ask, press=on_dimension, actions=frozenset({"dimension"})),
     "mode": Step(ask=ask, press=on_mode, actions=frozenset({"mode"})),

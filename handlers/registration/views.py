@@ -68,6 +68,18 @@ def opd_other(context: BotContext, lang: str, profile: Participant | None, page:
     return locales.t(lang, "registration.ask_opd_other"), None
 
 
+def opd_guess(lang: str, office: str) -> Question:
+    """A typed office that may be this OPD: Ya (the OPD) or Bukan (the text as typed). Not in
+    QUESTIONS: what it asks about lives in the flow's data (handlers/registration/steps.py)."""
+    buttons = [
+        button(lang, "registration.guess_yes", REG, "opd_guess", "yes"),
+        button(lang, "registration.guess_no", REG, "opd_guess", "no"),
+    ]
+    return locales.t(lang, "registration.ask_opd_guess", office=office), InlineKeyboardMarkup(
+        [buttons]
+    )
+
+
 def role(context: BotContext, lang: str, profile: Participant | None, page: int) -> Question:
     rows = [[button(lang, f"registration.role_{r}", REG, "role", r)] for r in ROLES]
     return locales.t(lang, "registration.ask_role"), InlineKeyboardMarkup(rows)
