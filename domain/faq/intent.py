@@ -20,10 +20,9 @@ import re
 from domain.faq.book import answer_question
 from domain.faq.text import default_lexicon, normalise
 
-# A question word at the start of the text (after chat abbreviations are expanded).
-QUESTION_WORDS: frozenset[str] = frozenset(
-    {
-        # Indonesian
+# Interrogatives that ask wherever they stand ("link zoom nya mana ya pak").
+INTERROGATIVES: frozenset[str] = frozenset(
+    [
         "apa",
         "apakah",
         "kapan",
@@ -37,51 +36,17 @@ QUESTION_WORDS: frozenset[str] = frozenset(
         "siapa",
         "kenapa",
         "mengapa",
-        "bisakah",
-        "bolehkah",
-        "boleh",
-        "kok",
-        # English
-        "what",
-        "when",
-        "where",
-        "how",
-        "who",
-        "why",
-        "can",
-        "is",
-        "are",
-        "do",
-        "does",
-    }
+    ]
+    + ["what", "when", "where", "how", "who", "why"]
+)
+# A question word at the start of the text (after chat abbreviations are expanded): the
+# interrogatives, and words that ask only there; "boleh", "can" or "is" in the middle of a
+# sentence ask nothing ("Program terakhir yang boleh").
+QUESTION_WORDS: frozenset[str] = INTERROGATIVES | frozenset(
+    ["bisakah", "bolehkah", "boleh", "kok", "can", "is", "are", "do", "does"]
 )
 # Two-word question openings, written as the lexicon writes them ("di mana" -> "dimana").
 QUESTION_PHRASES: tuple[str, ...] = ("di mana",)
-# Interrogatives that ask wherever they stand; "boleh", "can" or "is" in the middle of a
-# sentence ask nothing ("Program terakhir yang boleh").
-INTERROGATIVES: frozenset[str] = frozenset(
-    {
-        "apa",
-        "apakah",
-        "kapan",
-        "bagaimana",
-        "gimana",
-        "gmn",
-        "dimana",
-        "mana",
-        "berapa",
-        "brp",
-        "siapa",
-        "kenapa",
-        "mengapa",
-        "what",
-        "when",
-        "where",
-        "how",
-        "who",
-        "why",
-    }
-)
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
