@@ -65,7 +65,7 @@ async def test_faq_menu_navigation_and_back(tg, bot) -> None:
     await budi.press("« Kategori")
     await budi.expect("Pertanyaan yang sering diajukan")
     forged = await budi.press_data("faq:q:does-not-exist")
-    assert forged.show_alert and "kedaluwarsa" in forged.text
+    assert forged.show_alert and "tidak berlaku" in forged.text
     assert len(budi.messages) == 1  # everything happened in one message
 
 

@@ -17,6 +17,8 @@ from tests.proposal_helpers import register
 
 EVENT = future_event()
 ZOOM_NEXT = "https://zoom.us/j/89990000001"  # the meeting link of demo-future.yaml's next session
+# What the FAQ says about the link to someone not registered (yet).
+LINK_FOR_REGISTERED = locales.plain("id", "faq.fact_link_private")
 DEADLINE = "31 Maret 2027"  # demo-future.yaml's proposals.deadline, as the FAQ says it
 DLH = "Dinas Lingkungan Hidup"
 ASKED = "Apakah ini jawaban untuk langkah ini, atau pertanyaan?"
@@ -196,7 +198,9 @@ async def test_a_question_at_the_name_step_is_answered_not_stored(tg, bot) -> No
     assert state.step == "full_name"
     assert state.data["_question"]["text"] == "link zoom nya mana ya pak"  # kept, committed
     await user.press("Pertanyaan")
-    await user.expect(ZOOM_NEXT)  # the FAQ's answer: the meeting link
+    # The FAQ's answer about the meeting link; the link itself only once registered.
+    answer = await user.expect(LINK_FOR_REGISTERED)
+    assert ZOOM_NEXT not in answer.text
     await user.expect("Silakan tulis nama lengkap")  # and the name is asked again
     assert (await get_participant(bot.db, user.id)).full_name is None
     assert "_question" not in (await flows.get(bot.db, user.id)).data
@@ -204,7 +208,7 @@ async def test_a_question_at_the_name_step_is_answered_not_stored(tg, bot) -> No
     settled = next(m for m in user.messages if m.message_id == asked.message_id)
     assert settled.text.endswith(f"{ASKED} Pertanyaan") and settled.buttons == []
     stale = await user.press_data("flow:answer", asked)
-    assert stale.show_alert and "kedaluwarsa" in (stale.text or "")
+    assert stale.show_alert and "tidak berlaku" in (stale.text or "")
     assert (await get_participant(bot.db, user.id)).full_name is None
     await user.send("Siti Rahmawati, S.Kom.")
     note = await user.expect("Nama tercatat")
@@ -268,7 +272,7 @@ async def test_a_waiting_question_survives_a_restart_and_old_ones_are_stale(tg, 
     await user.send("apakah ada sertifikat?")
     second = await user.expect(ASKED)
     older = await user.press_data("flow:answer", first)  # only the latest question acts
-    assert older.show_alert and "kedaluwarsa" in (older.text or "")
+    assert older.show_alert and "tidak berlaku" in (older.text or "")
     await bot.restart()
     await user.press("Pertanyaan", second)
     await user.expect("Sertifikat")
@@ -279,7 +283,7 @@ async def test_a_waiting_question_survives_a_restart_and_old_ones_are_stale(tg, 
     await user.expect("Nama tercatat: Budi Santoso.")
     await user.expect("Langkah 2/6")
     later = await user.press_data("flow:question", third)
-    assert later.show_alert and "kedaluwarsa" in (later.text or "")
+    assert later.show_alert and "tidak berlaku" in (later.text or "")
     assert (await get_participant(bot.db, user.id)).full_name == "Budi Santoso"
     assert (await flows.get(bot.db, user.id)).step == "opd"
 
@@ -404,7 +408,7 @@ async def test_an_edited_message_changes_no_answer(tg, bot) -> None:
         sent = await user.send("halo")
         await user.expect("Halo")
         await user.edit(sent, "link zoomnya mana?")  # answered as before
-        await user.expect(ZOOM_NEXT)
+        await user.expect(LINK_FOR_REGISTERED)
 
     async with asyncio.TaskGroup() as group:
         group.create_task(registration())

@@ -26,7 +26,8 @@ async def test_a_press_on_a_photo_edits_its_caption_and_skips_empty_edits(tg, bo
         target = "B" if label == "A" else label
         await edit_or_send(update, texts[target], reply_markup=keyboard(target))
 
-    bot.app.add_handler(CallbackQueryHandler(on_press, pattern=r"^tst:"), group=-2)
+    # Its own handler group, before every group of the bot (remembering the user is -2).
+    bot.app.add_handler(CallbackQueryHandler(on_press, pattern=r"^tst:"), group=-10)
     ani = tg.user(first_name="Ani", language_code="id")
     await ani.send("/start")
     await ani.expect("Selamat datang")

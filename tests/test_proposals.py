@@ -135,14 +135,14 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
         await budi.expect("pilih salah satu tombol")
         old_menu, menu = menu, await budi.expect("1/8")  # asked again: a new live menu
         await budi.press_data("prop:v:dimension:atlantis", menu)
-        await budi.expect("kedaluwarsa")
+        await budi.expect("tidak berlaku")
         assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
         await budi.press("✓ " + DIMENSION_NAMES["governance"])
         element_menu = await budi.expect("2/8")
         await budi.press_data("prop:v:element:7", element_menu)
-        await budi.expect("kedaluwarsa")
+        await budi.expect("tidak berlaku")
         # A button of an old menu (the dimension question) no longer works.
-        assert "kedaluwarsa" in await alert_of(
+        assert "tidak berlaku" in await alert_of(
             budi.press_data("prop:v:dimension:economy", old_menu)
         )
         assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
@@ -431,15 +431,15 @@ async def test_forged_numbers_in_callbacks_are_refused_not_raised(tg, bot) -> No
     await rina.send("/usulanku")
     own_list = await rina.expect("Usulan saya")
     for data in ("usl:view:²", f"usl:view:{2**70}", "usl:wdyes:-1", "usl:view"):
-        assert "kedaluwarsa" in await alert_of(rina.press_data(data, own_list))
+        assert "tidak berlaku" in await alert_of(rina.press_data(data, own_list))
     await rina.send("/usul")
     await rina.expect("1/8")
     await rina.press("✓ Smart Governance")
     element_menu = await rina.expect("2/8")
     for data in ("prop:v:element:²", f"prop:v:element:{2**70}"):
         await rina.press_data(data, element_menu)
-        await rina.expect("kedaluwarsa")
-    assert "kedaluwarsa" in await alert_of(rina.press_data("prop:v:element", element_menu))
+        await rina.expect("tidak berlaku")
+    assert "tidak berlaku" in await alert_of(rina.press_data("prop:v:element", element_menu))
     await rina.press("Kebijakan", element_menu)
     await rina.expect("3/8")
     assert (await store.latest_draft(bot.db, 795_001)).element == "Kebijakan"

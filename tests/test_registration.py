@@ -237,7 +237,14 @@ async def test_notice_names_version_rights_and_contact(tg, bot) -> None:
     rina = tg.user(first_name="Rina", language_code="id")
     await rina.send("/privasi")
     text = (await rina.expect("Pemberitahuan Privasi")).text
-    for part in ("versi", "Tujuan", "Masa simpan", "3×24 jam", "/hapusdata", "+62 335 841 000"):
+    for part in (
+        "versi",
+        "Tujuan",
+        "Jangka waktu penyimpanan",
+        "3×24 jam",
+        "/hapusdata",
+        "+62 335 841 000",
+    ):
         assert part in text
     assert await participants.get(bot.db, rina.id) is None
 
@@ -570,7 +577,7 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     msg = await ika.expect("Profil Bapak/Ibu")
     assert "Ika Rahma" in msg.text and "Dinas Kesehatan" in msg.text
     await ika.press(ID["fields"]["mode"])
-    mode_question = await ika.expect("Bagaimana Bapak/Ibu akan hadir")
+    mode_question = await ika.expect("Bagaimana Bapak/Ibu akan mengikuti bimtek")
     assert "Langkah" not in mode_question.text
     await ika.press(ID["modes"]["online"])
     await ika.expect("Profil diperbarui")

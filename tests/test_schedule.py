@@ -82,7 +82,7 @@ async def test_jadwal_private_offline_english_online_and_group(tg, tmp_path: Pat
         assert "Tahap 1" in full.text
         # Forged stage number.
         answer = await offline.press_data("jdw:stage:99")
-        assert answer is not None and "kedaluwarsa" in (answer.text or "")
+        assert answer is not None and "tidak berlaku" in (answer.text or "")
     finally:
         await bot.stop()
 

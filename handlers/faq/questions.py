@@ -28,9 +28,11 @@ def _vocab(words: str) -> frozenset[str]:
 # and a "Tanya panitia" button would invite sending "halo" to the organisers.
 _SMALL_TALK = {
     "thanks": _vocab("terima kasih makasih makasi trims tq thx thanks thank you nuwun matur suwun"),
+    # The Islamic greeting is answered in kind ("Waalaikumsalam"), before plain greetings.
+    "salam": _vocab("assalamualaikum assalamu alaikum assalamualaikum wr wb salam"),
     "hello": _vocab(
         "halo hallo hai hi hello hey pagi siang sore malam selamat good morning afternoon "
-        "evening assalamualaikum assalamu alaikum salam wr wb permisi"
+        "evening permisi"
     ),
     "ok": _vocab("ok oke okay siap baik noted sip mantap"),
 }

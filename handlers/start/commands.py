@@ -60,7 +60,8 @@ async def welcome(update: Update, context: BotContext) -> None:
     registered = profile is not None and profile.is_registered
     # A registered participant is greeted by the name (and titles) they registered with.
     own_name = profile.full_name if profile is not None and registered else None
-    name = own_name or display_name(user)
+    # The greeting ends with a full stop: a name ending in a title's ("M.Kes.") gives it.
+    name = (own_name or display_name(user)).rstrip(".")
     welcome = locales.t(lang, "start.welcome", name=name, event_name=event_name)
     if registered:
         next_key = "start.next_registered"
