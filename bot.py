@@ -57,9 +57,9 @@ from handlers import deeplinks
 from handlers.base import errors, menus
 from handlers.base.callbacks import Feature, pattern
 from handlers.base.context import BotApp, BotContext, Services, services_of
-from handlers.base.flows import FlowRouter
 from handlers.base.guards import private_only
 from handlers.base.links import Payload
+from handlers.base.router import FlowRouter
 from handlers.base.updates import PerChatUpdateProcessor, TolerantApplicationBuilder
 from handlers.broadcast.service import BroadcastService
 from handlers.privacy.retention import RetentionJob

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from handlers.base import flows as engine
+from handlers.base import router
 from handlers.base.callbacks import decode
 from handlers.base.flows import END, FlowSpec, Move, Step, Turn, _press_fits
 from storage import flows
@@ -188,7 +189,7 @@ def waiting(step: str = "pick", menu: int | None = 20, at: str = "pick") -> Flow
 
 
 def settles(data: str, at: Flow | None, menu_id: int | None = 20) -> bool:
-    return engine._pending_question(at, decode(data), menu_id) is not None
+    return router._pending_question(at, decode(data), menu_id) is not None
 
 
 def test_only_the_latest_question_of_the_current_step_is_settled() -> None:

@@ -18,7 +18,7 @@ from storage.db import Database
 if TYPE_CHECKING:
     from domain.delivery.sender import Sender
     from domain.instance import InstanceLease
-    from handlers.base.flows import FlowRouter
+    from handlers.base.router import FlowRouter
     from handlers.broadcast.service import BroadcastService
     from schedules.reminders import ReminderService
 
