@@ -104,10 +104,10 @@ def lead_office_question(
 def office_guess_question(lang: str, office: Opd) -> Question:
     """A typed lead office that may be this OPD: Ya (the OPD) or Bukan (the text as typed)."""
     row = [
-        button(lang, "proposals.guess_yes", Feature.PROPOSAL, CHOICE, "lead_opd_guess", "yes"),
-        button(lang, "proposals.guess_no", Feature.PROPOSAL, CHOICE, "lead_opd_guess", "no"),
+        button(lang, "common.office_guess_yes", Feature.PROPOSAL, CHOICE, "lead_opd_guess", "yes"),
+        button(lang, "common.office_guess_no", Feature.PROPOSAL, CHOICE, "lead_opd_guess", "no"),
     ]
-    text = locales.t(lang, "proposals.ask.lead_opd_guess", office=office.name)
+    text = locales.t(lang, "common.office_guess", office=office.name)
     return text, InlineKeyboardMarkup([row])
 
 

@@ -72,12 +72,10 @@ def opd_guess(lang: str, office: str) -> Question:
     """A typed office that may be this OPD: Ya (the OPD) or Bukan (the text as typed). Not in
     QUESTIONS: what it asks about lives in the flow's data (handlers/registration/steps.py)."""
     buttons = [
-        button(lang, "registration.guess_yes", REG, "opd_guess", "yes"),
-        button(lang, "registration.guess_no", REG, "opd_guess", "no"),
+        button(lang, "common.office_guess_yes", REG, "opd_guess", "yes"),
+        button(lang, "common.office_guess_no", REG, "opd_guess", "no"),
     ]
-    return locales.t(lang, "registration.ask_opd_guess", office=office), InlineKeyboardMarkup(
-        [buttons]
-    )
+    return locales.t(lang, "common.office_guess", office=office), InlineKeyboardMarkup([buttons])
 
 
 def role(context: BotContext, lang: str, profile: Participant | None, page: int) -> Question:
