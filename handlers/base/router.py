@@ -112,9 +112,6 @@ class FlowRouter:
         """Add a flow (bot.py passes every flow at build time; tests add their own)."""
         self._by_name[spec.name] = spec
 
-    def spec(self, name: str) -> FlowSpec | None:
-        return self._by_name.get(name)
-
     async def on_private_message(self, update: Update, context: BotContext) -> None:
         """Any non-command message in a private chat: the flow in progress, or the fallback."""
         user = update.effective_user
