@@ -35,6 +35,7 @@ class Broadcast:
     report_chat_id: int
     report_lang: str
     progress_message_id: int | None
+    menu_message_id: int | None = None  # the organiser's menu it was made from
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,13 @@ async def create(
     send_at: datetime,
     report_chat_id: int,
     report_lang: str,
+    menu_message_id: int | None = None,
 ) -> int:
     """A new announcement, 'scheduled' at `send_at` (now for "send now")."""
     return await db.execute(
         """INSERT INTO broadcasts (created_by, audience, payload, summary, status, send_at,
-                                   created_at, report_chat_id, report_lang)
-           VALUES (?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)""",
+                                   created_at, report_chat_id, report_lang, menu_message_id)
+           VALUES (?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?)""",
         (
             created_by,
             json.dumps(audience),
@@ -106,8 +108,18 @@ async def create(
             utcnow(),
             report_chat_id,
             report_lang,
+            menu_message_id,
         ),
     )
+
+
+async def created_from_menu(db: Database, created_by: int, menu_message_id: int) -> int | None:
+    """The announcement this organiser created with a button of that message, if any."""
+    row = await db.fetchone(
+        "SELECT id FROM broadcasts WHERE created_by = ? AND menu_message_id = ?",
+        (created_by, menu_message_id),
+    )
+    return int(row["id"]) if row else None
 
 
 async def get(db: Database, broadcast_id: int) -> Broadcast | None:

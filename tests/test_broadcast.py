@@ -433,3 +433,25 @@ def test_typed_times_are_understood_or_refused(text: str, expected: str | None) 
     moment = parse_when(text, now, tz)
     shown = moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else None
     assert shown == expected
+
+
+async def test_second_press_of_kirim_sekarang_makes_nothing_twice(tg, bot, organiser) -> None:
+    """ "Kirim sekarang" pressed again on its menu (the reply lost after the announcement
+    was committed): one announcement, one copy each, and the organiser is told so."""
+    sims = await seed(bot.db, tg, PEOPLE[:2])
+    await choose_audience(organiser, "all")
+    await organiser.send("Rapat kelompok pukul 13.00")
+    await organiser.expect("Kirim pengumuman di atas")
+    await organiser.press(label("btn_send"))
+    menu = await organiser.expect("Kirim sekarang, atau jadwalkan")
+    now_data = menu.find_button(label("btn_now"))["callback_data"]
+    await organiser.press(label("btn_now"))
+    await organiser.expect("Laporan pengumuman", timeout=15)
+    (made,) = await broadcasts.recent(bot.db, 10)
+    again = await organiser.press_data(now_data, menu)
+    assert again.show_alert
+    assert again.text == locales.plain("id", "broadcast.already_made", id=made.id)
+    await organiser.wait_idle(0.5)
+    assert len(await broadcasts.recent(bot.db, 10)) == 1
+    for sim in sims.values():
+        assert received(tg, sim.id) == ["Rapat kelompok pukul 13.00"]
