@@ -476,3 +476,44 @@ async def test_lost_answers_cost_at_most_one_copy_each(tg, bot, organiser) -> No
     copies = [len(received(tg, user_id)) for user_id, *_ in people]
     assert min(copies) == 1
     assert sum(copies) - len(people) <= lost
+
+
+async def test_a_crash_halfway_through_queueing_resumes_without_loss_or_double(
+    tg, settings
+) -> None:
+    """Recipients are queued in chunks. The database as a crash after the first chunks
+    leaves it (the announcement 'sending', part of its rows written, not marked queued):
+    the next start queues the rest, and each person gets exactly one copy."""
+    from datetime import UTC, datetime
+
+    from storage.db import Database
+    from storage.outbox import OutgoingMessage
+
+    people = [(822000 + i, "tim_pelaksana", "economy", "dkpp", "offline") for i in range(30)]
+    db = await Database(settings.database_path).open()
+    try:
+        await seed(db, tg, people)
+        now = datetime.now(UTC)
+        made = await broadcasts.create(
+            db, created_by=ORGANISER_ID, audience={"type": "all", "values": []},
+            payload={"text": "Makan siang di Aula"}, summary="Makan siang di Aula",
+            send_at=now, report_chat_id=ORGANISER_ID, report_lang="id",
+        )  # fmt: skip
+        assert await broadcasts.start_sending(db, made, len(people), now)
+        first_chunk = [
+            OutgoingMessage("broadcast", uid, {"text": "Makan siang di Aula"}, str(made), f"bc:{made}:{uid}")
+            for uid, *_ in people[:12]
+        ]  # fmt: skip
+        await broadcasts.queue_recipients(db, made, first_chunk)
+        await db.execute("UPDATE broadcasts SET queued_at = NULL WHERE id = ?", (made,))
+    finally:
+        await db.close()
+    bot = await RunningBot(settings).start()
+    try:
+        organiser = tg.user(first_name="Panitia", language_code="id", user_id=ORGANISER_ID)
+        report = await organiser.expect("Laporan pengumuman", timeout=20)
+        assert "Terkirim: 30 dari 30" in report.text
+        for user_id, *_ in people:
+            assert received(tg, user_id) == ["Makan siang di Aula"]
+    finally:
+        await bot.stop()
