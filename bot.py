@@ -177,7 +177,7 @@ def start_reminders(services: Services) -> ReminderService:
     service = ReminderService(
         services.event,
         services.clock,
-        people=lambda: meeting_links.reminder_recipients(services.db),
+        people=lambda since: meeting_links.reminder_recipients(services.db, since),
         enqueue=services.sender.enqueue,
     )
 

@@ -101,10 +101,14 @@ async def registered(db: Database) -> list[Participant]:
     return [_from_row(r) for r in rows]
 
 
-async def reachable(db: Database) -> list[Participant]:
-    """Registered participants whose chat has not blocked the bot."""
+async def reachable(db: Database, changed_since: str | None = None) -> list[Participant]:
+    """Registered participants whose chat has not blocked the bot; with `changed_since` (an
+    ISO time, as updated_at holds), only those whose row changed since then."""
+    since = "AND p.updated_at >= ?" if changed_since is not None else ""
     rows = await db.fetchall(
-        f"{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1 ORDER BY p.user_id"
+        f"""{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1 {since}
+            ORDER BY p.user_id""",
+        (changed_since,) if changed_since is not None else (),
     )
     return [_from_row(r) for r in rows]
 
