@@ -16,6 +16,7 @@ Rules, and how they are kept:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 3
 CHANGE_MARGIN = timedelta(seconds=60)
+ENQUEUE_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,10 @@ class ReminderService:
         messages = [
             reminder_message(self.event, item, now) for item in due(self.event, people, now)
         ]
-        added = await self.enqueue(messages) if messages else 0
+        added = 0
+        for start in range(0, len(messages), ENQUEUE_CHUNK):  # short holds: replies go on
+            added += await self.enqueue(messages[start : start + ENQUEUE_CHUNK])
+            await asyncio.sleep(0)
         if added:
             log.info("Reminders enqueued: %d", added)
         # Only once the batch is in the outbox: a failed run is done again in full.
