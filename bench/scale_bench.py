@@ -102,6 +102,15 @@ async def one_size(count: int, tmp: Path) -> dict[str, str]:
             statistics.median(await timed(quiet.run_due, 10))
         )
 
+        event = load_event(inside)
+
+        async def rekap() -> None:  # what /rekap reads, some offices without a proposal
+            await proposal_store.counts_by_dimension_office(db)
+            have = await proposal_store.offices_with_proposals(db)
+            missing = [o.id for o in event.opds if (o.dimension, o.id) not in have]
+            await participants.reachable_in_offices(db, missing or [event.opds[-1].id])
+
+        row["/rekap's queries, median"] = ms(statistics.median(await timed(rekap, 5)))
         made = await broadcasts.create(
             db, created_by=1, audience={"type": "all", "values": []}, payload={"text": "x"},
             summary="x", send_at=datetime.now(UTC), report_chat_id=1, report_lang="id",

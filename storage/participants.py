@@ -168,6 +168,20 @@ async def holding_data(db: Database) -> list[Participant]:
     return [_from_row(r) for r in rows]
 
 
+async def reachable_in_offices(db: Database, opd_ids: Iterable[str]) -> list[Participant]:
+    """Registered, reachable participants of these offices who have not muted reminders."""
+    ids = sorted(set(opd_ids))
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(
+        f"""{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1
+            AND p.reminders_muted = 0 AND p.opd_id IN ({marks}) ORDER BY p.user_id""",
+        ids,
+    )
+    return [_from_row(r) for r in rows]
+
+
 async def insert_registered(
     db: Database,
     people: Iterable[tuple[int, str, str, str, str, str]],
