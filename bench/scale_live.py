@@ -47,7 +47,8 @@ async def inside_a_window(count: int, tmp: Path) -> tuple[float, list[float]]:
     tg = FakeTelegram(token=TOKEN, bot_username="scale_bot")
     await tg.start()
     path = write_event(tmp / f"w{count}.yaml", [[session("w", now() + timedelta(hours=2))]], ["3h"])
-    settings = make_settings(tg, tmp / f"w{count}.sqlite3", event_file=path, log_level="WARNING")
+    level = "INFO" if os.environ.get("SCALE_LOG") else "WARNING"
+    settings = make_settings(tg, tmp / f"w{count}.sqlite3", event_file=path, log_level=level)
     db = await Database(settings.database_path).open()
     await seed(db, count)
     await db.close()
@@ -64,6 +65,8 @@ async def inside_a_window(count: int, tmp: Path) -> tuple[float, list[float]]:
     finally:
         await bot.stop()
         await tg.stop()
+    if os.environ.get("SCALE_LOG"):
+        print(bot.log())
     return startup, latencies
 
 

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 RECONCILE_SECONDS = 3
 CHANGE_MARGIN = timedelta(seconds=60)
 ENQUEUE_CHUNK = 1000
+CATCH_UP_DELAY = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ class ReminderService:
             misfire_grace_time=None,
             coalesce=True,
             max_instances=1,
-            next_run_time=datetime.now(UTC),  # catch-up at once
+            # The catch-up starts a moment after start-up, so the first replies come first.
+            next_run_time=datetime.now(UTC) + CATCH_UP_DELAY,
         )
         for chore in self.chores:
             self.scheduler.add_job(
@@ -273,13 +275,16 @@ class ReminderService:
             if item.key not in self._dropped_logged:
                 self._dropped_logged.add(item.key)
                 log.info("Reminder %s dropped: the session has already started", item.key)
-        messages = [
-            reminder_message(self.event, item, now) for item in due(self.event, people, now)
-        ]
+        # Planning and texts for tens of thousands take seconds of CPU: done in a worker
+        # thread, a chunk at a time, so that replies go on meanwhile (on the event loop and
+        # on the database, which each chunk holds only briefly).
+        event = self.event
+        items = await asyncio.to_thread(due, event, people, now)
         added = 0
-        for start in range(0, len(messages), ENQUEUE_CHUNK):  # short holds: replies go on
-            added += await self.enqueue(messages[start : start + ENQUEUE_CHUNK])
-            await asyncio.sleep(0)
+        for start in range(0, len(items), ENQUEUE_CHUNK):
+            chunk = items[start : start + ENQUEUE_CHUNK]
+            texts = await asyncio.to_thread(_messages, event, chunk, now)
+            added += await self.enqueue(texts)
         if added:
             log.info("Reminders enqueued: %d", added)
         # Only once the batch is in the outbox: a failed run is done again in full.
@@ -290,6 +295,10 @@ class ReminderService:
     def forget_plan(self) -> None:
         """The next check reads everyone again (after an event reload)."""
         self._planned_fires = set()
+
+
+def _messages(event: Event, items: list[Due], now: datetime) -> list[OutgoingMessage]:
+    return [reminder_message(event, item, now) for item in items]
 
 
 def _iso(moment: datetime) -> str:
