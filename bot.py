@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -68,6 +68,7 @@ from handlers.start.commands import remember_user, unknown_command, unknown_pres
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import Chore, ReminderService
+from storage import processed_updates
 from storage.db import Database, DatabaseUnusable, check_usable
 
 log = logging.getLogger("bimtek")
@@ -180,6 +181,11 @@ def start_reminders(services: Services) -> ReminderService:
     )
 
     service.chores.append(Chore("reload-poll", poll, every=2.0))
+
+    async def prune_updates() -> None:
+        await processed_updates.prune(services.db)
+
+    service.chores.append(Chore("prune-updates", prune_updates, every=3600.0))
     daily = 86400.0
     job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
     service.chores.append(Chore("retention", job, daily, at_start=True, moments=retention.moments))
@@ -192,12 +198,13 @@ def build_application(
 ) -> BotApp:
     """The Application with its services; `startup` runs in post_init (or call it yourself)."""
     event = event or load_event(settings.event_file)
+    db = Database(settings.database_path)
     builder = (
         TolerantApplicationBuilder()
         .token(settings.token())
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
-        .concurrent_updates(PerChatUpdateProcessor(64))
+        .concurrent_updates(PerChatUpdateProcessor(64, db))
         # Telegram's flood limits for every message, replies first (domain/delivery/ratelimit.py).
         .rate_limiter(ChatRateLimiter())
         .post_init(startup)
@@ -210,7 +217,7 @@ def build_application(
     flows = build_flows()
     app.bot_data["services"] = Services(
         settings=settings,
-        db=Database(settings.database_path),
+        db=db,
         event=event,
         flows=flows,
         clock=clock or Clock(),
@@ -228,6 +235,22 @@ def _file_url(settings: Settings) -> str:
     return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """PTB's run_webhook / Updater.start_webhook arguments for the WEBHOOK_* settings (cmd_run
+    and the tests start the webhook the same way). PTB sets the webhook at start-up (and
+    polling deletes it), so switching modes needs no manual step; Telegram keeps the updates
+    that arrive meanwhile. PTB answers 403 to a request without the secret token."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path,
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     check_usable(settings.database_path)  # a damaged or read-only file: one line, at once
     app = build_application(settings)
@@ -235,7 +258,24 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if notice:
         print(notice, file=sys.stderr)
     try:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if settings.webhook_url:
+            log.info("Receiving updates by webhook: %s", settings.webhook_url)
+            app.run_webhook(**webhook_options(settings))
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except BadRequest as exc:  # only setWebhook answers 400 while starting
+        raise StartupError(
+            f"Telegram refused WEBHOOK_URL {settings.webhook_url}: {exc.message}"
+        ) from exc
+    except OSError as exc:
+        if not settings.webhook_url:
+            raise
+        # tornado could not listen (the port is taken, or a privileged one)
+        raise StartupError(
+            f"Cannot listen for the webhook on {settings.webhook_listen}:"
+            f"{settings.webhook_port} ({exc.strerror or exc}). Set another WEBHOOK_PORT "
+            f"(each bot on this server needs its own)."
+        ) from exc
     except InvalidToken as exc:
         # Telegram answered 401/404 to getMe: the token was revoked or mistyped.
         raise MissingTokenError(REJECTED_TOKEN_HELP) from exc

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot import ALLOWED_UPDATES, build_application, startup
+from bot import ALLOWED_UPDATES, build_application, startup, webhook_options
 from config import PROJECT_ROOT, Settings
 from schedules.clock import Clock
 from schedules.event import Event, load_event
@@ -57,11 +58,14 @@ class RunningBot:
         await self.app.initialize()
         await startup(self.app)
         await self.app.start()
-        await self.app.updater.start_polling(
-            poll_interval=0.0,
-            timeout=1,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        if self.settings.webhook_url:
+            await self.app.updater.start_webhook(**webhook_options(self.settings))
+        else:
+            await self.app.updater.start_polling(
+                poll_interval=0.0,
+                timeout=1,
+                allowed_updates=ALLOWED_UPDATES,
+            )
         return self
 
     async def stop(self) -> None:
@@ -105,6 +109,13 @@ class BotProcess:
                 "ADMIN_IDS": ",".join(map(str, s.admin_ids)),
                 "ORGANISER_IDS": ",".join(map(str, s.organiser_ids)),
                 "LOG_LEVEL": s.log_level,
+                "LOG_FORMAT": s.log_format,
+                "WEBHOOK_URL": s.webhook_url or "",
+                "WEBHOOK_LISTEN": s.webhook_listen,
+                "WEBHOOK_PORT": str(s.webhook_port),
+                "WEBHOOK_SECRET": s.webhook_secret.get_secret_value() if s.webhook_secret else "",
+                "BACKUP_DIR": str(s.backups),
+                "BACKUP_KEEP": str(s.backup_keep),
             }
         )
         env.update(self.extra_env)
@@ -139,6 +150,30 @@ class BotProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (for the bot's webhook server in tests)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def webhook_settings(
+    tg: Any, db_path: Path, secret: str = "s3cret-Token_1", **overrides: Any
+) -> Settings:
+    """Settings for webhook mode: the fake server posts to the bot on a free loopback port."""
+    port = free_port()
+    return make_settings(
+        tg,
+        db_path,
+        webhook_url=f"http://127.0.0.1:{port}/hook/bimtek",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret=secret,
+        **overrides,
+    )
 
 
 def future_event() -> Event:
