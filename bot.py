@@ -69,6 +69,7 @@ from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import Chore, ReminderService
 from storage import processed_updates
+from storage import status as bot_status
 from storage.db import Database, DatabaseUnusable, check_usable
 
 log = logging.getLogger("bimtek")
@@ -146,7 +147,10 @@ async def startup(app: BotApp) -> None:
     services.broadcasts.start(errors.spawner(app))
     await menus.set_default_menus(app)
     await menus.set_staff_menus(app)
-    log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
+    settings = services.settings
+    mode = "webhook" if settings.webhook_url else "polling"
+    await bot_status.put(services.db, "run", mode=mode, webhook_url=settings.webhook_url)
+    log.info("Bot @%s ready (%s): %s", app.bot.username, mode, services.event.event.name)
 
 
 async def shutdown(app: BotApp) -> None:
@@ -162,6 +166,7 @@ async def shutdown(app: BotApp) -> None:
     if services.lease is not None:
         await services.lease.release()
         services.lease = None
+        await bot_status.put(services.db, "stopped")
     await services.db.close()
 
 

@@ -8,6 +8,8 @@ python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and
 python bot.py export --format xlsx|csv|json --out FILE   export the proposals
 python bot.py opd rematch [--apply]   match free-text offices to the OPD (dry run first)
 python bot.py retention [--apply]     who holds personal data; erase it once retention ended
+python bot.py status         the running bot, outbox, next reminder, last backup and error;
+                             exit 1 when no bot runs or its heartbeat is too old (monitoring)
 """
 
 from __future__ import annotations
@@ -312,6 +314,28 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    """One screen from the database alone (opened read-only: nothing is written, nothing
+    migrated). Exit 0 healthy, 1 not running or stale (see domain/status.py)."""
+    from domain import status
+
+    event = load_event(settings.event_file)
+    max_age = args.max_age if args.max_age is not None else settings.status_max_age
+
+    async def run() -> status.Report:
+        db = await Database(settings.database_path, readonly=True).open()
+        try:
+            return await status.gather(db, event, Clock().now(), max_age)
+        finally:
+            await db.close()
+
+    report = asyncio.run(run())
+    print(f"Event:           {event.event.name}")
+    for line in status.describe(report, event.tz):
+        print(line)
+    return 0 if report.healthy else 1
+
+
 def parser(run: Command) -> argparse.ArgumentParser:
     """The command line; `run` (the bot itself) comes from bot.py."""
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
@@ -351,6 +375,13 @@ def parser(run: Command) -> argparse.ArgumentParser:
         "--apply", action="store_true", help="erase (only after privacy.retention_until)"
     )
     retention_parser.set_defaults(func=cmd_retention)
+    status_cmd = sub.add_parser(
+        "status", help="the running bot, outbox, next reminder, backup, errors (exit 1: unhealthy)"
+    )
+    status_cmd.add_argument(
+        "--max-age", type=int, default=None, help="heartbeat limit in seconds (STATUS_MAX_AGE)"
+    )
+    status_cmd.set_defaults(func=cmd_status)
     export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
     export_cmd.add_argument("--format", choices=tuple(EXPORTERS), default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")
