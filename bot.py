@@ -49,6 +49,7 @@ from config import (
     unreachable_help,
 )
 from domain import meeting_links, retention
+from domain.backups import DailyBackup
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
 from domain.faq import book as faq_book
@@ -191,9 +192,21 @@ def start_reminders(services: Services) -> ReminderService:
         await processed_updates.prune(services.db)
 
     service.chores.append(Chore("prune-updates", prune_updates, every=3600.0))
-    daily = 86400.0
     job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
-    service.chores.append(Chore("retention", job, daily, at_start=True, moments=retention.moments))
+    service.chores.append(
+        Chore("retention", job, 86400.0, at_start=True, moments=retention.moments)
+    )
+    settings = services.settings
+    daily = DailyBackup(
+        services.db, settings.backups, settings.backup_keep, settings.backup_time, services.event.tz
+    )
+    services.backups = daily
+
+    async def backup() -> None:
+        await daily.run_if_due(services.clock.now())
+
+    # Checked every 5 minutes (and at start-up: a first backup at once): one a day.
+    service.chores.append(Chore("backup", backup, every=300.0, at_start=True))
     service.start()
     return service
 

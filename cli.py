@@ -8,6 +8,8 @@ python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and
 python bot.py export --format xlsx|csv|json --out FILE   export the proposals
 python bot.py opd rematch [--apply]   match free-text offices to the OPD (dry run first)
 python bot.py retention [--apply]     who holds personal data; erase it once retention ended
+python bot.py backup [FILE]  a consistent copy of the database, also while the bot runs
+python bot.py restore FILE   check a backup and put it back (the bot stopped)
 python bot.py status         the running bot, outbox, next reminder, last backup and error;
                              exit 1 when no bot runs or its heartbeat is too old (monitoring)
 """
@@ -275,6 +277,11 @@ def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
             await db.close()
 
     outcome = asyncio.run(run())
+    if args.apply and outcome.erased:
+        from domain import backups
+
+        removed = backups.purge(settings.backups)
+        print(f"Deleted {removed} backups in {settings.backups} (they held the erased data).")
     ends = outcome.ends.astimezone(event.tz).strftime("%Y-%m-%d %H:%M %Z")
     until = event.privacy.retention_until.isoformat()
     print(f"Retention: personal data is kept until {until} and erased from {ends}.")
@@ -336,6 +343,57 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.healthy else 1
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """SQLite's online backup API: consistent even while the bot writes. Without FILE, into
+    BACKUP_DIR with the daily backups' naming (so they rotate with them)."""
+    from domain import backups
+
+    target = Path(args.file) if args.file else settings.backups / backups.backup_name(Clock().now())
+    if not settings.database_path.is_file():
+        print(
+            f"The database {settings.database_path} does not exist (DATABASE_PATH).",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def run() -> int:
+        db = await Database(settings.database_path).open()
+        try:
+            return await backups.make_backup(db, target, via="cli")
+        finally:
+            await db.close()
+
+    size = asyncio.run(run())
+    print(f"Backup written: {target} ({size:,} bytes, integrity checked)")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    """Check FILE (integrity, migration version) and put it in DATABASE_PATH's place; refused
+    while the bot runs. Deletions recorded in the replaced database are applied again."""
+    from domain import backups
+
+    event = load_event(settings.event_file)
+    try:
+        done = asyncio.run(
+            backups.restore(
+                Path(args.file), settings.database_path, event, settings.backups, Clock().now()
+            )
+        )
+    except backups.RestoreRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"Restored {args.file} (schema version {done.check.version}) as {settings.database_path}."
+    )
+    if done.kept_as is not None:
+        print(f"The database it replaced is kept as {done.kept_as}.")
+    if done.erased_again:
+        print(f"Erased again the data of {done.erased_again} people who had deleted it since.")
+    print("Start the bot again (e.g. systemctl start bimtek@<name>).")
+    return 0
+
+
 def parser(run: Command) -> argparse.ArgumentParser:
     """The command line; `run` (the bot itself) comes from bot.py."""
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
@@ -375,6 +433,12 @@ def parser(run: Command) -> argparse.ArgumentParser:
         "--apply", action="store_true", help="erase (only after privacy.retention_until)"
     )
     retention_parser.set_defaults(func=cmd_retention)
+    backup_cmd = sub.add_parser("backup", help="a consistent copy of the database (while it runs)")
+    backup_cmd.add_argument("file", nargs="?", help="the copy to write (default: in BACKUP_DIR)")
+    backup_cmd.set_defaults(func=cmd_backup)
+    restore_cmd = sub.add_parser("restore", help="check a backup and put it back (bot stopped)")
+    restore_cmd.add_argument("file", help="the backup to restore")
+    restore_cmd.set_defaults(func=cmd_restore)
     status_cmd = sub.add_parser(
         "status", help="the running bot, outbox, next reminder, backup, errors (exit 1: unhealthy)"
     )

@@ -202,6 +202,11 @@ class Database:
         async with self._turn(), self.conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
+    def turn(self) -> Any:
+        """Hold the connection between transactions (for the online backup: a copy never
+        takes half of somebody's transaction)."""
+        return self._turn()
+
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
         """Wait for another task's open transaction; pass straight through inside our own."""
