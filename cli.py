@@ -24,8 +24,8 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +44,33 @@ from storage.db import Database
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
-class RedactToken(logging.Filter):
-    """Replace the bot token wherever it appears in a log record (httpx logs request URLs)."""
+def _secrets(token: str | Sequence[str] | None) -> list[str]:
+    if token is None:
+        return []
+    return [token] if isinstance(token, str) else [t for t in token if t]
 
-    def __init__(self, token: str | None) -> None:
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<BOT_TOKEN>" if ":" in secret else "<SECRET>")
+    return text
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token (and the webhook secret) wherever they appear in a log record
+    (httpx logs request URLs)."""
+
+    def __init__(self, token: str | Sequence[str] | None) -> None:
         super().__init__()
-        self.token = token
+        self.secrets = _secrets(token)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
+        if self.secrets:
             message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<BOT_TOKEN>")
+            cleaned = redact(message, self.secrets)
+            if cleaned != message:
+                record.msg = cleaned
                 record.args = None
         return True
 
@@ -65,9 +80,9 @@ class OneLineFormatter(logging.Formatter):
     same line (the update id in the message says where to look). The token is replaced in
     the whole line, exception text included (PTB's InvalidToken quotes it)."""
 
-    def __init__(self, fmt: str, token: str | None) -> None:
+    def __init__(self, fmt: str, token: str | Sequence[str] | None) -> None:
         super().__init__(fmt)
-        self.token = token
+        self.secrets = _secrets(token)
 
     def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
         _, value, _ = ei
@@ -78,7 +93,29 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = " | ".join(part for part in super().format(record).splitlines() if part.strip())
-        return text.replace(self.token, "<BOT_TOKEN>") if self.token else text
+        return redact(text, self.secrets)
+
+
+class JsonFormatter(OneLineFormatter):
+    """LOG_FORMAT=json: one JSON object per line for log collectors (journald, Loki, ELK):
+    time (UTC, ISO-8601), level, logger, message, and the exception's type and one-line
+    text. No stack traces; the token and the webhook secret are redacted as in text logs."""
+
+    def __init__(self, token: str | Sequence[str] | None) -> None:
+        super().__init__("%(message)s", token)
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": " | ".join(record.getMessage().splitlines()),
+        }
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            entry["error_type"] = type(error).__name__
+            entry["error"] = " | ".join(str(error).splitlines())
+        return redact(json.dumps(entry, ensure_ascii=False), self.secrets)
 
 
 class QuietStartupFailure(logging.Filter):
@@ -93,9 +130,14 @@ class QuietStartupFailure(logging.Filter):
 
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    token = settings.bot_token.get_secret_value() if settings.bot_token else None
-    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", token))
-    handler.addFilter(RedactToken(token))
+    secrets = settings.secrets()
+    formatter: logging.Formatter = (
+        JsonFormatter(secrets)
+        if settings.log_format == "json"
+        else OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
+    handler.setFormatter(formatter)
+    handler.addFilter(RedactToken(secrets))
     handler.addFilter(QuietStartupFailure())
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     # httpx logs every request URL, token included, at INFO: keep it to warnings.
