@@ -154,7 +154,10 @@ async def startup(app: BotApp) -> None:
     log.info("Bot @%s ready (%s): %s", app.bot.username, mode, services.event.event.name)
 
 
-async def shutdown(app: BotApp) -> None:
+async def stopping(app: BotApp) -> None:
+    """After PTB stopped taking updates and before it closes its HTTP connections (post_stop):
+    stop the background services, letting the sends in flight finish (SIGTERM, e.g.
+    `systemctl stop`). `shutdown` does the same for a stop that skips this hook."""
     services = services_of(app)
     if services.reminders is not None:
         services.reminders.stop()
@@ -164,6 +167,18 @@ async def shutdown(app: BotApp) -> None:
         services.broadcasts = None
     if services.sender is not None:
         await services.sender.stop()
+
+
+async def shutdown(app: BotApp) -> None:
+    services = services_of(app)
+    if services.reminders is not None:
+        services.reminders.stop()
+        services.reminders = None
+    if services.broadcasts is not None:
+        await services.broadcasts.stop()
+        services.broadcasts = None
+    if services.sender is not None:
+        await services.sender.stop(grace=0)
     if services.lease is not None:
         await services.lease.release()
         services.lease = None
@@ -226,6 +241,7 @@ def build_application(
         # Telegram's flood limits for every message, replies first (domain/delivery/ratelimit.py).
         .rate_limiter(ChatRateLimiter())
         .post_init(startup)
+        .post_stop(stopping)
         .post_shutdown(shutdown)
     )
     if settings.telegram_api_base_url:

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,10 @@ class RunningBot:
             await app.updater.stop()
         if app.running:
             await app.stop()
+        # As run_polling does: post_stop (bot.stopping) lets in-flight sends finish while
+        # the HTTP connections are still open.
+        if app.post_stop is not None:
+            await app.post_stop(app)
         await app.shutdown()
         # As run_polling does: post_shutdown (bot.shutdown) stops the sender, the broadcast
         # and reminder services and closes the database. app.shutdown() does not call it.
@@ -137,6 +142,18 @@ class BotProcess:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(5)
+
+    async def terminate(self, within: float = 30.0) -> float:
+        """SIGTERM, as `systemctl stop` sends; returns how long the process took to exit."""
+        assert self.proc is not None
+        started = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        while self.proc.poll() is None:
+            if time.monotonic() - started > within:
+                self.kill()
+                raise AssertionError(f"the bot did not stop within {within} s of SIGTERM")
+            await asyncio.sleep(0.05)
+        return time.monotonic() - started
 
     async def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
