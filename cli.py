@@ -370,6 +370,13 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 
     event = load_event(settings.event_file)
     max_age = args.max_age if args.max_age is not None else settings.status_max_age
+    if not settings.database_path.exists():
+        print(
+            f"No database at {settings.database_path} (DATABASE_PATH): the bot has not run "
+            f"with this setting yet.",
+            file=sys.stderr,
+        )
+        return 2
 
     async def run() -> status.Report:
         db = await Database(settings.database_path, readonly=True).open()

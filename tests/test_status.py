@@ -86,5 +86,6 @@ async def test_status_exits_1_when_no_bot_runs_or_its_heartbeat_is_old(
 def test_status_on_a_missing_database_is_one_clear_line(tmp_path) -> None:
     result = run_cli("status", DATABASE_PATH=str(tmp_path / "none.sqlite3"))
     assert result.returncode == 2
-    assert "cannot be opened" in result.stderr and "Traceback" not in result.stderr
+    assert "No database at" in result.stderr and "has not run" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "none.sqlite3").exists()
