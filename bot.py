@@ -61,7 +61,11 @@ from handlers.base.context import BotApp, BotContext, Services, services_of
 from handlers.base.guards import private_only
 from handlers.base.links import Payload
 from handlers.base.router import FlowRouter
-from handlers.base.updates import PerChatUpdateProcessor, TolerantApplicationBuilder
+from handlers.base.updates import (
+    PerChatUpdateProcessor,
+    TolerantApplicationBuilder,
+    use_tolerant_webhook,
+)
 from handlers.broadcast.service import BroadcastService
 from handlers.privacy.retention import RetentionJob
 from handlers.schedule.reload import poll_reload_requests
@@ -231,6 +235,7 @@ def build_application(
 ) -> BotApp:
     """The Application with its services; `startup` runs in post_init (or call it yourself)."""
     event = event or load_event(settings.event_file)
+    use_tolerant_webhook()  # an unreadable update is skipped in webhook mode too
     db = Database(settings.database_path)
     builder = (
         TolerantApplicationBuilder()

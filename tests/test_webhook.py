@@ -188,3 +188,27 @@ def test_webhook_settings_are_checked_before_anything_starts() -> None:
     )
     assert bad.returncode == 2 and "WEBHOOK_SECRET may hold only" in bad.stderr
     assert "a b" not in bad.stderr
+
+
+async def test_an_unreadable_update_by_webhook_is_skipped_not_posted_forever(
+    tg, tmp_path, caplog
+) -> None:
+    import logging
+
+    from tests.test_unreadable_update import broken_message
+
+    caplog.set_level(logging.INFO)
+    bot = await RunningBot(webhook_settings(tg, tmp_path / "bot.sqlite3")).start()
+    try:
+        siti = tg.user(first_name="Siti Rahasia", language_code="id")
+        bad_id = tg.enqueue_raw(broken_message(siti, "Siti Rahasia 0812-3456-7890"))
+        await siti.send("/bantuan")
+        await siti.expect("Perintah yang tersedia", timeout=10)
+        await tg.wait_idle(quiet=0.3)
+    finally:
+        await bot.stop()
+    assert posts_of(tg, bad_id) == [200]  # taken at once, not refused and posted again
+    lines = [r.getMessage() for r in caplog.records if str(bad_id) in r.getMessage()]
+    assert any("could not be read" in line for line in lines), lines
+    everything = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Siti Rahasia" not in everything and "0812" not in everything
