@@ -11,18 +11,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from config import PROJECT_ROOT
 from domain import backups, privacy
 from storage import participants, status
 from storage.db import Database
 from tests.conftest import ORGANISER_ID
-from tests.harness import BotProcess, RunningBot, make_settings, run_cli
+from tests.harness import BotProcess, RunningBot, future_event, make_settings, run_cli
 from tests.proposal_helpers import register, seed_proposals
 from tests.seeding import registered
 from tests.test_broadcast import label, received, send_now, wait_for
 from tests.test_registration import ID
 
 OLD_EVENT = PROJECT_ROOT / "data" / "events" / "probolinggo-2021.yaml"
+EVENT = future_event()
+
+
+def NOW() -> datetime:  # noqa: N802 (reads like a constant)
+    return datetime.now(UTC)
 
 
 async def cli(settings, *args: str) -> tuple[int, str, str]:
@@ -71,7 +78,7 @@ async def test_backup_during_a_broadcast_and_a_registration_restores_everything(
     settings = make_settings(tg, tmp_path / "live" / "bot.sqlite3", organiser_ids=[ORGANISER_ID])
     bot = await RunningBot(settings).start()
     try:
-        people = [850001 + i for i in range(300)]
+        people = [850001 + i for i in range(250)]
         for user_id in people:
             await registered(bot.db, user_id, role="dewan", dimension="all")
             tg.user(first_name=f"P{user_id}", language_code="id", user_id=user_id)
@@ -154,10 +161,13 @@ async def test_restore_refuses_a_bad_file_and_a_running_bot(tg, tmp_path, settin
         (damaged, "not"),
         (tmp_path / "missing.sqlite3", "the file does not exist"),
     ):
-        code, out, err = await cli(settings, "restore", str(path))
-        assert code == 1, (path, out, err)
-        assert reason in err and "is not restored" in err and "Traceback" not in err, err
+        with pytest.raises(backups.RestoreRefused) as refused:
+            await backups.restore(path, settings.database_path, EVENT, settings.backups, NOW())
+        assert reason in str(refused.value) and "is not restored" in str(refused.value)
         assert sha(settings.database_path) == current  # nothing changed
+    code, out, err = await cli(settings, "restore", str(garbage))  # the command line: one line
+    assert code == 1 and err.count("\n") == 1 and "is not restored" in err, err
+    assert "Traceback" not in err and sha(settings.database_path) == current
     bot = await RunningBot(settings).start()
     try:
         code, _, err = await cli(settings, "restore", str(good))
