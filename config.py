@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     backup_time: str = "02:30"
     # `bot.py status` exits 1 when the running bot's heartbeat is older than this.
     status_max_age: int = Field(default=120, ge=10)
+    # Finished outbox rows older than this leave the outbox (their dedupe keys are kept).
+    outbox_keep_days: int = Field(default=30, ge=1)
 
     @field_validator("admin_ids", "organiser_ids", mode="before")
     @classmethod
