@@ -34,6 +34,7 @@ class Ranking:
     best: tuple[int, ...]
     score: float
     sure: bool
+    maybe: bool = False
 
 
 class Index:
