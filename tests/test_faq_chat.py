@@ -233,3 +233,20 @@ async def test_user_in_a_flow_is_not_answered_by_the_faq(tg, bot) -> None:
     await flow_store.clear(bot.db, budi.id)
     await budi.send("link zoomnya mana pak?")
     await budi.expect(ZOOM_NEXT)
+
+
+async def test_did_you_mean_middle_tier(tg, bot) -> None:
+    """A strong but unsure first candidate: its answer under "Mungkin maksud Bapak/Ibu",
+    then the other two candidates and "Tanya panitia"."""
+    rina = tg.user(first_name="Rina", language_code="id")
+    await rina.send("ada wifi gratis ga di ruangan")
+    maybe = await rina.expect("Mungkin maksud Bapak/Ibu")
+    assert question("wifi") in maybe.text and "meja registrasi" in maybe.text
+    others = await rina.expect("Bila bukan itu yang dimaksud")
+    labels = [row[0] for row in others.buttons]
+    assert labels[-1] == "Tanya panitia" and len(labels) == 3
+    assert question("wifi") not in labels
+    (logged,) = await faq_log.latest(bot.db)
+    assert logged.status == "unsure" and logged.best_id == "wifi"
+    await rina.press(labels[0], others)
+    await rina.expect(labels[0])
