@@ -34,10 +34,10 @@ def tuning_rows() -> list[EvalRow]:
     return styles + read_eval_rows(DATA / "faq_eval.csv")
 
 
-def samples(rows: list[EvalRow]) -> tuple[np.ndarray, np.ndarray]:
+def samples(rows: list[EvalRow], lang: str) -> tuple[np.ndarray, np.ndarray]:
     xs: list[list[float]] = []
     ys: list[float] = []
-    for book in load_books().values():
+    for book in [load_books()[lang]]:
         idx = book._index
         for row in rows:
             terms = idx.query_terms(row.question)
@@ -66,9 +66,10 @@ def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def main() -> int:
     rows = tuning_rows()
-    x, y = samples(rows)
-    w = fit(x, y)
-    faq_index.CALIBRATION = tuple(float(v) for v in w)
+    w = {}
+    for lang in ("id", "en"):
+        w[lang] = fit(*samples(rows, lang))
+    faq_index.CALIBRATION = {lang: tuple(float(v) for v in ws) for lang, ws in w.items()}
     sure_at = 0.95
     for threshold in np.arange(0.30, 0.995, 0.005):
         faq_index.SURE_AT = float(threshold)
@@ -89,7 +90,8 @@ def main() -> int:
         if n >= 3 and right / n >= 2 / 3:
             maybe_at = score
     faq_index.MAYBE_AT = maybe_at
-    print(f"CALIBRATION: tuple[float, ...] = ({', '.join(f'{v:.3f}' for v in w)})")
+    for lang, ws in w.items():
+        print(f"CALIBRATION[{lang}] = ({', '.join(f'{v:.3f}' for v in ws)})")
     print(f"SURE_AT = {sure_at:.3f}")
     print(f"MAYBE_AT = {maybe_at:.3f}")
     print(evaluate_rows(rows).format(misses=False))
@@ -98,16 +100,13 @@ def main() -> int:
     return 0
 
 
-def write(w: np.ndarray, sure_at: float, maybe_at: float) -> None:
+def write(w: dict[str, np.ndarray], sure_at: float, maybe_at: float) -> None:
     """Put the fitted constants into domain/faq/index.py."""
     path = ROOT / "domain" / "faq" / "index.py"
     text = path.read_text(encoding="utf-8")
-    values = ", ".join(f"{v:.3f}" for v in w)
-    text = re.sub(
-        r"CALIBRATION: tuple\[float, \.\.\.\] = \([^)]*\)",
-        f"CALIBRATION: tuple[float, ...] = ({values})",
-        text,
-    )
+    for lang, ws in w.items():
+        values = ", ".join(f"{v:.3f}" for v in ws)
+        text = re.sub(rf'    "{lang}": \([^)]*\),', f'    "{lang}": ({values}),', text)
     text = re.sub(r"SURE_AT = [0-9.]+", f"SURE_AT = {sure_at:.3f}", text)
     text = re.sub(r"MAYBE_AT = [0-9.]+", f"MAYBE_AT = {maybe_at:.3f}", text)
     path.write_text(text, encoding="utf-8")

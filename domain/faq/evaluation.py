@@ -58,6 +58,7 @@ class EvalReport:
     # out-of-scope questions that got it (not sure, but a suggestion shown).
     maybe: int = 0
     maybe_right: int = 0
+    top3: int = 0  # in-scope questions whose right entry ranks in the first three
     maybe_out_of_scope: int = 0
     styles: dict[str, StyleFigures] = field(default_factory=dict)
 
@@ -79,6 +80,7 @@ class EvalReport:
             f"({self.rejected}/{self.out_of_scope})",
             f"right entry among the three offered when not sure: {self.offered_rate:.1%} "
             f"({self.offered_right}/{self.unsure})",
+            f"right entry ranked in the first three: {self.top3}/{self.in_scope}",
             f"'did you mean' tier: {self.maybe} in scope ({self.maybe_right} right), "
             f"{self.maybe_out_of_scope} out of scope",
             f"latency: p50 {self.p50_ms:.2f} ms, p99 {self.p99_ms:.2f} ms",
@@ -152,6 +154,7 @@ def evaluate_rows(rows: Iterable[EvalRow], lang: str = "id") -> EvalReport:
         if row.expected:
             report.in_scope += 1
             report.correct += got == row.expected
+            report.top3 += row.expected in offered
             if style is not None:
                 style.in_scope += 1
                 style.correct += got == row.expected

@@ -7,6 +7,7 @@ Entries are numbered in the order they are given; the index knows only their phr
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,12 +17,15 @@ from rank_bm25 import BM25Okapi
 from domain.faq.spelling import Speller
 from domain.faq.text import Analyzer, is_indonesian_word, root_words
 
-# The "sure" decision: a logistic model over Index.features (intercept first: coverage,
-# known-word coverage, phrasing coverage, margin, unknown share, question word, log score),
-# fitted on the tuning half by bench/faq_calibrate.py, which prints these lines.
-CALIBRATION: tuple[float, ...] = (-1.004, 0.502, 0.109, 0.475, 0.451, -0.486, 0.089, 0.731)
-SURE_AT = 0.850  # probability needed to answer
-MAYBE_AT = 0.841  # probability needed for "did you mean <question>?"
+# The "sure" decision: a logistic model per language over Index.features (intercept first:
+# coverage, known-word coverage, phrasing coverage, margin, unknown share, question word, log
+# score), fitted on the tuning half by bench/faq_calibrate.py --write, which sets these lines.
+CALIBRATION: dict[str, tuple[float, ...]] = {
+    "id": (-1.657, 0.712, 0.114, 0.559, 0.304, -0.706, 0.165, 0.858),
+    "en": (-0.619, 0.353, 0.185, 0.160, 0.602, -0.316, 0.049, 0.585),
+}
+SURE_AT = 0.825  # probability needed to answer
+MAYBE_AT = 0.821  # probability needed for "did you mean <question>?"
 PARTIAL_CREDIT = 0.5  # credit for a word the FAQ knows, but not the best entry
 UNKNOWN_WEIGHT = 2.0  # weight of a word unknown to the FAQ, in units of the highest idf
 COMBINED_WEIGHT = 1.0  # weight of the whole-entry BM25 score added to the best phrasing's
@@ -79,6 +83,9 @@ class Index:
         )
         self.resolve = lru_cache(maxsize=8192)(self._resolve)
         self.question_terms = frozenset(analyzer.term(w) for w in lexicon.keep)
+        # Real words that are no typos: the ones above, and English function words, which
+        # Indonesian chat mixes in ("for" is not a typo of "form").
+        self.real_words = self.known_words | lexicon.stopwords["en"] | lexicon.stopwords["id"]
 
     def _known_variant(self, word: str) -> str | None:
         """Term of the first informal-affix variant of ``word`` that the FAQ knows."""
@@ -107,7 +114,7 @@ class Index:
         variant = self._known_variant(word)
         if variant is not None:
             return (variant,)
-        if word in self.known_words or (self.analyzer.lang == "id" and is_indonesian_word(word)):
+        if word in self.real_words or (self.analyzer.lang == "id" and is_indonesian_word(word)):
             # A real word the FAQ does not know ("disediakan") is not a typo of one it knows
             # ("disiapkan"): correcting it would answer a question nobody asked.
             return (term,)
@@ -216,13 +223,22 @@ class Index:
         """The closest entries to a question, and how sure the index is of the best one: a
         probability from the calibrated features; "sure" above SURE_AT, "maybe" (shown as
         "did you mean") above MAYBE_AT."""
-        terms = self.query_terms(text)
+        ranking = self._rank(self.query_terms(text))
+        question = last_clause(text)
+        if question is not None:
+            # A long message with context first: the question is often its last clause.
+            inner = self._rank(self.query_terms(question))
+            if inner.score > ranking.score:
+                return inner
+        return ranking
+
+    def _rank(self, terms: list[str]) -> Ranking:
         scores = self.entry_scores(terms)
         order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
         best = tuple(i for i in order[:3] if scores[i] > 0)
         if not best:
             return Ranking(best=(), score=0.0, sure=False)
-        probability = confidence(self.features(terms, scores, order))
+        probability = confidence(self.features(terms, scores, order), self.analyzer.lang)
         return Ranking(
             best=best,
             score=round(probability, 4),
@@ -231,10 +247,26 @@ class Index:
         )
 
 
-def confidence(features: Sequence[float]) -> float:
+_CLAUSE = re.compile(r"[,;.!?]+\s+|\s+(?:tapi|tetapi|namun|jadi|sebenarnya|kira-kira)\s+", re.I)
+LONG_WORDS = 10  # a message of at least this many words may hold context before its question
+
+
+def last_clause(text: str) -> str | None:
+    """The last clause of a long message ("Kemarin saya ..., tapi ... bisa ditarik tidak?"),
+    when it has at least three words; None for a short message."""
+    if len(text.split()) < LONG_WORDS:
+        return None
+    parts = [p for p in _CLAUSE.split(text.strip()) if p.strip()]
+    if len(parts) < 2 or len(parts[-1].split()) < 3:
+        return None
+    return parts[-1]
+
+
+def confidence(features: Sequence[float], lang: str) -> float:
     """Logistic model of "the best entry is the right one", fitted on the tuning half of
     tests/data/faq_eval_styles.csv by bench/faq_calibrate.py."""
-    z = CALIBRATION[0] + sum(w * f for w, f in zip(CALIBRATION[1:], features, strict=True))
+    weights = CALIBRATION[lang]
+    z = weights[0] + sum(w * f for w, f in zip(weights[1:], features, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 

@@ -23,13 +23,14 @@ class Speller:
     def __init__(self, known: Iterable[str], extra: Iterable[str] = ()) -> None:
         self.known = frozenset(w for w in known if w.isalpha())
         self._segmenter = SymSpell(max_dictionary_edit_distance=0, prefix_length=PREFIX_LENGTH)
-        for word in self.known:
+        # Sorted: symspellpy breaks ties by insertion order, which must not depend on hashing.
+        ordered = sorted(self.known)
+        for word in ordered:
             self._segmenter.create_dictionary_entry(word, FAQ_COUNT)
         self._lookup = SymSpell(max_dictionary_edit_distance=2, prefix_length=PREFIX_LENGTH)
-        for word in extra:
-            if word not in self.known:
-                self._lookup.create_dictionary_entry(word, 1)
-        for word in self.known:
+        for word in sorted(set(extra) - self.known):
+            self._lookup.create_dictionary_entry(word, 1)
+        for word in ordered:
             self._lookup.create_dictionary_entry(word, FAQ_COUNT)
 
     def split(self, word: str) -> list[str] | None:
