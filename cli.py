@@ -4,7 +4,8 @@ python bot.py check          validate configuration and event file, print a summ
 python bot.py schedule       print stages, sessions and every planned reminder
 python bot.py event reload   validate the event file and ask the running bot to reload it
 python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
-python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
+python bot.py faq eval F.csv top-1, rejection, offered-when-unsure, latency, per style, misses
+                             (--split tune|heldout, --no-misses)
 python bot.py export --format xlsx|csv|json --out FILE   export the proposals
 python bot.py opd rematch [--apply]   match free-text offices to the OPD (dry run first)
 python bot.py retention [--apply]     who holds personal data; erase it once retention ended
@@ -263,14 +264,14 @@ def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
     from domain.faq.evaluation import evaluate
 
     try:
-        report = evaluate(args.file, args.lang)
+        report = evaluate(args.file, args.lang, args.split)
     except (OSError, KeyError, UnicodeDecodeError) as exc:
         print(
             f"Cannot read {args.file}: a CSV with the header question,expected_id ({exc})",
             file=sys.stderr,
         )
         return 2
-    print(report.format())
+    print(report.format(misses=not args.no_misses))
     return 0
 
 
@@ -469,6 +470,8 @@ def parser(run: Command) -> argparse.ArgumentParser:
     evaluation = faq_sub.add_parser("eval", help="accuracy, rejection, latency on a CSV")
     evaluation.add_argument("file", type=Path, help="CSV with question,expected_id")
     evaluation.add_argument("--lang", choices=("id", "en"), default="id")
+    evaluation.add_argument("--split", help="only the rows of this split (tune, heldout)")
+    evaluation.add_argument("--no-misses", action="store_true", help="figures only")
     evaluation.set_defaults(func=cmd_faq_eval)
     opd_cmd = sub.add_parser("opd", help="office (OPD) commands")
     opd_sub = opd_cmd.add_subparsers(dest="opd_command", required=True)
