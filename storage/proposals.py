@@ -233,9 +233,14 @@ async def set_lead_office(db: Database, proposal_id: int, opd_id: str) -> None:
     )
 
 
-async def offices_with_proposals(db: Database) -> set[tuple[str, str]]:
+async def offices_with_proposals(
+    db: Database, among: Iterable[tuple[str, str]] | None = None
+) -> set[tuple[str, str]]:
     """(dimension, OPD) pairs that have a submitted proposal: as its lead office, or as the
-    office of the participant who proposed it."""
+    office of the participant who proposed it. With `among`, only those pairs are looked up,
+    each by two indexed EXISTS (no pass over every proposal)."""
+    if among is not None:
+        return await _covered_among(db, list(among))
     rows = await db.fetchall(
         """SELECT pr.dimension AS dimension, pr.lead_opd_id AS office FROM proposals pr
            WHERE pr.status = 'submitted' AND pr.lead_opd_id IS NOT NULL
@@ -243,5 +248,23 @@ async def offices_with_proposals(db: Database) -> set[tuple[str, str]]:
            SELECT pr.dimension, pa.opd_id FROM proposals pr
            JOIN participants pa ON pa.user_id = pr.user_id
            WHERE pr.status = 'submitted' AND pa.opd_id IS NOT NULL"""
+    )
+    return {(r["dimension"], r["office"]) for r in rows}
+
+
+async def _covered_among(db: Database, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    if not pairs:
+        return set()
+    values = ",".join("(?, ?)" for _ in pairs)
+    rows = await db.fetchall(
+        f"""WITH pairs(dimension, office) AS (VALUES {values})
+            SELECT dimension, office FROM pairs q
+            WHERE EXISTS (SELECT 1 FROM proposals pr WHERE pr.status = 'submitted'
+                          AND pr.dimension = q.dimension AND pr.lead_opd_id = q.office)
+               OR EXISTS (SELECT 1 FROM participants pa
+                          JOIN proposals pr ON pr.user_id = pa.user_id
+                          WHERE pa.opd_id = q.office AND pr.status = 'submitted'
+                            AND pr.dimension = q.dimension)""",
+        [value for pair in pairs for value in pair],
     )
     return {(r["dimension"], r["office"]) for r in rows}

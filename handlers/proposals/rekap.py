@@ -35,6 +35,12 @@ SHORT = {
 }
 
 
+async def _covered(context: BotContext) -> set[tuple[str, str]]:
+    """Which offices of the event have a proposal in their own dimension group."""
+    pairs = [(o.dimension, o.id) for o in context.event.opds]
+    return await store.offices_with_proposals(context.db, among=pairs)
+
+
 def missing_offices(event: Event, covered: set[tuple[str, str]]) -> list[Opd]:
     """Offices with no submitted proposal in their own dimension group, neither as its lead
     office nor from one of their own participants (storage.proposals.offices_with_proposals)."""
@@ -87,7 +93,7 @@ async def _nudge_recipients(context: BotContext, missing: list[Opd]) -> list[Par
 async def rekap_command(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
     counts = await store.counts_by_dimension_office(context.db)
-    missing = missing_offices(context.event, await store.offices_with_proposals(context.db))
+    missing = missing_offices(context.event, await _covered(context))
     text = rekap_text(context.event, counts, missing, lang)
     markup = None
     recipients = await _nudge_recipients(context, missing) if missing else []
