@@ -261,8 +261,8 @@ async def _covered_among(db: Database, pairs: list[tuple[str, str]]) -> set[tupl
             SELECT dimension, office FROM pairs q
             WHERE EXISTS (SELECT 1 FROM proposals pr WHERE pr.status = 'submitted'
                           AND pr.dimension = q.dimension AND pr.lead_opd_id = q.office)
-               OR EXISTS (SELECT 1 FROM participants pa
-                          JOIN proposals pr ON pr.user_id = pa.user_id
+               OR EXISTS (SELECT 1 FROM participants pa  -- from the office's people first
+                          CROSS JOIN proposals pr ON pr.user_id = pa.user_id
                           WHERE pa.opd_id = q.office AND pr.status = 'submitted'
                             AND pr.dimension = q.dimension)""",
         [value for pair in pairs for value in pair],
