@@ -31,6 +31,7 @@ from telegram.ext import (
 )
 
 import cli
+import handlers.attendance
 import handlers.broadcast
 import handlers.export
 import handlers.faq
@@ -108,6 +109,7 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.proposals.HANDLERS,
         *handlers.export.HANDLERS,
         *handlers.broadcast.HANDLERS,
+        *handlers.attendance.HANDLERS,
         # Free messages: the flow in progress, else the FAQ.
         MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message),
         # Last: commands nobody knows (inside a flow, the flow re-asks its question), and
@@ -136,7 +138,7 @@ async def startup(app: BotApp) -> None:
     lease.start(errors.spawner(app))
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start(errors.spawner(app))
-    services.reminders = start_reminders(services)
+    services.reminders = start_reminders(services, app.bot)
     started = time.perf_counter()
     faq_book.load_books()  # stemmer and BM25 index built once, not on the first question
     services.faq_load_ms = (time.perf_counter() - started) * 1000
@@ -164,13 +166,19 @@ async def shutdown(app: BotApp) -> None:
     await services.db.close()
 
 
-def start_reminders(services: Services) -> ReminderService:
+def start_reminders(services: Services, bot: Any) -> ReminderService:
     """APScheduler in the bot's event loop: reminders, polling CLI reload requests, and the
     end of retention (daily, at start-up, and at the warning and erasure moments)."""
     assert services.sender is not None
 
     async def poll() -> None:
         await poll_reload_requests(services)
+
+    async def live_qr() -> None:
+        await handlers.attendance.refresh_live(bot, services)
+
+    async def invite_online() -> None:
+        await handlers.attendance.invite_online(services)
 
     service = ReminderService(
         services.event,
@@ -180,6 +188,9 @@ def start_reminders(services: Services) -> ReminderService:
     )
 
     service.chores.append(Chore("reload-poll", poll, every=2.0))
+    # Attendance: the live QR codes change every minute; online participants get Hadir.
+    service.chores.append(Chore("attendance-live", live_qr, every=2.0))
+    service.chores.append(Chore("attendance-online", invite_online, every=3.0))
     daily = 86400.0
     job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
     service.chores.append(Chore("retention", job, daily, at_start=True, moments=retention.moments))
@@ -214,6 +225,8 @@ def build_application(
         event=event,
         flows=flows,
         clock=clock or Clock(),
+        # Once a registration is complete: a scan that waited for it is recorded.
+        on_registered=[handlers.attendance.after_registration],
     )
     for group, handler in build_handlers(flows):
         app.add_handler(handler, group=group)

@@ -30,11 +30,12 @@ from telegram.error import InvalidToken, NetworkError
 from config import Settings
 from domain import offices, retention
 from domain.exports import EXPORTERS, collect
+from domain.exports import attendance as daftar_hadir
 from schedules.clock import Clock
 from schedules.event import Event, load_event
 from schedules.reminders import describe_plan
 from schedules.timefmt import format_date
-from storage import audit, event_reloads, participants
+from storage import audit, event_reloads, feedback, participants
 from storage.db import Database
 
 Command = Callable[[Settings, argparse.Namespace], int]
@@ -312,6 +313,35 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_attendance(settings: Settings, args: argparse.Namespace) -> int:
+    """The daftar hadir of one session (as /presensi and /ekspor give it), audited."""
+    event = load_event(settings.event_file)
+    if event.session(args.session) is None:
+        known = ", ".join(s.id for _, s in event.sessions())
+        print(f"Unknown session '{args.session}' (sessions: {known})", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        db = await Database(settings.database_path).open()
+        try:
+            ratings = await feedback.answers(db, args.session)
+            sheet = await daftar_hadir.collect(db, event, args.session, Clock().now(), ratings)
+            assert sheet is not None
+            content = daftar_hadir.build(sheet, args.format)
+            await asyncio.to_thread(Path(args.out).write_bytes, content)
+            await audit.record(
+                db, None, "attendance_export", session=args.session, format=args.format, via="cli"
+            )
+        finally:
+            await db.close()
+        print(
+            f"Wrote the attendance list of {args.session}: {len(sheet.rows)} present ({args.format}) to {args.out}"
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
 def parser(run: Command) -> argparse.ArgumentParser:
     """The command line; `run` (the bot itself) comes from bot.py."""
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
@@ -355,4 +385,9 @@ def parser(run: Command) -> argparse.ArgumentParser:
     export_cmd.add_argument("--format", choices=tuple(EXPORTERS), default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")
     export_cmd.set_defaults(func=cmd_export)
+    attendance_cmd = sub.add_parser("attendance", help="a session's daftar hadir (xlsx or pdf)")
+    attendance_cmd.add_argument("--session", required=True, help="the session id (event file)")
+    attendance_cmd.add_argument("--format", choices=("xlsx", "pdf"), default="pdf")
+    attendance_cmd.add_argument("--out", required=True)
+    attendance_cmd.set_defaults(func=cmd_attendance)
     return root
