@@ -33,6 +33,7 @@ from telegram.ext import (
 import cli
 import handlers.attendance
 import handlers.broadcast
+import handlers.certificates
 import handlers.export
 import handlers.faq
 import handlers.privacy
@@ -69,6 +70,7 @@ from handlers.start.commands import remember_user, unknown_command, unknown_pres
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import Chore, ReminderService
+from storage import certificates as certificate_store
 from storage.db import Database, DatabaseUnusable, check_usable
 
 log = logging.getLogger("bimtek")
@@ -110,6 +112,7 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.export.HANDLERS,
         *handlers.broadcast.HANDLERS,
         *handlers.attendance.HANDLERS,
+        *handlers.certificates.HANDLERS,
         # Free messages: the flow in progress, else the FAQ.
         MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message),
         # Last: commands nobody knows (inside a flow, the flow re-asks its question), and
@@ -145,6 +148,8 @@ async def startup(app: BotApp) -> None:
     log.info("FAQ loaded in %.0f ms", services.faq_load_ms)
     services.broadcasts = BroadcastService(app)
     services.broadcasts.start(errors.spawner(app))
+    # The command line makes links (certificates' QR) and needs the bot's @username for them.
+    await certificate_store.set_fact(services.db, "bot_username", app.bot.username or "")
     await menus.set_default_menus(app)
     await menus.set_staff_menus(app)
     log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)

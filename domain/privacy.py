@@ -16,6 +16,7 @@ from schedules.event import Event
 from schedules.timefmt import format_date
 from storage import attendance as attendance_store
 from storage import audit, consents, faq_log, feedback, flows, outbox, participants, users
+from storage import certificates as certificate_store
 from storage import proposals as proposal_store
 from storage.db import Database
 
@@ -29,6 +30,7 @@ ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
     faq_log.forget_user,
     attendance_store.forget_user,
     feedback.forget_user,
+    certificate_store.forget_user,  # the certificate stays genuine, without the name
     outbox.cancel_for_chat,  # a private chat's id is the user's id
     outbox.redact_for_chat,  # and no copy of their name or question stays in sent rows
 ]
@@ -49,6 +51,17 @@ async def _attendance_data(db: Database, user_id: int) -> dict[str, object]:
             for r in await attendance_store.of_user(db, user_id)
         ],
         "session_feedback": await feedback.of_user(db, user_id),
+        "certificates": [
+            {
+                "code": c.code,
+                "stage": c.stage,
+                "full_name": c.full_name,
+                "office": c.office,
+                "role": c.role,
+                "issued_at": c.issued_at,
+            }
+            for c in await certificate_store.of_user(db, user_id)
+        ],
     }
 
 

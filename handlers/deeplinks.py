@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from handlers import attendance
+from handlers import attendance, certificates
 from handlers.base.context import BotContext, is_private
 from handlers.base.links import Payload
 from handlers.broadcast import siaran
@@ -54,6 +54,7 @@ ROUTES: dict[Payload, Handler] = {
 
 
 ROUTES[Payload.PRESENSI] = attendance.organiser.presensi
+ROUTES[Payload.SERTIFIKAT] = certificates.commands.sertifikat
 
 
 async def _hadir(update: Update, context: BotContext, value: str) -> None:
@@ -68,6 +69,7 @@ Parameterised = Callable[[Update, BotContext, str], Awaitable[object]]
 # Payloads that carry a value: `start=<payload>_<value>`.
 PARAMETERISED: dict[Payload, Parameterised] = {
     Payload.HADIR: _hadir,
+    Payload.CEK: certificates.verify,
 }
 
 

@@ -129,9 +129,10 @@ class Claimable:
     reachable: bool
 
 
-# Kinds sent at most once: a reminder twice is worse than one missed after a crash. Everything
+# Kinds sent at most once: a reminder (or a certificate) twice is worse than one missed after
+# a crash (a certificate can be fetched again with /sertifikat). Everything
 # else (announcements, nudges) is sent at least once.
-AT_MOST_ONCE = ("reminder",)
+AT_MOST_ONCE = ("reminder", "certificate")
 
 
 async def requeue_interrupted(db: Database) -> tuple[int, int]:

@@ -1,0 +1,160 @@
+"""E-certificates without Telegram: who qualifies for a stage (the event file's rule), the
+dry run, issuing (code, PDF, outbox row in one transaction per person), verification.
+
+Never twice: a certificate row is UNIQUE per person and stage, and its outbox row has the
+dedupe key `certificate:<stage>:<user id>`, so a second run sends nothing again. Someone who
+deleted their data is no longer registered, so they get none; a certificate issued before the
+deletion stays genuine without the name (storage.certificates.forget_user)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import locales
+from domain.documents import certificate as pdf
+from schedules.event import CertificateRule, Event, Stage
+from schedules.timefmt import format_date
+from storage import attendance as attendance_store
+from storage import certificates as store
+from storage import participants
+from storage.db import Database
+from storage.outbox import OutgoingMessage, enqueue
+from storage.participants import Participant
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+CODE_LENGTH = 10  # 50 bits
+LANG = "id"  # certificates are in Indonesian, as the regency issues them
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Participant
+    attended: int
+    meant: int
+
+
+@dataclass
+class Plan:
+    stage: Stage
+    rule: CertificateRule
+    qualifying: list[Candidate]  # not yet holding this stage's certificate
+    already: int  # hold it already
+
+
+def qualifies(rule: CertificateRule, attended: int, meant: int) -> bool:
+    if meant == 0:
+        return False
+    if rule.require == "all":
+        return attended >= meant
+    return attended >= min(rule.min_sessions, meant)
+
+
+async def plan(db: Database, event: Event, stage_number: int) -> Plan | None:
+    """Who would get a certificate now (the dry run). None when the stage has no rule."""
+    stage, rule = event.stage(stage_number), event.certificate_rule(stage_number)
+    if stage is None or rule is None:
+        return None
+    records = await attendance_store.of_sessions(db, [s.id for s in stage.sessions])
+    present: dict[int, set[str]] = {}
+    for r in records:
+        present.setdefault(r.user_id, set()).add(r.session_id)
+    holders = await store.holders(db, stage_number)
+    found, already = [], 0
+    for person in await participants.registered(db):
+        meant = [s.id for s in stage.sessions if s.audience.admits(person)]
+        attended = len(present.get(person.user_id, set()) & set(meant))
+        if not qualifies(rule, attended, len(meant)):
+            continue
+        if person.user_id in holders:
+            already += 1
+            continue
+        found.append(Candidate(person, attended, len(meant)))
+    found.sort(key=lambda c: (c.person.full_name or "").lower())
+    return Plan(stage, rule, found, already)
+
+
+def verify_url(bot_username: str | None, code: str) -> str:
+    return f"https://t.me/{bot_username}?start=cek_{code}"
+
+
+def stage_dates(event: Event, stage: Stage) -> str:
+    first, last = format_date(stage.start, event.tz, LANG), format_date(stage.end, event.tz, LANG)
+    return first if first == last else f"{first} – {last}"
+
+
+def content(
+    event: Event, stage: Stage, rule: CertificateRule, person: Participant, code: str,
+    bot_username: str | None,
+) -> pdf.Content:  # fmt: skip
+    role = locales.plain(LANG, f"export.role.{person.role}") if person.role else ""
+    place = event.event.regency
+    return pdf.Content(
+        code=code,
+        name=person.full_name or "",
+        office=event.office_name(person.opd_id, person.opd_other),
+        role=role,
+        event_name=event.event.name,
+        stage_title=stage.title,
+        dates=stage_dates(event, stage),
+        place_date=f"{place}, {format_date(stage.end, event.tz, LANG).split(', ', 1)[-1]}",
+        signatory_name=rule.signatory.name,
+        signatory_title=rule.signatory.title,
+        signatory_office=rule.signatory.office,
+        signature_image=rule.signatory.signature_image,
+        verify_url=verify_url(bot_username, code),
+    )
+
+
+def filename(stage: Stage, code: str) -> str:
+    return f"sertifikat-tahap-{stage.number}-{code}.pdf"
+
+
+@dataclass
+class Issued:
+    plan: Plan
+    sent: int  # new certificates, each with its outbox row
+
+
+async def issue(db: Database, event: Event, stage_number: int, bot_username: str | None,
+                now: datetime) -> Issued | None:  # fmt: skip
+    """Make and queue the certificates of everyone who qualifies and has none yet."""
+    found = await plan(db, event, stage_number)
+    if found is None:
+        return None
+    sent = 0
+    for candidate in found.qualifying:
+        person, code = candidate.person, new_code()
+        data = pdf.build(content(event, found.stage, found.rule, person, code, bot_username))
+        lang = person.language
+        caption = locales.t(
+            lang, "certificates.caption", stage=found.stage.title_in(lang), code=code
+        )
+        async with db.transaction():
+            info = content(event, found.stage, found.rule, person, code, bot_username)
+            if not await store.add(
+                db, code, person.user_id, stage_number, info.name, info.office, info.role
+            ):
+                continue
+            key = store.file_key(code)
+            await store.store_file(db, key, filename(found.stage, code), data)
+            await enqueue(db, [OutgoingMessage(
+                kind="certificate", chat_id=person.user_id, ref=f"stage:{stage_number}",
+                payload={"stored_document": key, "caption": caption},
+                dedupe_key=f"certificate:{stage_number}:{person.user_id}",
+            )])  # fmt: skip
+        sent += 1
+    return Issued(found, sent)
+
+
+async def verify(db: Database, code: str) -> store.Certificate | None:
+    return await store.by_code(db, normalise_code(code))
