@@ -36,6 +36,8 @@ import handlers.broadcast
 import handlers.certificates
 import handlers.export
 import handlers.faq
+import handlers.feedback
+import handlers.materials
 import handlers.privacy
 import handlers.proposals
 import handlers.registration
@@ -87,7 +89,13 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 def build_flows() -> FlowRouter:
     """Every conversation of the bot, and what a private message outside them gets."""
     return FlowRouter(
-        specs=[handlers.registration.FLOW, handlers.proposals.FLOW, handlers.broadcast.FLOW],
+        specs=[
+            handlers.registration.FLOW,
+            handlers.proposals.FLOW,
+            handlers.broadcast.FLOW,
+            handlers.materials.FLOW,
+            handlers.feedback.FLOW,
+        ],
         fallback=handlers.faq.FALLBACK,
         # "Pertanyaan" on a question typed inside a flow: the FAQ answers it.
         answer_question=handlers.faq.ANSWER,
@@ -113,6 +121,8 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.broadcast.HANDLERS,
         *handlers.attendance.HANDLERS,
         *handlers.certificates.HANDLERS,
+        *handlers.materials.HANDLERS,
+        *handlers.feedback.HANDLERS,
         # Free messages: the flow in progress, else the FAQ.
         MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message),
         # Last: commands nobody knows (inside a flow, the flow re-asks its question), and
@@ -185,6 +195,9 @@ def start_reminders(services: Services, bot: Any) -> ReminderService:
     async def invite_online() -> None:
         await handlers.attendance.invite_online(services)
 
+    async def invite_feedback() -> None:
+        await handlers.feedback.invite(services)
+
     service = ReminderService(
         services.event,
         services.clock,
@@ -196,6 +209,7 @@ def start_reminders(services: Services, bot: Any) -> ReminderService:
     # Attendance: the live QR codes change every minute; online participants get Hadir.
     service.chores.append(Chore("attendance-live", live_qr, every=2.0))
     service.chores.append(Chore("attendance-online", invite_online, every=3.0))
+    service.chores.append(Chore("feedback", invite_feedback, every=5.0))
     daily = 86400.0
     job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
     service.chores.append(Chore("retention", job, daily, at_start=True, moments=retention.moments))

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from handlers import attendance, certificates
+from handlers import attendance, certificates, feedback, materials
 from handlers.base.context import BotContext, is_private
 from handlers.base.links import Payload
 from handlers.broadcast import siaran
@@ -55,6 +55,8 @@ ROUTES: dict[Payload, Handler] = {
 
 ROUTES[Payload.PRESENSI] = attendance.organiser.presensi
 ROUTES[Payload.SERTIFIKAT] = certificates.commands.sertifikat
+ROUTES[Payload.MATERI] = materials.commands.materi
+ROUTES[Payload.UMPANBALIK] = feedback.commands.umpanbalik
 
 
 async def _hadir(update: Update, context: BotContext, value: str) -> None:

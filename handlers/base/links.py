@@ -35,6 +35,7 @@ class Payload(StrEnum):
     PRESENSI = "presensi"
     SERTIFIKAT = "sertifikat"
     MATERI = "materi"
+    UMPANBALIK = "umpanbalik"
 
 
 def url(bot_username: str | None, payload: Payload) -> str:
