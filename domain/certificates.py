@@ -8,6 +8,10 @@ deletion stays genuine without the name (storage.certificates.forget_user)."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import multiprocessing
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,6 +123,21 @@ def filename(stage: Stage, code: str) -> str:
     return f"sertifikat-tahap-{stage.number}-{code}.pdf"
 
 
+BATCH = 25  # certificates per transaction
+
+
+def _build_all(
+    event: Event, found: Plan, batch: list[Candidate], bot_username: str | None
+) -> list[tuple[Participant, str, pdf.Content, bytes]]:
+    """The PDFs of a batch (off the event loop: about 50 ms each)."""
+    made = []
+    for candidate in batch:
+        code = new_code()
+        info = content(event, found.stage, found.rule, candidate.person, code, bot_username)
+        made.append((candidate.person, code, info, pdf.build(info)))
+    return made
+
+
 @dataclass
 class Issued:
     plan: Plan
@@ -132,28 +151,54 @@ async def issue(db: Database, event: Event, stage_number: int, bot_username: str
     if found is None:
         return None
     sent = 0
-    for candidate in found.qualifying:
-        person, code = candidate.person, new_code()
-        data = pdf.build(content(event, found.stage, found.rule, person, code, bot_username))
-        lang = person.language
-        caption = locales.t(
-            lang, "certificates.caption", stage=found.stage.title_in(lang), code=code
-        )
-        async with db.transaction():
-            info = content(event, found.stage, found.rule, person, code, bot_username)
-            if not await store.add(
+    batches = [found.qualifying[i : i + BATCH] for i in range(0, len(found.qualifying), BATCH)]
+    with _pool(len(found.qualifying)) as pool:
+        loop = asyncio.get_running_loop()
+        # Every batch is started at once; the workers build them while earlier ones are stored.
+        futures = [
+            loop.run_in_executor(pool, _build_all, event, found, batch, bot_username)
+            for batch in batches
+        ]
+        for future in futures:
+            sent += await _store_batch(db, found, stage_number, await future)
+    return Issued(found, sent)
+
+
+def _pool(count: int) -> concurrent.futures.Executor:
+    """Processes for many certificates (PDF building is CPU-bound Python: one per core);
+    a thread for a few (starting processes would cost more than it saves)."""
+    if count < 40:
+        return concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    workers = max(1, min(4, os.cpu_count() or 1))
+    context = multiprocessing.get_context("spawn")  # never fork a process with threads
+    return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+async def _store_batch(
+    db: Database, found: Plan, stage_number: int,
+    made: list[tuple[Participant, str, pdf.Content, bytes]],
+) -> int:  # fmt: skip
+    sent = 0
+    async with db.transaction():  # a batch at a time: each person's row, file and message
+        for person, code, info, data in made:
+            added = await store.add(
                 db, code, person.user_id, stage_number, info.name, info.office, info.role
-            ):
+            )
+            if not added:  # issued meanwhile (another run): nothing twice
                 continue
             key = store.file_key(code)
             await store.store_file(db, key, filename(found.stage, code), data)
+            lang = person.language
+            caption = locales.t(
+                lang, "certificates.caption", stage=found.stage.title_in(lang), code=code
+            )
             await enqueue(db, [OutgoingMessage(
                 kind="certificate", chat_id=person.user_id, ref=f"stage:{stage_number}",
                 payload={"stored_document": key, "caption": caption},
                 dedupe_key=f"certificate:{stage_number}:{person.user_id}",
             )])  # fmt: skip
-        sent += 1
-    return Issued(found, sent)
+            sent += 1
+    return sent
 
 
 async def verify(db: Database, code: str) -> store.Certificate | None:
