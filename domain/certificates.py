@@ -127,14 +127,15 @@ BATCH = 25  # certificates per transaction
 
 
 def _build_all(
-    event: Event, found: Plan, batch: list[Candidate], bot_username: str | None
-) -> list[tuple[Participant, str, pdf.Content, bytes]]:
-    """The PDFs of a batch (off the event loop: about 50 ms each)."""
+    event: Event, stage: Stage, rule: CertificateRule, batch: list[Participant],
+    bot_username: str | None,
+) -> list[tuple[Participant, str, pdf.Content, bytes]]:  # fmt: skip
+    """The PDFs of a batch, in a worker (about 40 ms of CPU each)."""
     made = []
-    for candidate in batch:
+    for person in batch:
         code = new_code()
-        info = content(event, found.stage, found.rule, candidate.person, code, bot_username)
-        made.append((candidate.person, code, info, pdf.build(info)))
+        info = content(event, stage, rule, person, code, bot_username)
+        made.append((person, code, info, pdf.build(info)))
     return made
 
 
@@ -151,12 +152,15 @@ async def issue(db: Database, event: Event, stage_number: int, bot_username: str
     if found is None:
         return None
     sent = 0
-    batches = [found.qualifying[i : i + BATCH] for i in range(0, len(found.qualifying), BATCH)]
+    people = [c.person for c in found.qualifying]
+    batches = [people[i : i + BATCH] for i in range(0, len(people), BATCH)]
     with _pool(len(found.qualifying)) as pool:
         loop = asyncio.get_running_loop()
         # Every batch is started at once; the workers build them while earlier ones are stored.
         futures = [
-            loop.run_in_executor(pool, _build_all, event, found, batch, bot_username)
+            loop.run_in_executor(
+                pool, _build_all, event, found.stage, found.rule, batch, bot_username
+            )
             for batch in batches
         ]
         for future in futures:

@@ -86,7 +86,14 @@ async def test_issue_once_verify_and_delete(tg, tmp_path: Path) -> None:
 
         # A holder who deletes their data: the certificate stays genuine without the name.
         [citra] = await certificate_store.of_user(db, 7603)
+        copy = await privacy.collect_data(db, 7603)
+        assert [c["code"] for c in copy["certificates"]] == [citra.code]  # type: ignore[index]
+        assert [a["session_id"] for a in copy["attendance"]] == ["h1", "h2"]  # type: ignore[index]
         await privacy.delete_user_data(db, 7603)
+        assert await store.of_user(db, 7603) == []
+        assert await privacy.collect_data(db, 7603) and not (
+            await certificate_store.of_user(db, 7603)
+        )
         await bambang.send(f"/cek {citra.code}")
         erased = await bambang.expect("Sertifikat asli")
         assert "Citra" not in erased.text and "dihapus" in erased.text

@@ -31,6 +31,14 @@ class Content:
     verify_url: str
 
 
+def _centred(pdf: Page, width: float, height: float, text: str) -> None:
+    """One centred line when it fits (cell is cheap), else wrapped (multi_cell)."""
+    if pdf.get_string_width(text) <= width - 2:
+        pdf.cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.multi_cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
 def build(c: Content) -> bytes:
     texts = [getattr(c, f) or "" for f in c.__dataclass_fields__]
     pdf = Page("L", latin_only=is_latin(*texts))
@@ -53,9 +61,9 @@ def build(c: Content) -> bytes:
              new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf.ln(2)
     pdf.set_font(FONT, "B", 24)
-    pdf.multi_cell(width, 12, c.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    _centred(pdf, width, 12, c.name)
     pdf.set_font(FONT, "", 13)
-    pdf.multi_cell(width, 7, c.office, align="C", new_x="LMARGIN", new_y="NEXT")
+    _centred(pdf, width, 7, c.office)
     pdf.ln(4)
     body = locales.plain(LANG, "certificates.pdf_body", role=c.role, event=c.event_name,
                          stage=c.stage_title, dates=c.dates)  # fmt: skip

@@ -37,15 +37,17 @@ def is_latin(*texts: str) -> bool:
 def _latin_files() -> dict[str, Path]:
     """The Latin subsets of the shipped fonts, made once per process in the temp folder."""
     digest = hashlib.sha256(b"".join((FONT_DIR / f).read_bytes()[:4096] for f in FILES.values()))
-    folder = Path(tempfile.gettempdir()) / f"bimtek-fonts-{digest.hexdigest()[:12]}"
+    folder = Path(tempfile.gettempdir()) / f"bimtek-fonts-2-{digest.hexdigest()[:12]}"
     folder.mkdir(exist_ok=True)
     made = {}
     for style, name in FILES.items():
         target = folder / f"latin-{name}"
         if not target.exists():
             options = subset.Options(notdef_outline=True, recommended_glyphs=True)
-            options.layout_features = ["*"]
-            options.drop_tables += ["FFTM"]
+            # fpdf2 places glyphs one by one (no text shaping here): kerning and ligature
+            # tables would only be read and subset again for every document.
+            options.layout_features = []
+            options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "kern"]
             font = subset.load_font(str(FONT_DIR / name), options)
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=sorted(LATIN))
