@@ -3,12 +3,14 @@ has ended), until when an answer may be changed (the end of the next day), the s
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from schedules.event import Event, Session, Stage
 from storage import attendance as attendance_store
 from storage import feedback as store
+from storage import outbox
 from storage.db import Database
 from storage.participants import Participant
 
@@ -26,15 +28,24 @@ def open_for(event: Event, session: Session, now: datetime) -> bool:
 
 
 async def invitees(
-    db: Database, event: Event, people: list[Participant], now: datetime
+    db: Database, event: Event, people: Callable[[], Awaitable[list[Participant]]], now: datetime
 ) -> list[tuple[Stage, Session, Participant]]:
-    """Sessions that have ended (and may still be rated), their participants recorded present."""
-    by_id = {p.user_id: p for p in people}
+    """Sessions that have ended (and may still be rated), their participants recorded present
+    (among `people`, read only when someone is still to be asked)."""
+    by_id: dict[int, Participant] | None = None
     found = []
     for stage, session in event.sessions():
         if not open_for(event, session, now):
             continue
-        for record in await attendance_store.of_session(db, session.id):
+        asked = await outbox.recipients(db, "feedback", session.id)
+        records = [
+            r for r in await attendance_store.of_session(db, session.id) if r.user_id not in asked
+        ]
+        if not records:
+            continue  # everyone recorded has had the question (the outbox key keeps it once)
+        if by_id is None:
+            by_id = {p.user_id: p for p in await people()}
+        for record in records:
             person = by_id.get(record.user_id)
             if person is not None:
                 found.append((stage, session, person))

@@ -70,6 +70,12 @@ async def counts(db: Database, kind: str, ref: str) -> dict[str, int]:
     return {r["status"]: int(r["n"]) for r in rows}
 
 
+async def recipients(db: Database, kind: str, ref: str) -> set[int]:
+    """The chats that already have a row of this batch (sent or not)."""
+    rows = await db.fetchall("SELECT chat_id FROM outbox WHERE kind = ? AND ref = ?", (kind, ref))
+    return {int(r["chat_id"]) for r in rows}
+
+
 @dataclass(frozen=True)
 class OutboxRow:
     id: int

@@ -21,7 +21,7 @@ from handlers.base.context import Services
 from handlers.base.links import Payload, url_with
 from schedules.event import Event
 from storage import attendance as store
-from storage import users
+from storage import outbox, users
 from storage.db import Database
 from storage.outbox import OutgoingMessage
 
@@ -105,10 +105,21 @@ async def invite_online(services: Services) -> int:
     """Enqueue the Hadir invitations due now (idempotent: the outbox's dedupe key)."""
     if services.sender is None:
         return 0
+    event, now = services.event, services.clock.now()
+    if not any(s.start <= now < event.check_in_window(s)[1] for _, s in event.sessions()):
+        return 0  # no session in progress: nothing to read
     people = await meeting_links.reminder_recipients(services.db)
-    now = services.clock.now()
+    due = attendance.online_invitees(event, people, now)
+    # Invitations already queued are not offered to the outbox again every few seconds (its
+    # dedupe key would ignore them, but each try takes the write lock).
+    queued = {
+        sid: await outbox.recipients(services.db, "attendance_invite", sid)
+        for sid in {s.id for _, s, _ in due}
+    }
     messages = []
-    for stage, session, person in attendance.online_invitees(services.event, people, now):
+    for stage, session, person in due:
+        if person.user_id in queued[session.id]:
+            continue
         lang = person.language
         day = attendance.day_number(stage, session, services.event)
         text = locales.t(

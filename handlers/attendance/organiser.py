@@ -103,16 +103,11 @@ async def on_pick(update: Update, context: BotContext) -> None:
     sent: Message = await chat.send_photo(
         InputFile(photo, filename="presensi.png"), caption=text, reply_markup=markup
     )
-    await store.open_display(
-        context.db, session.id, chat.id, sent.message_id, user.id, attendance.minute_slot(now)
+    slot = attendance.minute_slot(now)
+    display_id = await store.open_display(
+        context.db, session.id, chat.id, sent.message_id, user.id, slot
     )
-    await store.shown(context.db, *(await _display_id(context, chat.id, sent.message_id)), text)
-
-
-async def _display_id(context: BotContext, chat_id: int, message_id: int) -> tuple[int, int]:
-    display = await store.display_of_message(context.db, chat_id, message_id)
-    assert display is not None
-    return display.id, display.slot
+    await store.shown(context.db, display_id, slot, text)
 
 
 @organisers_only

@@ -55,8 +55,8 @@ async def invite(services: Services) -> int:
     """Enqueue the evaluation of every ended session to those recorded present (idempotent)."""
     if services.sender is None:
         return 0
-    people = await meeting_links.reminder_recipients(services.db)
     now = services.clock.now()
+    people = functools.partial(meeting_links.reminder_recipients, services.db)
     messages = []
     for stage, session, person in await feedback.invitees(services.db, services.event, people, now):
         lang = person.language
