@@ -287,3 +287,30 @@ async def test_cli_daftar_hadir_and_deletion(tg, tmp_path: Path) -> None:
     assert any(r[1] == "Yohanes Ndun, S.T." for r in rows)
     bad = run_cli("attendance", "--session", "nope", "--format", "pdf", "--out", str(out), **env)
     assert bad.returncode == 2 and "Unknown session" in bad.stderr
+
+
+async def test_ekspor_offers_the_daftar_hadir_to_admins(tg, tmp_path: Path) -> None:
+    bot = await _bot(tg, tmp_path)
+    try:
+        await seed(bot.db, 7901, full_name="Ratna Sari Dewi")
+        await store.record(bot.db, OPEN_SESSION, 7901, mode="offline", method="qr")
+        admin = tg.user(first_name="Admin", language_code="id", user_id=ADMIN_ID)
+        await admin.send("/ekspor")
+        await admin.expect("Pilih format ekspor")
+        await admin.press("Daftar hadir per sesi (PDF/XLSX)")
+        await admin.expect("Pilih sesi untuk daftar hadir")
+        await admin.press("Tahap 1 · Sesi buka")
+        await admin.expect("Pilih format daftar hadir")
+        await admin.press("PDF")
+        doc = await admin.expect("Daftar hadir PDF")
+        assert doc.document is not None
+        text = pypdf.PdfReader(io.BytesIO(doc.document.content)).pages[0].extract_text()
+        assert "Ratna Sari Dewi" in text and "Sesi buka" in text
+        # Organisers and participants may not press the admin's export buttons.
+        participant = tg.user(first_name="Ratna", language_code="id", user_id=7901)
+        await participant.send("/start")
+        await participant.wait_idle(0.5)
+        answer = await participant.press_data(f"exp:dh:{OPEN_SESSION}:pdf", chat=participant.id)
+        assert answer is not None and "hanya untuk admin" in str(answer)
+    finally:
+        await bot.stop()
