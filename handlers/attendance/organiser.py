@@ -43,7 +43,7 @@ def session_label(event: Event, stage: Stage, session: Session, lang: str) -> st
 
 
 def candidate_sessions(event: Event, now: datetime) -> list[tuple[Stage, Session]]:
-    """Sessions whose check-in is open first, then the current stage's, then any later."""
+    """Sessions whose check-in is open first, then the rest of the current stage's."""
     stage = event.current_stage(now)
     pairs = event.sessions()
     open_ = [p for p in pairs if attendance.window_state(event, p[1], now) is None]
@@ -92,10 +92,10 @@ async def on_pick(update: Update, context: BotContext) -> None:
     lang, event, now = lang_of(update), context.event, context.services.clock.now()
     await store.set_focus(context.db, user.id, session.id)
     counts = await attendance.session_counts(context.db, session)
-    live = attendance.window_state(event, session, now) is None
-    text = panel_text(event, stage, session, counts, now, lang, live=live)
-    markup = panel_buttons(lang, session.id, live=live)
-    if not live:
+    is_live = attendance.window_state(event, session, now) is None
+    text = panel_text(event, stage, session, counts, now, lang, live=is_live)
+    markup = panel_buttons(lang, session.id, live=is_live)
+    if not is_live:
         await reply(update, text, reply_markup=markup)
         return
     secret = await store.secret(context.db)
