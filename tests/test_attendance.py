@@ -314,3 +314,27 @@ async def test_ekspor_offers_the_daftar_hadir_to_admins(tg, tmp_path: Path) -> N
         assert answer is not None and "hanya untuk admin" in str(answer)
     finally:
         await bot.stop()
+
+
+async def test_live_qr_carries_on_after_a_restart(tg, tmp_path: Path) -> None:
+    bot = await _bot(tg, tmp_path)
+    try:
+        organiser = tg.user(first_name="Panitia", language_code="id", user_id=ORGANISER_ID)
+        await organiser.send("/presensi")
+        await organiser.expect("Pilih sesi")
+        await organiser.press(re.compile(r"Sesi buka$"))
+        panel = await organiser.expect("Hadir 0 / 0")
+        assert panel.photo is not None
+        first = panel.photo.file_id
+        await bot.restart()
+        bot.clock.shift(timedelta(minutes=1))
+        for _ in range(40):
+            current = next(m for m in organiser.messages if m.message_id == panel.message_id)
+            if current.photo is not None and current.photo.file_id != first:
+                break
+            await tg_sleep()
+        assert current.photo is not None and current.photo.file_id != first
+        [display] = await store.active_displays(bot.db)
+        assert display.message_id == panel.message_id
+    finally:
+        await bot.stop()
