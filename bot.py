@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -32,9 +33,13 @@ from telegram.ext import (
 )
 
 import cli
+import handlers.attendance
 import handlers.broadcast
+import handlers.certificates
 import handlers.export
 import handlers.faq
+import handlers.feedback
+import handlers.materials
 import handlers.privacy
 import handlers.proposals
 import handlers.registration
@@ -74,6 +79,7 @@ from handlers.start.commands import remember_user, unknown_command, unknown_pres
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import Chore, ReminderService
+from storage import certificates as certificate_store
 from storage import outbox, processed_updates
 from storage import status as bot_status
 from storage.db import Database, DatabaseUnusable, check_usable
@@ -92,7 +98,13 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 def build_flows() -> FlowRouter:
     """Every conversation of the bot, and what a private message outside them gets."""
     return FlowRouter(
-        specs=[handlers.registration.FLOW, handlers.proposals.FLOW, handlers.broadcast.FLOW],
+        specs=[
+            handlers.registration.FLOW,
+            handlers.proposals.FLOW,
+            handlers.broadcast.FLOW,
+            handlers.materials.FLOW,
+            handlers.feedback.FLOW,
+        ],
         fallback=handlers.faq.FALLBACK,
         # "Pertanyaan" on a question typed inside a flow: the FAQ answers it.
         answer_question=handlers.faq.ANSWER,
@@ -116,6 +128,10 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.proposals.HANDLERS,
         *handlers.export.HANDLERS,
         *handlers.broadcast.HANDLERS,
+        *handlers.attendance.HANDLERS,
+        *handlers.certificates.HANDLERS,
+        *handlers.materials.HANDLERS,
+        *handlers.feedback.HANDLERS,
         # Free messages: the flow in progress, else the FAQ.
         MessageHandler(PRIVATE & ~filters.COMMAND, flows.on_private_message),
         # Last: commands nobody knows (inside a flow, the flow re-asks its question), and
@@ -144,13 +160,15 @@ async def startup(app: BotApp) -> None:
     lease.start(errors.spawner(app))
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start(errors.spawner(app))
-    services.reminders = start_reminders(services)
+    services.reminders = start_reminders(services, app.bot)
     started = time.perf_counter()
     faq_book.load_books()  # stemmer and BM25 index built once, not on the first question
     services.faq_load_ms = (time.perf_counter() - started) * 1000
     log.info("FAQ loaded in %.0f ms", services.faq_load_ms)
     services.broadcasts = BroadcastService(app)
     services.broadcasts.start(errors.spawner(app))
+    # The command line makes links (certificates' QR) and needs the bot's @username for them.
+    await certificate_store.set_fact(services.db, "bot_username", app.bot.username or "")
     await menus.set_default_menus(app)
     await menus.set_staff_menus(app)
     settings = services.settings
@@ -187,17 +205,29 @@ async def shutdown(app: BotApp) -> None:
     if services.lease is not None:
         await services.lease.release()
         services.lease = None
-        await bot_status.put(services.db, "stopped")
+        try:
+            await bot_status.put(services.db, "stopped")
+        except sqlite3.Error as exc:  # a full disk: `status` then shows the last heartbeat
+            log.warning("Could not record the stop: %s", exc)
     await services.db.close()
 
 
-def start_reminders(services: Services) -> ReminderService:
+def start_reminders(services: Services, bot: Any) -> ReminderService:
     """APScheduler in the bot's event loop: reminders, polling CLI reload requests, and the
     end of retention (daily, at start-up, and at the warning and erasure moments)."""
     assert services.sender is not None
 
     async def poll() -> None:
         await poll_reload_requests(services)
+
+    async def live_qr() -> None:
+        await handlers.attendance.refresh_live(bot, services)
+
+    async def invite_online() -> None:
+        await handlers.attendance.invite_online(services)
+
+    async def invite_feedback() -> None:
+        await handlers.feedback.invite(services)
 
     service = ReminderService(
         services.event,
@@ -220,6 +250,10 @@ def start_reminders(services: Services) -> ReminderService:
         await processed_updates.prune(services.db)
 
     service.chores.append(Chore("prune-updates", prune_updates, every=3600.0))
+    # Attendance: the live QR codes change every minute; online participants get Hadir.
+    service.chores.append(Chore("attendance-live", live_qr, every=2.0))
+    service.chores.append(Chore("attendance-online", invite_online, every=3.0))
+    service.chores.append(Chore("feedback", invite_feedback, every=5.0))
     job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
     service.chores.append(
         Chore("retention", job, 86400.0, at_start=True, moments=retention.moments)
@@ -269,6 +303,8 @@ def build_application(
         event=event,
         flows=flows,
         clock=clock or Clock(),
+        # Once a registration is complete: a scan that waited for it is recorded.
+        on_registered=[handlers.attendance.after_registration],
     )
     for group, handler in build_handlers(flows):
         app.add_handler(handler, group=group)

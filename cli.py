@@ -33,13 +33,15 @@ from typing import Any
 from telegram.error import InvalidToken, NetworkError
 
 from config import Settings
-from domain import offices, retention
+from domain import certificates, offices, retention
 from domain.exports import EXPORTERS, collect
+from domain.exports import attendance as daftar_hadir
 from schedules.clock import Clock
 from schedules.event import Event, load_event
 from schedules.reminders import describe_plan
 from schedules.timefmt import format_date
-from storage import audit, event_reloads, participants
+from storage import audit, event_reloads, feedback, participants
+from storage import certificates as certificate_store
 from storage.db import Database
 
 Command = Callable[[Settings, argparse.Namespace], int]
@@ -444,6 +446,75 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_attendance(settings: Settings, args: argparse.Namespace) -> int:
+    """The daftar hadir of one session (as /presensi and /ekspor give it), audited."""
+    event = load_event(settings.event_file)
+    if event.session(args.session) is None:
+        known = ", ".join(s.id for _, s in event.sessions())
+        print(f"Unknown session '{args.session}' (sessions: {known})", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        db = await Database(settings.database_path).open()
+        try:
+            ratings = await feedback.answers(db, args.session)
+            sheet = await daftar_hadir.collect(db, event, args.session, Clock().now(), ratings)
+            assert sheet is not None
+            content = daftar_hadir.build(sheet, args.format)
+            await asyncio.to_thread(Path(args.out).write_bytes, content)
+            await audit.record(
+                db, None, "attendance_export", session=args.session, format=args.format, via="cli"
+            )
+        finally:
+            await db.close()
+        print(
+            f"Wrote the attendance list of {args.session}: {len(sheet.rows)} present ({args.format}) to {args.out}"
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_certificates(settings: Settings, args: argparse.Namespace) -> int:
+    """`certificates issue --stage N [--dry-run]`: who qualifies; without --dry-run the
+    certificates are made and queued (the running bot sends them; nothing twice)."""
+    event = load_event(settings.event_file)
+    if event.stage(args.stage) is None or event.certificate_rule(args.stage) is None:
+        print(f"Stage {args.stage} has no certificate rule in the event file", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        db = await Database(settings.database_path).open()
+        try:
+            found = await certificates.plan(db, event, args.stage)
+            assert found is not None
+            print(f"{found.stage.title}: {len(found.qualifying)} qualify and have none yet, "
+                  f"{found.already} have one already")  # fmt: skip
+            for candidate in found.qualifying:
+                person = candidate.person
+                office = event.office_name(person.opd_id, person.opd_other)
+                print(f"  {person.user_id}\t{person.full_name}\t{office}\t"
+                      f"{candidate.attended}/{candidate.meant} sessions")  # fmt: skip
+            if args.dry_run:
+                print("Dry run: nothing was issued.")
+                return 0
+            username = args.bot_username or await certificate_store.fact(db, "bot_username")
+            if not username:
+                print("The bot's @username is not known yet: start the bot once, or pass "
+                      "--bot-username", file=sys.stderr)  # fmt: skip
+                return 2
+            issued = await certificates.issue(db, event, args.stage, username, Clock().now())
+            assert issued is not None
+            await audit.record(db, None, "certificates_issued", stage=args.stage,
+                               count=issued.sent, via="cli")  # fmt: skip
+        finally:
+            await db.close()
+        print(f"Issued {issued.sent} certificates; the running bot sends them.")
+        return 0
+
+    return asyncio.run(run())
+
+
 def parser(run: Command) -> argparse.ArgumentParser:
     """The command line; `run` (the bot itself) comes from bot.py."""
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
@@ -502,4 +573,16 @@ def parser(run: Command) -> argparse.ArgumentParser:
     export_cmd.add_argument("--format", choices=tuple(EXPORTERS), default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")
     export_cmd.set_defaults(func=cmd_export)
+    attendance_cmd = sub.add_parser("attendance", help="a session's daftar hadir (xlsx or pdf)")
+    attendance_cmd.add_argument("--session", required=True, help="the session id (event file)")
+    attendance_cmd.add_argument("--format", choices=("xlsx", "pdf"), default="pdf")
+    attendance_cmd.add_argument("--out", required=True)
+    attendance_cmd.set_defaults(func=cmd_attendance)
+    certificates_cmd = sub.add_parser("certificates", help="e-certificates")
+    certificates_sub = certificates_cmd.add_subparsers(dest="certificates_command", required=True)
+    issue = certificates_sub.add_parser("issue", help="issue a stage's certificates")
+    issue.add_argument("--stage", type=int, required=True)
+    issue.add_argument("--dry-run", action="store_true", help="only say how many and who")
+    issue.add_argument("--bot-username", help="when the bot has not run on this database")
+    issue.set_defaults(func=cmd_certificates)
     return root

@@ -14,7 +14,9 @@ from datetime import UTC, datetime, time, tzinfo
 import locales
 from schedules.event import Event
 from schedules.timefmt import format_date
-from storage import audit, consents, faq_log, flows, outbox, participants, users
+from storage import attendance as attendance_store
+from storage import audit, consents, faq_log, feedback, flows, outbox, participants, users
+from storage import certificates as certificate_store
 from storage import proposals as proposal_store
 from storage.db import Database
 
@@ -26,6 +28,9 @@ NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is p
 ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
     proposal_store.anonymise_for_user,
     faq_log.forget_user,
+    attendance_store.forget_user,
+    feedback.forget_user,
+    certificate_store.forget_user,  # the certificate stays genuine, without the name
     outbox.cancel_for_chat,  # a private chat's id is the user's id
     outbox.redact_for_chat,  # and no copy of their name or question stays in sent rows
 ]
@@ -39,10 +44,32 @@ async def _faq_data(db: Database, user_id: int) -> dict[str, object]:
     return {"questions_to_organisers": await faq_log.of_user(db, user_id)}
 
 
+async def _attendance_data(db: Database, user_id: int) -> dict[str, object]:
+    return {
+        "attendance": [
+            {"session_id": r.session_id, "mode": r.mode, "method": r.method, "recorded_at": r.at}
+            for r in await attendance_store.of_user(db, user_id)
+        ],
+        "session_feedback": await feedback.of_user(db, user_id),
+        "certificates": [
+            {
+                "code": c.code,
+                "stage": c.stage,
+                "full_name": c.full_name,
+                "office": c.office,
+                "role": c.role,
+                "issued_at": c.issued_at,
+            }
+            for c in await certificate_store.of_user(db, user_id)
+        ],
+    }
+
+
 # The other features' data in /datasaya: each returns {section name: JSON-able data}.
 ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = [
     _proposals_data,
     _faq_data,
+    _attendance_data,
 ]
 
 

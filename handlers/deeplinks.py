@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
+from handlers import attendance, certificates, feedback, materials
 from handlers.base.context import BotContext, is_private
 from handlers.base.links import Payload
 from handlers.broadcast import siaran
@@ -52,11 +53,40 @@ ROUTES: dict[Payload, Handler] = {
 }
 
 
+ROUTES[Payload.PRESENSI] = attendance.organiser.presensi
+ROUTES[Payload.SERTIFIKAT] = certificates.commands.sertifikat
+ROUTES[Payload.MATERI] = materials.commands.materi
+ROUTES[Payload.UMPANBALIK] = feedback.commands.umpanbalik
+
+
+async def _hadir(update: Update, context: BotContext, value: str) -> None:
+    """A scanned attendance QR; someone not registered registers first (the scan is kept
+    and recorded when the registration is complete)."""
+    if await attendance.scan(update, context, value):
+        await registration.daftar(update, context)
+
+
+Parameterised = Callable[[Update, BotContext, str], Awaitable[object]]
+
+# Payloads that carry a value: `start=<payload>_<value>`.
+PARAMETERISED: dict[Payload, Parameterised] = {
+    Payload.HADIR: _hadir,
+    Payload.CEK: certificates.verify,
+}
+
+
 def route(payload: str) -> Handler | None:
     """The handler of a payload, or None for a bare /start or an unknown payload."""
+    prefix, _, value = payload.partition("_")
+    if value:
+        try:
+            handler = PARAMETERISED[Payload(prefix)]
+        except (ValueError, KeyError):
+            return None
+        return lambda update, context: handler(update, context, value)
     try:
         return ROUTES[Payload(payload)]
-    except ValueError:
+    except (ValueError, KeyError):
         return None
 
 

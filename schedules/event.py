@@ -243,6 +243,43 @@ class Privacy(_Model):
     )
 
 
+class CheckIn(_Model):
+    """The check-in window of every session: from `opens_before` its start until
+    `closes_after` its end (offsets like 60m, 0m)."""
+
+    opens_before: str = "60m"
+    closes_after: str = "0m"
+
+    @field_validator("opens_before", "closes_after")
+    @classmethod
+    def _offset(cls, value: str) -> str:
+        parse_offset(value)
+        return value
+
+    def window(self, session: Session) -> tuple[datetime, datetime]:
+        return (
+            session.start - parse_offset(self.opens_before),
+            session.end + parse_offset(self.closes_after),
+        )
+
+
+class Signatory(_Model):
+    name: str
+    title: str = ""
+    office: str = ""
+    signature_image: str | None = Field(default=None, description="a PNG/JPEG path, optional")
+
+
+class CertificateRule(_Model):
+    """What earns a stage's certificate: every session meant for the participant ("all"), or
+    at least `min_sessions` of them; and who signs it."""
+
+    stage: int = Field(ge=1, le=9)
+    require: Literal["all", "at_least"] = "all"
+    min_sessions: int = Field(default=1, ge=1)
+    signatory: Signatory
+
+
 class Event(_Model):
     event: EventInfo
     dimensions: list[Dimension]
@@ -251,6 +288,8 @@ class Event(_Model):
     reminders: Reminders = Field(default_factory=Reminders)
     proposals: Proposals = Field(default_factory=Proposals)
     privacy: Privacy  # after `stages`: its check reads them
+    attendance: CheckIn = Field(default_factory=CheckIn)
+    certificates: list[CertificateRule] = Field(default_factory=list)
 
     @field_validator("privacy")
     @classmethod
@@ -322,6 +361,13 @@ class Event(_Model):
         in the event's time zone (the data is kept through that day)."""
         day = self.privacy.retention_until + timedelta(days=1)
         return datetime.combine(day, time(0), tzinfo=self.tz)
+
+    def check_in_window(self, session: Session) -> tuple[datetime, datetime]:
+        """When a session's attendance can be recorded (the `attendance` rule of the file)."""
+        return self.attendance.window(session)
+
+    def certificate_rule(self, stage_number: int) -> CertificateRule | None:
+        return next((r for r in self.certificates if r.stage == stage_number), None)
 
     def current_stage(self, now: datetime) -> Stage:
         """The stage in progress, else the next one, else the last one."""

@@ -73,6 +73,12 @@ async def counts(db: Database, kind: str, ref: str) -> dict[str, int]:
     return {r["status"]: int(r["n"]) for r in rows}
 
 
+async def recipients(db: Database, kind: str, ref: str) -> set[int]:
+    """The chats that already have a row of this batch (sent or not)."""
+    rows = await db.fetchall("SELECT chat_id FROM outbox WHERE kind = ? AND ref = ?", (kind, ref))
+    return {int(r["chat_id"]) for r in rows}
+
+
 @dataclass(frozen=True)
 class OutboxRow:
     id: int
@@ -132,9 +138,10 @@ class Claimable:
     reachable: bool
 
 
-# Kinds sent at most once: a reminder twice is worse than one missed after a crash. Everything
+# Kinds sent at most once: a reminder (or a certificate) twice is worse than one missed after
+# a crash (a certificate can be fetched again with /sertifikat). Everything
 # else (announcements, nudges) is sent at least once.
-AT_MOST_ONCE = ("reminder",)
+AT_MOST_ONCE = ("reminder", "certificate")
 
 
 async def requeue_interrupted(db: Database) -> tuple[int, int]:

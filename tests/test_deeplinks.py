@@ -49,6 +49,10 @@ CASES = [
     Case("/umumkan", "organiser"),
     Case("/siaran", "organiser"),
     Case("/ekspor", "admin"),
+    Case("/presensi", "organiser"),
+    Case("/umpanbalik", "organiser"),
+    Case("/materi", "participant"),
+    Case("/sertifikat", "participant"),
 ]
 
 

@@ -21,13 +21,13 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from domain.delivery.ratelimit import retry_seconds
 from schedules.clock import Clock
-from storage import outbox, users
+from storage import certificates, outbox, users
 from storage.db import Database
 from storage.outbox import Claimable, OutboxRow, OutgoingMessage
 
@@ -153,10 +153,15 @@ class Sender:
         async def dispatched() -> None:
             await outbox.mark_dispatched(self.db, row.id)
 
+        payload = row.payload
+        if "stored_document" in payload:  # a file the bot made (a certificate): upload it
+            stored = await certificates.load_file(self.db, str(payload["stored_document"]))
+            if stored is None:
+                await outbox.mark(self.db, row.id, "cancelled", "the file was erased")
+                return
+            payload = {**payload, "document": InputFile(stored[1], filename=stored[0])}
         try:
-            await send_payload(
-                self.bot, row.chat_id, row.payload, bulk=True, on_dispatch=dispatched
-            )
+            await send_payload(self.bot, row.chat_id, payload, bulk=True, on_dispatch=dispatched)
         except RetryAfter as exc:
             wait = retry_seconds(exc)
             until = self.clock.now() + timedelta(seconds=wait)

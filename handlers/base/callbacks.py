@@ -31,6 +31,10 @@ class Feature(StrEnum):
     STAFF = "adm"
     EXPORT = "exp"
     BROADCAST = "bc"
+    ATTENDANCE = "att"
+    CERTIFICATE = "crt"
+    MATERIALS = "mat"
+    FEEDBACK = "fb"
     FLOW = "flow"  # the flow engine's own buttons ("Jawaban / Pertanyaan", handlers/base/flows.py)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -40,6 +41,11 @@ class Services:
     broadcasts: BroadcastService | None = None
     backups: DailyBackup | None = None
     faq_load_ms: float = 0.0
+    # What other features do once a registration is complete (committed), in this order;
+    # bot.build_application lists them (attendance: a scan that waited for it is recorded).
+    on_registered: list[Callable[[Update, BotContext], Awaitable[object]]] = field(
+        default_factory=list
+    )
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):

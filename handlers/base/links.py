@@ -29,10 +29,22 @@ class Payload(StrEnum):
     EKSPOR = "ekspor"
     UMUMKAN = "umumkan"
     SIARAN = "siaran"
+    # Payloads with a parameter, `<prefix>_<value>` (handlers/deeplinks.py: PARAMETERISED).
+    HADIR = "hadir"  # hadir_<check-in code> (domain/attendance.py)
+    CEK = "cek"  # cek_<certificate code>
+    PRESENSI = "presensi"
+    SERTIFIKAT = "sertifikat"
+    MATERI = "materi"
+    UMPANBALIK = "umpanbalik"
 
 
 def url(bot_username: str | None, payload: Payload) -> str:
     return f"https://t.me/{bot_username}?start={payload.value}"
+
+
+def url_with(bot_username: str | None, payload: Payload, value: str) -> str:
+    """The link of a payload with a parameter: `start=<payload>_<value>`."""
+    return f"https://t.me/{bot_username}?start={payload.value}_{value}"
 
 
 def private_chat_button(

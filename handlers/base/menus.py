@@ -26,10 +26,16 @@ PARTICIPANT_MENU += ("profil", "pengingat", "privasi", "bantuan", "batal")
 GROUP_MENU = ("jadwal", "faq", "daftar", "bantuan")
 ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum")
 ADMIN_MENU = ("ekspor", "panitia", "muatulang")
+# The workshop's commands, each labelled by a key of its own feature's locale section.
+WORKSHOP_PARTICIPANT = {"materi": "materials.menu", "sertifikat": "certificates.menu"}
+WORKSHOP_ORGANISER = {"presensi": "attendance.menu", "umpanbalik": "feedback.menu"}
 
 
 def participant_commands(lang: str) -> list[BotCommand]:
-    return [BotCommand(n, locales.plain(lang, f"commands.{n}")) for n in PARTICIPANT_MENU]
+    commands = [BotCommand(n, locales.plain(lang, f"commands.{n}")) for n in PARTICIPANT_MENU]
+    return commands + [
+        BotCommand(n, locales.plain(lang, k)) for n, k in WORKSHOP_PARTICIPANT.items()
+    ]
 
 
 def group_commands(lang: str) -> list[BotCommand]:
@@ -57,7 +63,7 @@ async def _menu_for(app: BotApp, user_id: int, admin: bool) -> list[BotCommand]:
     commands = participant_commands(lang)
     staff_commands = ORGANISER_MENU + (ADMIN_MENU if admin else ())
     commands += [BotCommand(n, locales.plain(lang, f"admin.menu_{n}")) for n in staff_commands]
-    return commands
+    return commands + [BotCommand(n, locales.plain(lang, k)) for n, k in WORKSHOP_ORGANISER.items()]
 
 
 async def set_staff_menu(app: BotApp, user_id: int) -> None:

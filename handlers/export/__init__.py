@@ -8,4 +8,7 @@ from handlers.export import commands
 HANDLERS: list[BaseHandler] = [
     CommandHandler("ekspor", commands.export_command),
     CallbackQueryHandler(commands.format_button, pattern=pattern(Feature.EXPORT, commands.FORMAT)),
+    CallbackQueryHandler(
+        commands.attendance_button, pattern=pattern(Feature.EXPORT, commands.ATTENDANCE)
+    ),
 ]

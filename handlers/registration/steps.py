@@ -296,7 +296,10 @@ async def on_summary(turn: Turn, press: Callback) -> Move:
     return Move(
         to=END,
         write=functools.partial(participants.mark_registered, turn.db, turn.user_id),
-        then=editing_to(turn, "registration.saved", name=profile.full_name),
+        then=_both(
+            editing_to(turn, "registration.saved", name=profile.full_name),
+            functools.partial(_after_registration, turn),
+        ),
     )
 
 
@@ -310,6 +313,12 @@ async def settled(update: Update, context: BotContext, press: Callback) -> str |
     if profile is None or not profile.is_registered:
         return None
     return locales.plain(lang_of(update), "registration.already_saved")
+
+
+async def _after_registration(turn: Turn) -> None:
+    """The other features' follow-ups (Services.on_registered), e.g. a waiting scan."""
+    for hook in turn.context.services.on_registered:
+        await hook(turn.update, turn.context)
 
 
 async def on_pick_field(turn: Turn, press: Callback) -> Move:

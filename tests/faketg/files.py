@@ -185,6 +185,41 @@ class FilesMixin(ServerState):
             results.append(msg.raw)
         return results
 
+    def _api_editMessageMedia(self, p: _Params) -> dict:
+        """Replace a media message's file (and caption) in place, as Telegram does."""
+        msg = self._edit_target(p)  # type: ignore[attr-defined]
+        if msg.kind == "text":
+            raise _bad("there is no media in the message to edit")
+        item = p.get("media")
+        if not isinstance(item, dict) or item.get("type") not in ("photo", "document"):
+            raise _bad("wrong media type")
+        kind = item["type"]
+        value = item.get("media")
+        upload = None
+        if isinstance(value, str) and value.startswith("attach://"):
+            upload = p.files.get(value[len("attach://") :])
+            if upload is None:
+                raise _bad(f"file {value} not found in the request")
+        info = self._file_from(value, upload, kind, "media")
+        sub = _Params({"caption": item.get("caption"), "parse_mode": item.get("parse_mode")}, {})
+        raw_caption, caption, entities, mode = self._caption(sub)
+        markup = self._markup(p.get("reply_markup"), inline_only=True)
+        msg.history.append(msg.caption)
+        msg.kind, msg.media, msg.caption, msg.html = kind, info, caption, raw_caption
+        msg.parse_mode, msg.entities = mode, list(entities or [])
+        msg.photo = info if kind == "photo" else None
+        msg.document = info if kind == "document" else None
+        msg.raw.pop("photo", None)
+        msg.raw.pop("document", None)
+        msg.raw[kind] = info.to_json(kind)
+        for key, val in (("caption", caption), ("caption_entities", entities)):
+            if val:
+                msg.raw[key] = val
+            else:
+                msg.raw.pop(key, None)
+        self._apply_edit(msg, markup)  # type: ignore[attr-defined]
+        return msg.raw
+
     def _api_getFile(self, p: _Params) -> dict:
         info = self.files.get(str(p.get("file_id") or ""))
         if info is None:
