@@ -17,23 +17,29 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 import locales
+from domain.choices import match_choice
 from domain.faq import intent
 from handlers.base.callbacks import Callback, Feature, decode
 from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import (
+    AGAIN_ACTION,
     ANSWER_ACTION,
     NOTE_CHARS,
     QUESTION,
     QUESTION_ACTION,
     FlowSpec,
+    Step,
     Turn,
     apply,
     ask_current,
+    fits_now,
+    run_press,
+    shown_buttons,
 )
 from handlers.base.keyboards import button
 from handlers.base.replies import answer_callback, reply
@@ -171,6 +177,8 @@ class FlowRouter:
             return
         if message.contact is not None and step.contact is not None:
             await apply(turn, await step.contact(turn, message.contact))
+        elif message.text is not None and await self._typed_button(turn, step, message.text):
+            return
         elif message.text is not None and step.text is not None:
             if step.check_questions and self.is_question(message.text, turn.lang):
                 await self._ask_answer_or_question(turn, message)
@@ -182,6 +190,52 @@ class FlowRouter:
             await spec.wrong_input(turn, "text")
         else:
             await spec.wrong_input(turn, "media")
+
+    async def _typed_button(self, turn: Turn, step: Step, text: str) -> bool:
+        """Text that names one of the step's buttons ("luring", "setuju") is that press. At a
+        step that takes only buttons, a weak or shared match is asked about ("Maksud
+        Bapak/Ibu: ...?", with those buttons); at a step that also takes text, only a sure
+        match is a press and anything else is the step's text. True: the text was taken."""
+        if step.press is None:
+            return False
+        choices = [
+            (label, data, press)
+            for label, data in shown_buttons(turn.state)
+            if (press := decode(data, turn.spec.arity)) is not None
+            and fits_now(turn.spec, turn.state, press)
+        ]
+        if not choices:
+            return False
+        found = match_choice(text, [label for label, _, _ in choices])
+        if found.certainty == "sure":
+            label, _, press = choices[found.indexes[0]]
+            log.info("Flow %s: typed text taken as the button %r", turn.spec.name, label)
+            turn.press = press
+            await run_press(turn, press, checked=True)
+            return True
+        if found.certainty == "guess" and step.text is None:
+            await self._suggest(turn, [choices[i][:2] for i in found.indexes])
+            return True
+        return False
+
+    async def _suggest(self, turn: Turn, choices: list[tuple[str, str]]) -> None:
+        """ "Maksud Bapak/Ibu: Luring (tatap muka)?" with the matching buttons themselves, and
+        one that shows every choice of the step again."""
+        lang, chat = turn.lang, turn.update.effective_chat
+        if chat is None:
+            return
+        rows = [[InlineKeyboardButton(label, callback_data=data)] for label, data in choices]
+        rows.append(
+            [button(lang, "forgiving.choice_again", Feature.FLOW, AGAIN_ACTION, turn.state.step)]
+        )
+        if len(choices) == 1:
+            text = locales.t(lang, "forgiving.choice_guess", label=choices[0][0])
+        else:
+            text = locales.t(lang, "forgiving.choice_guess_many")
+        sent = await chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))
+        if turn.spec.menu_bound:  # only the last menu acts: the question becomes it
+            turn.state.message_id = sent.message_id
+            await flows.save(turn.db, turn.state)
 
     async def _ask_answer_or_question(self, turn: Turn, message: Message) -> None:
         """Keep the text in the flow's data (committed: a restart keeps the question) and ask
@@ -223,6 +277,9 @@ class FlowRouter:
         state = await flows.get(context.db, user.id)
         spec = self._by_name.get(state.flow) if state is not None else None
         menu_id = query.message.message_id if query.message else None
+        if press is not None and press.action == AGAIN_ACTION:
+            await self._show_again(update, context, state, spec, press, menu_id)
+            return
         pending = _pending_question(state, press, menu_id)
         step = spec.steps.get(state.step) if spec is not None and state is not None else None
         if state is None or spec is None or step is None or step.text is None or not pending:
@@ -253,6 +310,28 @@ class FlowRouter:
                     await self.answer_question(turn.update, context, text)
                 await ask_current(turn)
         await answer_callback(update)
+
+    async def _show_again(
+        self,
+        update: Update,
+        context: BotContext,
+        state: Flow | None,
+        spec: FlowSpec | None,
+        press: Callback,
+        menu_id: int | None,
+    ) -> None:
+        """flow:again:<step>: "Bukan": the step's question with all its buttons, once more
+        (only while the person is still at that step, and from the last such question)."""
+        stale = state is None or spec is None or state.step != press.arg()
+        if not stale and spec is not None and spec.menu_bound and state is not None:
+            stale = state.message_id is not None and state.message_id != menu_id
+        if stale or state is None or spec is None or spec.steps.get(state.step) is None:
+            await answer_callback(
+                update, locales.plain(lang_of(update), "common.expired"), alert=True
+            )
+            return
+        await answer_callback(update)
+        await ask_current(Turn(update, context, state, spec))
 
     async def cancel(self, update: Update, context: BotContext) -> None:
         """/batal and /cancel: leave whatever flow the user is in and say what was kept."""

@@ -81,7 +81,7 @@ def _asking(view: views.View) -> Ask:
         text, markup = view(turn.context.event, turn.lang, proposal, profile)
         sent = await chat.send_message(text, reply_markup=markup)
         if markup is not None:
-            await remember_menu(turn, sent)
+            await remember_menu(turn, sent, markup)
 
     return ask
 
@@ -94,7 +94,7 @@ async def _ask_office_guess(turn: Turn) -> None:
     if chat is None or office is None:
         return
     text, markup = views.office_guess_question(turn.lang, office)
-    await remember_menu(turn, await chat.send_message(text, reply_markup=markup))
+    await remember_menu(turn, await chat.send_message(text, reply_markup=markup), markup)
 
 
 # --- answering -----------------------------------------------------------------------------
