@@ -130,8 +130,8 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
         budi = tg.user(first_name="Budi", language_code="id", user_id=730_001)
         await budi.send("/usul")
         menu = await budi.expect("1/8")
-        # A typed answer where a button is expected, and a forged value.
-        await budi.send(DIMENSION_NAMES["governance"])
+        # Typed text that names no button where a button is expected, and a forged value.
+        await budi.send("sebentar ya")
         await budi.expect("pilih salah satu tombol")
         old_menu, menu = menu, await budi.expect("1/8")  # asked again: a new live menu
         await budi.press_data("prop:v:dimension:atlantis", menu)

@@ -196,7 +196,7 @@ class FlowRouter:
         step that takes only buttons, a weak or shared match is asked about ("Maksud
         Bapak/Ibu: ...?", with those buttons); at a step that also takes text, only a sure
         match is a press and anything else is the step's text. True: the text was taken."""
-        if step.press is None:
+        if step.press is None or step.message is not None:  # there the message is the answer
             return False
         choices = [
             (label, data, press)
