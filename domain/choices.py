@@ -19,6 +19,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
+FULL_MATCH = 100.0  # every typed word is in the label (or the label is what was typed)
 SURE_SCORE = 90.0  # the same bar as typed offices (domain/offices.py)
 GUESS_SCORE = 80.0  # below this a label is not suggested at all
 SURE_MARGIN = 10.0  # a sure label leads every other by this much

@@ -167,10 +167,18 @@ async def test_usul_buttons_typed_in_the_menu_bound_form(tg, bot) -> None:
     await nina.send("/usul")
     await nina.expect("1/8")
     await nina.send("smart living")
+    await nina.expect("Pilihan: Smart Living")  # says which button the text was taken as
     element = await nina.expect("2/8")
     assert element.buttons  # the elements of Smart Living
     draft = await store.latest_draft(bot.db, 910_001)
     assert draft is not None and draft.dimension == "living"
+    await nina.send(element.buttons[0][0].lower())
+    await nina.expect("3/8")
+    await nina.send_document(filename="proposal-lengkap.docx")  # at a text step
+    await nina.expect("belum dapat membaca berkas proposal-lengkap.docx")
+    await nina.expect("Mohon jawab dengan teks")
+    draft = await store.latest_draft(bot.db, 910_001)
+    assert draft is not None and draft.element == element.buttons[0][0] and draft.name is None
 
 
 async def test_one_ubah_from_usulanku(tg, bot) -> None:
@@ -238,8 +246,18 @@ async def test_a_new_office_asks_the_group_and_keeps_the_old_one_only_when_press
 
 
 async def test_everyday_send_times_in_umumkan(tg, bot, organiser) -> None:
-    await registered(bot.db, 910_010)
+    await registered(bot.db, 910_010, opd_id="dinkes", dimension="living")
     tg.user(first_name="Peserta", language_code="id", user_id=910_010)
+    # An office typed at the list of offices is picked as if pressed.
+    await organiser.send("/umumkan")
+    await organiser.expect("Kepada siapa")
+    await organiser.press(plain("broadcast.aud_opds"))
+    await organiser.expect("Pilih")
+    await organiser.send("dinkes")
+    picked = await organiser.expect("Jumlah penerima: 1 orang")
+    assert any(b.startswith("✅ Dinas Kesehatan") for row in picked.buttons for b in row)
+    await organiser.send("/batal")
+    await organiser.expect("dibatalkan")
 
     async def to_when(text: str) -> None:
         await organiser.send("/umumkan")

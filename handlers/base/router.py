@@ -22,7 +22,7 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 import locales
-from domain.choices import match_choice
+from domain.choices import FULL_MATCH, match_choice
 from domain.faq import intent
 from handlers.base.callbacks import Callback, Feature, decode
 from handlers.base.context import BotContext, lang_of
@@ -194,8 +194,8 @@ class FlowRouter:
     async def _typed_button(self, turn: Turn, step: Step, text: str) -> bool:
         """Text that names one of the step's buttons ("luring", "setuju") is that press. At a
         step that takes only buttons, a weak or shared match is asked about ("Maksud
-        Bapak/Ibu: ...?", with those buttons); at a step that also takes text, only a sure
-        match is a press and anything else is the step's text. True: the text was taken."""
+        Bapak/Ibu: ...?", with those buttons); at a step that also takes text, only a full
+        match (every typed word on one button) is a press and anything else is the step's text. True: the text was taken."""
         if step.press is None or step.message is not None:  # there the message is the answer
             return False
         choices = [
@@ -207,10 +207,16 @@ class FlowRouter:
         if not choices:
             return False
         found = match_choice(text, [label for label, _, _ in choices])
+        if step.text is not None and found.score < FULL_MATCH:
+            # The step reads text itself (a typed office, a time): only text whose every
+            # word is on one button is that button; a near miss is the step's to read.
+            return False
         if found.certainty == "sure":
             label, _, press = choices[found.indexes[0]]
             log.info("Flow %s: typed text taken as the button %r", turn.spec.name, label)
             turn.press = press
+            shown = label.lstrip("✓✅▫️🕒«» ")  # the label without its marks
+            await reply(turn.update, locales.t(turn.lang, "forgiving.choice_taken", label=shown))
             await run_press(turn, press, checked=True)
             return True
         if found.certainty == "guess" and step.text is None:

@@ -18,9 +18,10 @@ from telegram import Update
 
 import locales
 from domain.audience import TYPES, count_line, recipients
+from domain.offices import match_office
 from handlers.base.callbacks import Callback, Feature
 from handlers.base.context import BotContext, is_organiser
-from handlers.base.flows import END, FlowSpec, Move, OnPress, Step, Turn, begin
+from handlers.base.flows import END, STAY, FlowSpec, Move, OnPress, Step, Turn, begin
 from handlers.base.guards import organisers_only, private_only
 from handlers.base.links import Payload
 from handlers.base.replies import edit_or_send, reply
@@ -96,6 +97,18 @@ async def toggle(turn: Turn, press: Callback) -> Move:
     picked = [p for p in picked if p != value] if value in picked else [*picked, value]
     turn.data["picked"] = picked
     return Move(to=turn.state.step)
+
+
+async def typed_office(turn: Turn, text: str) -> Move:
+    """An office typed at the office list ("dinkes", "DLH"): picked as if pressed when it
+    surely names one (domain/offices.py); otherwise the buttons are pointed to."""
+    found = match_office(turn.context.event, text)
+    if found.opd is None or found.certainty != "sure":
+        await reply(turn.update, locales.t(turn.lang, "broadcast.use_buttons"))
+        return STAY
+    if found.opd.id in turn.data.get("picked", []):  # typed again: it stays picked
+        return Move(to=turn.state.step)
+    return await toggle(turn, Callback(FEATURE, "t", (found.opd.id,)))
 
 
 async def picked_done(turn: Turn, _press: Callback) -> Move:
@@ -189,6 +202,9 @@ _WHEN = {"now": timing.send_now, "at": timing.schedule_at}
 _CONFIRM = {"yes": timing.schedule_confirmed, "now": timing.send_now}
 
 _pick_many = Step(ask=ask_pick, press=_by_action(_PICK_MANY), actions=frozenset(_PICK_MANY))
+_pick_offices = Step(
+    ask=ask_pick, text=typed_office, press=_by_action(_PICK_MANY), actions=frozenset(_PICK_MANY)
+)
 _pick_one = Step(ask=ask_pick, press=_by_action(_PICK_ONE), actions=frozenset(_PICK_ONE))
 
 STEPS: dict[str, Step] = {
@@ -196,7 +212,7 @@ STEPS: dict[str, Step] = {
         ask=ask_audience, press=choose_type, actions=frozenset(f"a:{kind}" for kind in TYPES)
     ),
     "pick_dim": _pick_many,
-    "pick_opd": _pick_many,
+    "pick_opd": _pick_offices,
     "pick_role": _pick_one,
     "pick_mode": _pick_one,
     "pick_stage": _pick_one,
