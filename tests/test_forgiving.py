@@ -165,7 +165,13 @@ async def test_usul_buttons_typed_in_the_menu_bound_form(tg, bot) -> None:
     await register(bot.db, 910_001, dimension="living")
     nina = tg.user(first_name="Nina", language_code="id", user_id=910_001)
     await nina.send("/usul")
-    await nina.expect("1/8")
+    first = await nina.expect("1/8")
+    await nina.send("smart")  # six buttons hold it: asked, and the question is the live menu
+    which = await nina.expect("Maksud Bapak/Ibu yang mana?")
+    assert "tidak berlaku" in (await nina.press("Smart Economy", first)).text
+    await nina.press(plain("forgiving.choice_again"), which)
+    await nina.expect("1/8")  # the question again, as a new live menu
+    assert (await flows.get(bot.db, 910_001)).step == "dimension"  # nothing chosen by it
     await nina.send("smart living")
     await nina.expect("Pilihan: Smart Living")  # says which button the text was taken as
     element = await nina.expect("2/8")

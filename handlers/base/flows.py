@@ -43,7 +43,7 @@ ANSWER_ACTION, QUESTION_ACTION = "answer", "question"  # flow:answer, flow:quest
 AGAIN_ACTION = "again"
 # In the flow's data: the buttons the current step last showed, so that typed text can be
 # matched to them ({"step", "buttons": [[label, callback data], ...]}). Stored: keep the name.
-BUTTONS = "_buttons"
+BUTTONS = flows.SHOWN_BUTTONS
 NOTE_CHARS = 60  # how much of a typed answer its note repeats
 
 Write = Callable[[], Awaitable[Any]]
