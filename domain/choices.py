@@ -4,8 +4,9 @@
 Labels and text are folded (case, accents, emoji and punctuation, spaces). A label equal to
 the text wins outright. Otherwise each label is scored by how much of what was typed it holds
 (every typed word against the label's words, with rapidfuzz for typos in words of four letters
-or more) and by the whole text against the whole label without spaces ("smartliving"). What was
-typed must be in the label, not the other way round: "gak setuju" is not "Setuju". A close
+or more) and by the whole text against the whole label without spaces ("smartliving"); words
+that say nothing about which ("saya", "aja", "pak") are left out. What was typed must be in
+the label, not the other way round: "gak setuju" is not "Setuju". A close
 match clearly ahead of every other label is `sure`; a fairly close one, or several equally
 close, are `guess`es the bot asks about ("Maksud Bapak/Ibu: Luring (tatap muka)?")."""
 
@@ -27,6 +28,41 @@ MIN_FUZZY_WORD = 4  # shorter words must be typed exactly: a typo there names an
 MAX_GUESSES = 4  # how many labels a question offers at most
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# Words around a choice that say nothing about which ("saya setuju", "luring aja pak",
+# "online please"): left out of the score unless the label has them. Never a negation.
+FILLER = frozenset(
+    [
+        "saya",
+        "aku",
+        "sy",
+        "aja",
+        "saja",
+        "pak",
+        "bu",
+        "bapak",
+        "ibu",
+        "kak",
+        "mas",
+        "mbak",
+        "deh",
+        "dong",
+        "sih",
+        "ya",
+        "yg",
+        "yang",
+        "mau",
+        "pilih",
+        "pilihan",
+        "ini",
+        "itu",
+        "please",
+        "pls",
+        "i",
+        "choose",
+        "want",
+        "the",
+    ]
+)
 
 Certainty = Literal["sure", "guess", "none"]
 
@@ -61,7 +97,8 @@ def score(typed: str, label: str) -> float:
         return 0.0
     if typed == label or typed.replace(" ", "") == label.replace(" ", ""):
         return 100.0
-    words, label_words = typed.split(), label.split()
+    label_words = label.split()
+    words = [w for w in typed.split() if w not in FILLER or w in label_words] or typed.split()
     covered = sum(len(w) * _word_score(w, label_words) for w in words) / sum(map(len, words))
     whole = fuzz.ratio(typed.replace(" ", ""), label.replace(" ", ""))
     return max(covered, whole if len(typed) >= MIN_FUZZY_WORD else 0.0)
@@ -73,7 +110,9 @@ def match_choice(text: str, labels: Sequence[str]) -> ChoiceMatch:
     if not typed:
         return ChoiceMatch("none")
     folded = [fold(label) for label in labels]
-    exact = [i for i, label in enumerate(folded) if label and label == typed]
+    # "setuju pak" is "Setuju" exactly, not also a part of "Tidak setuju".
+    content = " ".join(w for w in typed.split() if w not in FILLER) or typed
+    exact = [i for i, label in enumerate(folded) if label and label in (typed, content)]
     if len(exact) == 1:
         return ChoiceMatch("sure", (exact[0],), 100.0)
     scores = sorted(
