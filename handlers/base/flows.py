@@ -39,7 +39,7 @@ END = "__end__"  # a Move to END clears the flow row (in the same transaction as
 # Stored: keep the name. Any move to a step drops it.
 QUESTION = "_question"
 ANSWER_ACTION, QUESTION_ACTION = "answer", "question"  # flow:answer, flow:question
-# flow:again:<step>: "Bukan, tampilkan semua pilihan" under "Maksud Bapak/Ibu ...?" (router.py)
+# flow:again:<flow>:<step>: "Bukan, tampilkan semua pilihan" under "Maksud Bapak/Ibu ...?" (router.py)
 AGAIN_ACTION = "again"
 # In the flow's data: the buttons the current step last showed, so that typed text can be
 # matched to them ({"step", "buttons": [[label, callback data], ...]}). Stored: keep the name.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,7 @@ from storage.flows import Flow
 log = logging.getLogger(__name__)
 
 
+_MARKS = re.compile(r"^[^\w(]+")  # what a label starts with before its words: ✓ ✅ ▫️ 🕒 «
 Fallback = Callable[[Update, BotContext], Awaitable[None]]
 # Answers a question typed inside a flow (the FAQ's answer, given by bot.py).
 AnswerQuestion = Callable[[Update, BotContext, str], Awaitable[object]]
@@ -195,7 +197,8 @@ class FlowRouter:
         """Text that names one of the step's buttons ("luring", "setuju") is that press. At a
         step that takes only buttons, a weak or shared match is asked about ("Maksud
         Bapak/Ibu: ...?", with those buttons); at a step that also takes text, only a full
-        match (every typed word on one button) is a press and anything else is the step's text. True: the text was taken."""
+        match (every typed word on one button) is a press, anything else the step's text.
+        True: the text was taken."""
         if step.press is None or step.message is not None:  # there the message is the answer
             return False
         choices = [
@@ -215,7 +218,7 @@ class FlowRouter:
             label, _, press = choices[found.indexes[0]]
             log.info("Flow %s: typed text taken as the button %r", turn.spec.name, label)
             turn.press = press
-            shown = label.lstrip("✓✅▫️🕒«» ")  # the label without its marks
+            shown = _MARKS.sub("", label)  # "✓ Smart Living": without its marks
             await reply(turn.update, locales.t(turn.lang, "forgiving.choice_taken", label=shown))
             await run_press(turn, press, checked=True)
             return True
@@ -232,7 +235,16 @@ class FlowRouter:
             return
         rows = [[InlineKeyboardButton(label, callback_data=data)] for label, data in choices]
         rows.append(
-            [button(lang, "forgiving.choice_again", Feature.FLOW, AGAIN_ACTION, turn.state.step)]
+            [
+                button(
+                    lang,
+                    "forgiving.choice_again",
+                    Feature.FLOW,
+                    AGAIN_ACTION,
+                    turn.spec.name,
+                    turn.state.step,
+                )
+            ]
         )
         if len(choices) == 1:
             text = locales.t(lang, "forgiving.choice_guess", label=choices[0][0])
@@ -326,9 +338,10 @@ class FlowRouter:
         press: Callback,
         menu_id: int | None,
     ) -> None:
-        """flow:again:<step>: "Bukan": the step's question with all its buttons, once more
-        (only while the person is still at that step, and from the last such question)."""
-        stale = state is None or spec is None or state.step != press.arg()
+        """flow:again:<flow>:<step>: "Bukan": the step's question with all its buttons, once
+        more (only while the person is still at that step, and from the last such question)."""
+        here = state is not None and (state.flow, state.step) == (press.arg(0), press.arg(1))
+        stale = spec is None or not here
         if not stale and spec is not None and spec.menu_bound and state is not None:
             stale = state.message_id is not None and state.message_id != menu_id
         if stale or state is None or spec is None or spec.steps.get(state.step) is None:
