@@ -119,6 +119,9 @@ async def test_an_unsure_typed_answer_is_asked_about_never_taken(tg, bot) -> Non
         sari = tg.user(first_name="Sari", language_code="id")
         await sari.send("/daftar")
         await sari.expect("Pemberitahuan Privasi")
+        await sari.send("setuju?")  # asks rather than agrees: not taken as the button
+        await sari.expect("Mohon tekan Setuju")
+        assert await participants.get(bot.db, sari.id) is None
         await sari.send("setju")  # a typo as close to both: consent is never guessed
         guess = await sari.expect("Maksud Bapak/Ibu yang mana?")
         assert [b for row in guess.buttons for b in row][:2] == ["Setuju", "Tidak setuju"]

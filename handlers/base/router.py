@@ -201,6 +201,8 @@ class FlowRouter:
         True: the text was taken."""
         if step.press is None or step.message is not None:  # there the message is the answer
             return False
+        if self.is_question(text, turn.lang):  # "setuju?" asks; it does not agree
+            return False
         choices = [
             (label, data, press)
             for label, data in shown_buttons(turn.state)

@@ -24,7 +24,7 @@ from handlers.base.context import BotContext, is_organiser
 from handlers.base.flows import END, STAY, FlowSpec, Move, OnPress, Step, Turn, begin
 from handlers.base.guards import organisers_only, private_only
 from handlers.base.links import Payload
-from handlers.base.replies import edit_or_send, reply
+from handlers.base.replies import edit_or_send, reply, unreadable_file
 from handlers.broadcast import compose, timing
 from handlers.broadcast.keyboards import audience_menu, pick_menu, show_menu
 from schedules.event import DIMENSION_IDS, MODES, ROLES
@@ -179,6 +179,9 @@ async def wrong_input(turn: Turn, kind: str) -> None:
         key = "broadcast.bad_time"
     else:
         key = "broadcast.use_buttons"
+    file_line = unreadable_file(turn.update) if kind == "media" else None
+    if file_line is not None:  # "belum dapat membaca berkas jadwal.pdf"
+        await reply(turn.update, file_line)
     await reply(turn.update, locales.t(turn.lang, key))
 
 
