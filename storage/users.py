@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from storage.db import Database, utcnow
 
 
 async def touch(db: Database, user_id: int, language: str) -> bool:
     """Record that the user talked to us; a message from them also means they are reachable.
-    True the first time the bot hears from them."""
+    True the first time the bot hears from them. Writes only when something changed (the
+    language, reachability) or the last write is a day old: most updates cost one read."""
     now = utcnow()
-    async with db.transaction():
+    known = await db.fetchone(
+        "SELECT language, active, last_seen FROM users WHERE user_id = ?", (user_id,)
+    )
+    if known is None:
         first = await db.execute_rowcount(
             """INSERT OR IGNORE INTO users (user_id, language, active, first_seen, last_seen)
                VALUES (?, ?, 1, ?, ?)""",
             (user_id, language, now, now),
         )
-        if not first:
-            await db.execute(
-                "UPDATE users SET language = ?, active = 1, last_seen = ? WHERE user_id = ?",
-                (language, now, user_id),
-            )
-    return first > 0
+        if first:
+            return True
+    elif (known["language"], known["active"]) == (language, 1) and known[
+        "last_seen"
+    ] >= _a_day_before(now):
+        return False
+    await db.execute(
+        "UPDATE users SET language = ?, active = 1, last_seen = ? WHERE user_id = ?",
+        (language, now, user_id),
+    )
+    return False
+
+
+def _a_day_before(moment: str) -> str:
+    return (datetime.fromisoformat(moment) - timedelta(days=1)).isoformat(timespec="seconds")
 
 
 async def language(db: Database, user_id: int) -> str | None:
