@@ -290,9 +290,9 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await bad_names(
             joko,
             {
-                "12345": "Nama tidak boleh berisi angka (1 2 3 4 5)",
-                "😀😀😀": "Nama tidak boleh berisi emoji (😀)",
-                "A": "Nama terlalu pendek: perlu paling sedikit 2 huruf",
+                "12345": "nama tidak boleh berisi angka (1 2 3 4 5)",
+                "😀😀😀": "nama tidak boleh berisi emoji (😀)",
+                "A": "nama terlalu pendek: perlu paling sedikit 2 huruf",
             },
         )
 
@@ -302,9 +302,9 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await bad_names(
             jaka,
             {
-                "x" * 101: "Nama terlalu panjang: 101 karakter, paling banyak 100",
-                "Budi <script>": "Nama tidak boleh berisi tanda < >",
-                "B2": "Nama tidak boleh berisi angka (2)",
+                "x" * 101: "nama terlalu panjang: 101 karakter, paling banyak 100",
+                "Budi <script>": "nama tidak boleh berisi tanda < >",
+                "B2": "nama tidak boleh berisi angka (2)",
             },
         )
         await jaka.send("/apaini")
@@ -333,7 +333,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await joni.press(L["id"]["other"])
         await joni.expect("Universitas Panca Marga")
         await joni.send("1234")
-        await joni.expect("Nama instansi terlalu pendek")
+        await joni.expect("nama instansi terlalu pendek")
         await joni.send("PT PLN (Persero) UP3 Pasuruan")
         await joni.expect("Langkah 3/6")
         await joni.press(ID["roles"]["tim_pelaksana"])
