@@ -9,6 +9,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import phonenumbers
+
 import locales
 from schedules.event import ALL_DIMENSIONS, Event
 from storage.participants import Participant
@@ -57,6 +59,72 @@ def clean_org(text: str | None) -> str | None:
         text,
         lambda char, category: category.startswith(("M", "N")) or char in _NAME_PUNCT + "()&/",
     )
+
+
+NAME_LIMIT = 100  # characters of a name or a typed office (the _clean rule above)
+_MIN_LETTERS = 2
+
+
+def _emoji(char: str, category: str) -> bool:
+    # Emoji are "other symbols" (So), their modifiers (Sk), joiners and variation selectors.
+    return category in ("So", "Sk") or char in "\u200d\ufe0f"
+
+
+def text_problem(text: str, *, digits_allowed: bool) -> tuple[str, dict[str, object]] | None:
+    """What is wrong with a typed name (or office, `digits_allowed`) that _clean refuses: the
+    locale key under `forgiving.` and its values (the length and the limit, the characters
+    that may not be in it). None when nothing specific is wrong."""
+    name = _SPACES.sub(" ", text).strip()
+    if len(name) > NAME_LIMIT:
+        return "too_long", {"length": len(name), "limit": NAME_LIMIT}
+    allowed = _NAME_PUNCT + ("()&/" if digits_allowed else "")
+    emoji, numbers, symbols = [], [], []
+    for char in name:
+        category = unicodedata.category(char)
+        if category.startswith(("L", "M")) or char in allowed:
+            continue
+        if _emoji(char, category):
+            emoji.append(char)
+        elif category.startswith("N"):
+            if not digits_allowed:
+                numbers.append(char)
+        else:
+            symbols.append(char)
+    for key, found in (("has_emoji", emoji), ("has_digits", numbers), ("has_symbol", symbols)):
+        if found:
+            shown = "".join(dict.fromkeys(c for c in found if c not in "\u200d\ufe0f"))
+            return key, {"chars": " ".join(shown) or found[0]}
+    letters = sum(1 for char in name if unicodedata.category(char).startswith("L"))
+    if letters < _MIN_LETTERS or len(name) < _MIN_LETTERS:
+        return "too_short", {"limit": _MIN_LETTERS}
+    return None
+
+
+_PHONE_CHARS = re.compile(r"^[\d\s+()./-]+$")
+_MIN_PHONE_DIGITS = 3
+
+
+def looks_like_phone(text: str) -> bool:
+    """Whether the text is meant as a phone number (digits with + ( ) . - and spaces)."""
+    stripped = text.strip()
+    digits = sum(char.isdigit() for char in stripped)
+    return bool(_PHONE_CHARS.match(stripped)) and digits >= _MIN_PHONE_DIGITS
+
+
+def indonesian_phone(text: str) -> str | None:
+    """A typed Indonesian number ("0812-3456-7890", "+62 812 3456 7890", "6281234567890") in
+    E.164 ("+6281234567890"), or None when it is not a valid Indonesian number."""
+    raw = text.strip()
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("62") and not raw.startswith(("+", "0")):
+        raw = "+" + digits  # "62812..." typed without the plus
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 62 or not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def may_choose(role: str | None, dimension: str | None) -> bool:

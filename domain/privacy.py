@@ -116,12 +116,19 @@ async def collect_data(db: Database, user_id: int, tz: tzinfo = UTC) -> dict[str
         "participant": profile.as_dict() if profile else None,
         "consents": await consents.history(db, user_id),
         "conversation_in_progress": (
-            {"flow": state.flow, "step": state.step, "data": state.data} if state else None
+            {"flow": state.flow, "step": state.step, "data": _personal(state.data)}
+            if state
+            else None
         ),
     }
     for exporter in ON_EXPORT:
         data.update(await exporter(db, user_id))
     return {key: _local_times(value, tz, key) for key, value in data.items()}
+
+
+def _personal(data: dict[str, object]) -> dict[str, object]:
+    """A conversation's data without the buttons it last showed (screen, not person)."""
+    return {key: value for key, value in data.items() if key != flows.SHOWN_BUTTONS}
 
 
 def _local_times(value: object, tz: tzinfo, key: str = "") -> object:

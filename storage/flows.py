@@ -8,6 +8,10 @@ from typing import Any
 
 from storage.db import Database, utcnow
 
+# In a flow's data: the buttons its current step shows (handlers/base/flows.py keeps them so
+# that a typed label is taken as the press). What the screen showed, not data about anyone.
+SHOWN_BUTTONS = "_buttons"
+
 
 @dataclass
 class Flow:

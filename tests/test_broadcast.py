@@ -383,8 +383,12 @@ async def test_forged_stale_and_wrong_input_change_nothing(tg, bot, organiser) -
     for data in ("bc:t:nope", "bc:ok", "bc:s:dewan"):  # unknown, nothing picked, other step
         answer = await organiser.press_data(data, menu)
         assert "tidak berlaku" in answer.text, data
-    await organiser.send("Smart Economy")
+    await organiser.send("apa saja boleh")
     await organiser.expect("gunakan tombol")
+    await organiser.send("Smart Economy")  # a button's label, typed: that button
+    await organiser.expect("Pilihan: Smart Economy")
+    toggled = await organiser.expect("Jumlah penerima")
+    assert "✅ Smart Economy" in [b for row in toggled.buttons for b in row]
     await organiser.press("« Kembali")
     await organiser.expect("Kepada siapa")
     await organiser.press("Semua peserta terdaftar")

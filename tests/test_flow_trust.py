@@ -255,7 +255,7 @@ async def test_a_question_at_the_problem_step_is_stored_only_as_an_answer(tg, bo
         asked = await alice.expect("Is this your answer to this step, or a question?")
         assert asked.buttons == [["Answer", "Question"]]
         await alice.press("Answer")  # not a name: refused as a typed one would be
-        await alice.expect("2–100 characters")
+        await alice.expect("the name cannot contain the character ?")
         assert (await get_participant(bot.db, alice.id)).full_name is None
 
     async with asyncio.TaskGroup() as group:

@@ -264,10 +264,12 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await user.press(ID["agree"])
         await user.expect("Langkah 1/6")
 
-    async def bad_names(user: SimUser, names: tuple[str, ...]) -> None:
-        for bad in names:
+    async def bad_names(user: SimUser, names: dict[str, str]) -> None:
+        """Each name gets what is wrong with it, not the list of every rule."""
+        for bad, why in names.items():
             await user.send(bad)
-            await user.expect("nama harus 2–100 karakter")
+            answer = await user.expect(why)
+            assert "2–100 karakter" not in answer.text
         await name_still_empty(user)
 
     async def name_still_empty(user: SimUser) -> None:
@@ -278,17 +280,33 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         joko = tg.user(first_name="Joko", language_code="id")
         await joko.send("/daftar")
         await joko.expect("Pemberitahuan Privasi")
-        await joko.send("ya saya setuju")  # typing where a button is expected
-        await joko.expect("pilih salah satu tombol")
+        await joko.send("boleh saya baca dulu")  # typing where a button is expected
+        reminder = await joko.expect("Mohon tekan Setuju")  # short: not the notice again
+        assert "Pemberitahuan Privasi di atas" in reminder.text and "Tujuan." not in reminder.text
+        assert reminder.buttons == [[ID["agree"], ID["disagree"]]]
         assert await participants.get(bot.db, joko.id) is None  # no consent, nothing stored
-        await joko.press(ID["agree"])
+        await joko.press(ID["agree"], reminder)
         await joko.expect("Langkah 1/6")
-        await bad_names(joko, ("12345", "😀😀😀", "A"))
+        await bad_names(
+            joko,
+            {
+                "12345": "nama tidak boleh berisi angka (1 2 3 4 5)",
+                "😀😀😀": "nama tidak boleh berisi emoji (😀)",
+                "A": "nama terlalu pendek: perlu paling sedikit 2 huruf",
+            },
+        )
 
     async def long_names_and_a_command() -> None:
         jaka = tg.user(first_name="Jaka", language_code="id")
         await agree(jaka)
-        await bad_names(jaka, ("x" * 101, "Budi <script>", "B2"))
+        await bad_names(
+            jaka,
+            {
+                "x" * 101: "nama terlalu panjang: 101 karakter, paling banyak 100",
+                "Budi <script>": "nama tidak boleh berisi tanda < >",
+                "B2": "nama tidak boleh berisi angka (2)",
+            },
+        )
         await jaka.send("/apaini")
         await jaka.expect("itu sebuah perintah")
         await name_still_empty(jaka)
@@ -308,13 +326,14 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await agree(joni)
         await joni.send("Joni Widodo")
         await joni.expect("Langkah 2/6")
-        # Free text at the office step, then "Lainnya" with bad then good text.
-        await joni.send("Dinas Kesehatan")
-        await joni.expect("pilih salah satu tombol")
+        # An office not in the list, then "Lainnya" with bad then good text.
+        await joni.send("Kantor Pos Kraksaan")
+        await joni.expect("«Kantor Pos Kraksaan» tidak ditemukan dalam daftar instansi")
+        assert (await participants.get(bot.db, joni.id)).opd_other is None
         await joni.press(L["id"]["other"])
         await joni.expect("Universitas Panca Marga")
         await joni.send("1234")
-        await joni.expect("nama instansi harus")
+        await joni.expect("nama instansi terlalu pendek")
         await joni.send("PT PLN (Persero) UP3 Pasuruan")
         await joni.expect("Langkah 3/6")
         await joni.press(ID["roles"]["tim_pelaksana"])
@@ -342,7 +361,9 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await walk_to_phone(
             joss, "id", "Joss Saputra", "dinkes", "tim_pelaksana", "living", "offline"
         )
-        await joss.send("08123456789")  # typed, not shared
+        await joss.send("0812 345")  # typed, and too short to be a number
+        await joss.expect("0812 345 bukan nomor telepon Indonesia yang valid")
+        await joss.send("nanti saja")  # neither a number nor a button
         await joss.expect("Bagikan nomor saya")
         other = tg.user(first_name="Lain", language_code="id")
         await joss.send_contact(phone="+628111", user_id=other.id)  # someone else's card

@@ -84,3 +84,12 @@ def is_question(text: str, lang: str) -> bool:
     if reads_as_question(text):
         return True
     return has_interrogative(text) and answer_question(text, lang).entry is not None
+
+
+MAX_NOISE_CHARS = 1  # "p", "?", "👍": at most this many letters or digits
+
+
+def is_noise(text: str) -> bool:
+    """A message too small to be a question ("p", "?", "..", a single emoji): it gets a short
+    pointer to what the bot can do, never "Tanya panitia" (nothing there to pass on)."""
+    return sum(char.isalnum() for char in text) <= MAX_NOISE_CHARS

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Contact, Message, Update
+from telegram import Contact, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update
 
 import locales
 from handlers.base.callbacks import Callback, decode
@@ -39,6 +39,11 @@ END = "__end__"  # a Move to END clears the flow row (in the same transaction as
 # Stored: keep the name. Any move to a step drops it.
 QUESTION = "_question"
 ANSWER_ACTION, QUESTION_ACTION = "answer", "question"  # flow:answer, flow:question
+# flow:again:<flow>:<step>: "Bukan, tampilkan semua pilihan" under "Maksud Bapak/Ibu ...?" (router.py)
+AGAIN_ACTION = "again"
+# In the flow's data: the buttons the current step last showed, so that typed text can be
+# matched to them ({"step", "buttons": [[label, callback data], ...]}). Stored: keep the name.
+BUTTONS = flows.SHOWN_BUTTONS
 NOTE_CHARS = 60  # how much of a typed answer its note repeats
 
 Write = Callable[[], Awaitable[Any]]
@@ -85,7 +90,11 @@ class Turn:
     answered: bool = False  # the button press has had its answer (an alert, say)
 
     async def alert(self, key: str, **values: object) -> Move:
-        """Refuse a press with a short alert (nothing changes) and stay at the step."""
+        """Refuse a press with a short alert (nothing changes) and stay at the step. A press
+        that was typed (a button's label, router.py) has no alert: the line is sent instead."""
+        if self.update.callback_query is None:
+            await reply(self.update, locales.t(self.lang, key, **values))
+            return STAY
         await answer_callback(self.update, locales.plain(self.lang, key, **values), alert=True)
         self.answered = True
         return STAY
@@ -191,6 +200,7 @@ async def commit(turn: Turn, move: Move) -> None:
             await flows.clear(turn.db, state.user_id, state.flow)
         elif move.to is not None:
             state.data.pop(QUESTION, None)  # a text waiting for "Jawaban / Pertanyaan"
+            state.data.pop(BUTTONS, None)  # the next question records its own
             state.step = move.to
             state.message_id = None
             await flows.save(turn.db, state)
@@ -233,9 +243,45 @@ async def begin(
     return turn
 
 
-async def remember_menu(turn: Turn, message: Message) -> None:
-    """Record the message that carries the current step's buttons (for `menu_bound` flows)."""
+def keep_buttons(turn: Turn, markup: object) -> None:
+    """Note the inline buttons the current step shows (in the flow's data, saved with it), so
+    that a label typed instead of pressed is taken as the press (router.py)."""
+    if not isinstance(markup, InlineKeyboardMarkup):
+        if not isinstance(markup, ReplyKeyboardMarkup):  # a reply keyboard is typed anyway
+            turn.state.data.pop(BUTTONS, None)
+        return
+    buttons = [
+        [b.text, b.callback_data]
+        for row in markup.inline_keyboard
+        for b in row
+        if isinstance(b.callback_data, str)
+    ]
+    turn.state.data[BUTTONS] = {"step": turn.state.step, "buttons": buttons}
+
+
+def shown_buttons(state: Flow) -> list[tuple[str, str]]:
+    """The (label, callback data) of the buttons the current step last showed."""
+    kept = state.data.get(BUTTONS)
+    if not isinstance(kept, dict) or kept.get("step") != state.step:
+        return []
+    return [
+        (str(label), str(data))
+        for label, data in kept.get("buttons", [])
+        if isinstance(label, str) and isinstance(data, str)
+    ]
+
+
+async def remember_buttons(turn: Turn, markup: object) -> None:
+    """Record the buttons of the question just sent (flows that are not `menu_bound`)."""
+    keep_buttons(turn, markup)
+    await flows.save(turn.db, turn.state)
+
+
+async def remember_menu(turn: Turn, message: Message, markup: object = None) -> None:
+    """Record the message that carries the current step's buttons (for `menu_bound` flows),
+    and the buttons (`markup`, or the message's own when it was sent with them)."""
     turn.state.message_id = message.message_id
+    keep_buttons(turn, markup if markup is not None else message.reply_markup)
     await flows.save(turn.db, turn.state)
 
 
@@ -278,13 +324,24 @@ async def take_press(update: Update, context: BotContext, spec: FlowSpec) -> Non
         await answer_callback(update, done or locales.plain(lang, "common.expired"), alert=True)
         return
     assert state is not None
-    turn = Turn(update, context, state, spec, press)
-    if spec.before_input is not None and not await spec.before_input(turn):
+    await run_press(Turn(update, context, state, spec, press), press, checked=False)
+
+
+def fits_now(spec: FlowSpec, state: Flow, press: Callback) -> bool:
+    """Whether `press` acts at the state's step (a typed label: no menu to check)."""
+    return _press_fits(spec, state, press, state.message_id)
+
+
+async def run_press(turn: Turn, press: Callback, checked: bool) -> None:
+    """What a press that fits does: pressed, or typed as the button's label (router.py, which
+    has `checked` the flow's `before_input` already)."""
+    spec, update = turn.spec, turn.update
+    if not checked and spec.before_input is not None and not await spec.before_input(turn):
         return
-    step = spec.steps[state.step]
+    step = spec.steps[turn.state.step]
     handler = spec.any_step_press if press.action in spec.any_step_actions else step.press
     if handler is None:
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        await answer_callback(update, locales.plain(turn.lang, "common.expired"), alert=True)
         return
     move = await handler(turn, press)
     # Answered once the move is shown: the spinner lasts until the menu has changed, so the

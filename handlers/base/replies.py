@@ -72,6 +72,19 @@ async def _edit_media_message(
         await query.edit_message_reply_markup(reply_markup=markup)
 
 
+def unreadable_file(update: Update) -> locales.Html | None:
+    """ "Belum dapat membaca berkas laporan.pdf": the line for a document sent where it is not
+    taken, naming the file (None for anything that is not a document)."""
+    message = update.effective_message
+    document = message.document if message is not None else None
+    if document is None:
+        return None
+    lang = lang_of(update)
+    if document.file_name:
+        return locales.t(lang, "forgiving.media_document", name=document.file_name[:80])
+    return locales.t(lang, "forgiving.media_document_unnamed")
+
+
 async def refuse(update: Update, key: str) -> None:
     """Politely refuse; for a button press, as a callback answer so no chat noise is added."""
     text = locales.plain(lang_of(update), key)

@@ -13,27 +13,34 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 import locales
+from domain.choices import FULL_MATCH, match_choice
 from domain.faq import intent
 from handlers.base.callbacks import Callback, Feature, decode
 from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import (
+    AGAIN_ACTION,
     ANSWER_ACTION,
     NOTE_CHARS,
     QUESTION,
     QUESTION_ACTION,
     FlowSpec,
+    Step,
     Turn,
     apply,
     ask_current,
+    fits_now,
+    run_press,
+    shown_buttons,
 )
 from handlers.base.keyboards import button
 from handlers.base.replies import answer_callback, reply
@@ -43,6 +50,7 @@ from storage.flows import Flow
 log = logging.getLogger(__name__)
 
 
+_MARKS = re.compile(r"^[^\w(]+")  # what a label starts with before its words: ✓ ✅ ▫️ 🕒 «
 Fallback = Callable[[Update, BotContext], Awaitable[None]]
 # Answers a question typed inside a flow (the FAQ's answer, given by bot.py).
 AnswerQuestion = Callable[[Update, BotContext, str], Awaitable[object]]
@@ -171,6 +179,8 @@ class FlowRouter:
             return
         if message.contact is not None and step.contact is not None:
             await apply(turn, await step.contact(turn, message.contact))
+        elif message.text is not None and await self._typed_button(turn, step, message.text):
+            return
         elif message.text is not None and step.text is not None:
             if step.check_questions and self.is_question(message.text, turn.lang):
                 await self._ask_answer_or_question(turn, message)
@@ -182,6 +192,70 @@ class FlowRouter:
             await spec.wrong_input(turn, "text")
         else:
             await spec.wrong_input(turn, "media")
+
+    async def _typed_button(self, turn: Turn, step: Step, text: str) -> bool:
+        """Text that names one of the step's buttons ("luring", "setuju") is that press. At a
+        step that takes only buttons, a weak or shared match is asked about ("Maksud
+        Bapak/Ibu: ...?", with those buttons); at a step that also takes text, only a full
+        match (every typed word on one button) is a press, anything else the step's text.
+        True: the text was taken."""
+        if step.press is None or step.message is not None:  # there the message is the answer
+            return False
+        if self.is_question(text, turn.lang):  # "setuju?" asks; it does not agree
+            return False
+        choices = [
+            (label, data, press)
+            for label, data in shown_buttons(turn.state)
+            if (press := decode(data, turn.spec.arity)) is not None
+            and fits_now(turn.spec, turn.state, press)
+        ]
+        if not choices:
+            return False
+        found = match_choice(text, [label for label, _, _ in choices])
+        if step.text is not None and found.score < FULL_MATCH:
+            # The step reads text itself (a typed office, a time): only text whose every
+            # word is on one button is that button; a near miss is the step's to read.
+            return False
+        if found.certainty == "sure":
+            label, _, press = choices[found.indexes[0]]
+            log.info("Flow %s: typed text taken as the button %r", turn.spec.name, label)
+            turn.press = press
+            shown = _MARKS.sub("", label)  # "✓ Smart Living": without its marks
+            await reply(turn.update, locales.t(turn.lang, "forgiving.choice_taken", label=shown))
+            await run_press(turn, press, checked=True)
+            return True
+        if found.certainty == "guess" and step.text is None:
+            await self._suggest(turn, [choices[i][:2] for i in found.indexes])
+            return True
+        return False
+
+    async def _suggest(self, turn: Turn, choices: list[tuple[str, str]]) -> None:
+        """ "Maksud Bapak/Ibu: Luring (tatap muka)?" with the matching buttons themselves, and
+        one that shows every choice of the step again."""
+        lang, chat = turn.lang, turn.update.effective_chat
+        if chat is None:
+            return
+        rows = [[InlineKeyboardButton(label, callback_data=data)] for label, data in choices]
+        rows.append(
+            [
+                button(
+                    lang,
+                    "forgiving.choice_again",
+                    Feature.FLOW,
+                    AGAIN_ACTION,
+                    turn.spec.name,
+                    turn.state.step,
+                )
+            ]
+        )
+        if len(choices) == 1:
+            text = locales.t(lang, "forgiving.choice_guess", label=choices[0][0])
+        else:
+            text = locales.t(lang, "forgiving.choice_guess_many")
+        sent = await chat.send_message(text, reply_markup=InlineKeyboardMarkup(rows))
+        if turn.spec.menu_bound:  # only the last menu acts: the question becomes it
+            turn.state.message_id = sent.message_id
+            await flows.save(turn.db, turn.state)
 
     async def _ask_answer_or_question(self, turn: Turn, message: Message) -> None:
         """Keep the text in the flow's data (committed: a restart keeps the question) and ask
@@ -223,6 +297,9 @@ class FlowRouter:
         state = await flows.get(context.db, user.id)
         spec = self._by_name.get(state.flow) if state is not None else None
         menu_id = query.message.message_id if query.message else None
+        if press is not None and press.action == AGAIN_ACTION:
+            await self._show_again(update, context, state, spec, press, menu_id)
+            return
         pending = _pending_question(state, press, menu_id)
         step = spec.steps.get(state.step) if spec is not None and state is not None else None
         if state is None or spec is None or step is None or step.text is None or not pending:
@@ -253,6 +330,29 @@ class FlowRouter:
                     await self.answer_question(turn.update, context, text)
                 await ask_current(turn)
         await answer_callback(update)
+
+    async def _show_again(
+        self,
+        update: Update,
+        context: BotContext,
+        state: Flow | None,
+        spec: FlowSpec | None,
+        press: Callback,
+        menu_id: int | None,
+    ) -> None:
+        """flow:again:<flow>:<step>: "Bukan": the step's question with all its buttons, once
+        more (only while the person is still at that step, and from the last such question)."""
+        here = state is not None and (state.flow, state.step) == (press.arg(0), press.arg(1))
+        stale = spec is None or not here
+        if not stale and spec is not None and spec.menu_bound and state is not None:
+            stale = state.message_id is not None and state.message_id != menu_id
+        if stale or state is None or spec is None or spec.steps.get(state.step) is None:
+            await answer_callback(
+                update, locales.plain(lang_of(update), "common.expired"), alert=True
+            )
+            return
+        await answer_callback(update)
+        await ask_current(Turn(update, context, state, spec))
 
     async def cancel(self, update: Update, context: BotContext) -> None:
         """/batal and /cancel: leave whatever flow the user is in and say what was kept."""

@@ -112,8 +112,9 @@ async def ask_preview(turn: Turn) -> None:
         + "\n"
         + count_line(await reach(turn.db, event, audience), lang)
     )
-    control = await chat.send_message(text, reply_markup=preview_menu(lang))
-    await remember_menu(turn, control)
+    menu = preview_menu(lang)
+    control = await chat.send_message(text, reply_markup=menu)
+    await remember_menu(turn, control, menu)
 
 
 async def edit(turn: Turn, _press: Callback) -> Move:

@@ -99,6 +99,17 @@ def when_menu(lang: str, now: datetime, event: Event) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+def time_choice_menu(lang: str, moments: list[datetime], event: Event) -> InlineKeyboardMarkup:
+    """The moments a typed time may mean ("jam 3": 03.00 or 15.00), as the `when` step's own
+    ready-made time buttons."""
+    rows = [
+        [labelled("🕒 " + format_datetime(m, event.tz, lang), FEATURE, "at", int(m.timestamp()))]
+        for m in moments
+    ]
+    rows.append(_cancel_row(lang))
+    return InlineKeyboardMarkup(rows)
+
+
 def confirm_time_menu(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
@@ -125,4 +136,4 @@ async def show_menu(turn: Turn, text: str, markup: InlineKeyboardMarkup) -> None
         chat = turn.update.effective_chat
         assert chat is not None
         menu = await chat.send_message(text, reply_markup=markup)
-    await remember_menu(turn, menu)
+    await remember_menu(turn, menu, markup)

@@ -18,12 +18,13 @@ from telegram import Update
 
 import locales
 from domain.audience import TYPES, count_line, reach
+from domain.offices import match_office
 from handlers.base.callbacks import Callback, Feature
 from handlers.base.context import BotContext, is_organiser
-from handlers.base.flows import END, FlowSpec, Move, OnPress, Step, Turn, begin
+from handlers.base.flows import END, STAY, FlowSpec, Move, OnPress, Step, Turn, begin
 from handlers.base.guards import organisers_only, private_only
 from handlers.base.links import Payload
-from handlers.base.replies import edit_or_send, reply
+from handlers.base.replies import edit_or_send, reply, unreadable_file
 from handlers.broadcast import compose, timing
 from handlers.broadcast.keyboards import audience_menu, pick_menu, show_menu
 from schedules.event import DIMENSION_IDS, MODES, ROLES
@@ -98,6 +99,18 @@ async def toggle(turn: Turn, press: Callback) -> Move:
     return Move(to=turn.state.step)
 
 
+async def typed_office(turn: Turn, text: str) -> Move:
+    """An office typed at the office list ("dinkes", "DLH"): picked as if pressed when it
+    surely names one (domain/offices.py); otherwise the buttons are pointed to."""
+    found = match_office(turn.context.event, text)
+    if found.opd is None or found.certainty != "sure":
+        await reply(turn.update, locales.t(turn.lang, "broadcast.use_buttons"))
+        return STAY
+    if found.opd.id in turn.data.get("picked", []):  # typed again: it stays picked
+        return Move(to=turn.state.step)
+    return await toggle(turn, Callback(FEATURE, "t", (found.opd.id,)))
+
+
 async def picked_done(turn: Turn, _press: Callback) -> Move:
     """bc:ok ("Lanjut"): the toggled dimensions or offices are the audience."""
     audience = _picked_audience(turn)
@@ -166,6 +179,9 @@ async def wrong_input(turn: Turn, kind: str) -> None:
         key = "broadcast.bad_time"
     else:
         key = "broadcast.use_buttons"
+    file_line = unreadable_file(turn.update) if kind == "media" else None
+    if file_line is not None:  # "belum dapat membaca berkas jadwal.pdf"
+        await reply(turn.update, file_line)
     await reply(turn.update, locales.t(turn.lang, key))
 
 
@@ -189,6 +205,9 @@ _WHEN = {"now": timing.send_now, "at": timing.schedule_at}
 _CONFIRM = {"yes": timing.schedule_confirmed, "now": timing.send_now}
 
 _pick_many = Step(ask=ask_pick, press=_by_action(_PICK_MANY), actions=frozenset(_PICK_MANY))
+_pick_offices = Step(
+    ask=ask_pick, text=typed_office, press=_by_action(_PICK_MANY), actions=frozenset(_PICK_MANY)
+)
 _pick_one = Step(ask=ask_pick, press=_by_action(_PICK_ONE), actions=frozenset(_PICK_ONE))
 
 STEPS: dict[str, Step] = {
@@ -196,7 +215,7 @@ STEPS: dict[str, Step] = {
         ask=ask_audience, press=choose_type, actions=frozenset(f"a:{kind}" for kind in TYPES)
     ),
     "pick_dim": _pick_many,
-    "pick_opd": _pick_many,
+    "pick_opd": _pick_offices,
     "pick_role": _pick_one,
     "pick_mode": _pick_one,
     "pick_stage": _pick_one,

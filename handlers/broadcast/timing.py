@@ -8,6 +8,7 @@ BroadcastService (service.py) sends it now or when its time comes."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,9 +21,14 @@ from handlers.base.callbacks import Callback
 from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import END, STAY, Move, Turn
 from handlers.base.replies import edit_or_send, reply
-from handlers.broadcast.keyboards import confirm_time_menu, show_menu, when_menu
+from handlers.broadcast.keyboards import (
+    confirm_time_menu,
+    show_menu,
+    time_choice_menu,
+    when_menu,
+)
 from schedules.timefmt import format_datetime
-from schedules.whenparse import parse_when
+from schedules.whenparse import parse_when_options
 from storage import audit, broadcasts
 
 MAX_AHEAD = timedelta(days=366)
@@ -54,10 +60,18 @@ async def ask_confirm_time(turn: Turn) -> None:
 async def typed_time(turn: Turn, text: str) -> Move:
     """A typed moment, at `when` or `confirm_time` (a new one replaces the one to confirm)."""
     now = turn.context.services.clock.now()
-    moment = parse_when(text, now, turn.context.event.tz)
-    if moment is None:
+    options = parse_when_options(text, now, turn.context.event.tz)
+    if not options:
         await reply(turn.update, locales.t(turn.lang, "broadcast.bad_time"))
         return STAY
+    possible = [m for m in options if time_problem(m, now) is None]
+    if len(possible) > 1:  # "jam 3": 03.00 or 15.00? Asked, with both as buttons.
+        menu = time_choice_menu(turn.lang, possible, turn.context.event)
+        which = functools.partial(
+            show_menu, turn, locales.t(turn.lang, "forgiving.time_which"), menu
+        )
+        return Move(to="when", ask=False, then=which)
+    moment = possible[0] if possible else options[0]
     problem = time_problem(moment, now)
     if problem:
         await reply(turn.update, locales.t(turn.lang, problem))

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 import locales
 from domain.faq.book import FaqMatch, answer_question
+from domain.faq.intent import is_noise
 from domain.faq.text import normalise
 from handlers.base.callbacks import Feature
 from handlers.base.context import BotContext, is_private, lang_of
@@ -87,6 +88,9 @@ async def answer(update: Update, context: BotContext, question: str) -> FaqMatch
     (the question is logged first, so the button can refer to it)."""
     lang = lang_of(update)
     match = answer_question(question, lang)
+    if match.entry is None and is_noise(question):
+        await _send(update, locales.t(lang, "forgiving.nudge"))
+        return match
     if match.entry is None and (kind := small_talk(question)) is not None:
         await _send(update, locales.t(lang, f"faq.small_talk_{kind}"))
         return match

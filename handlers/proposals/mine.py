@@ -78,8 +78,9 @@ async def on_my_button(update: Update, context: BotContext) -> None:
         if not await open_or_say(update, context):
             return
         await answer_callback(update)
-        # Into the form at the preview; each change is saved at once, "Selesai" leaves.
-        await begin(update, context, FLOW, "preview", {"pid": proposal.id, "editing": True})
+        # Ubah was pressed already: into the form at "which answer"; each change is saved at
+        # once and leads to the preview, where "Selesai" leaves.
+        await begin(update, context, FLOW, "fields", {"pid": proposal.id, "editing": True})
     elif action == "wd":
         await answer_callback(update)
         markup = InlineKeyboardMarkup(

@@ -34,7 +34,7 @@ from handlers.base.flows import (
     remember_menu,
     stored_note,
 )
-from handlers.base.replies import answer_callback, reply
+from handlers.base.replies import answer_callback, reply, unreadable_file
 from handlers.proposals import views
 from handlers.proposals.views import CHOICE, OTHER_OFFICE_LIMIT, OWN_OFFICE, QUESTIONS, TEXT_LIMITS
 from schedules.timefmt import format_datetime
@@ -81,7 +81,7 @@ def _asking(view: views.View) -> Ask:
         text, markup = view(turn.context.event, turn.lang, proposal, profile)
         sent = await chat.send_message(text, reply_markup=markup)
         if markup is not None:
-            await remember_menu(turn, sent)
+            await remember_menu(turn, sent, markup)
 
     return ask
 
@@ -94,7 +94,7 @@ async def _ask_office_guess(turn: Turn) -> None:
     if chat is None or office is None:
         return
     text, markup = views.office_guess_question(turn.lang, office)
-    await remember_menu(turn, await chat.send_message(text, reply_markup=markup))
+    await remember_menu(turn, await chat.send_message(text, reply_markup=markup), markup)
 
 
 # --- answering -----------------------------------------------------------------------------
@@ -360,6 +360,9 @@ async def _wrong_input(turn: Turn, kind: str) -> None:
         await reply(turn.update, locales.t(turn.lang, "common.unknown_command"))
         return
     step = turn.spec.steps.get(turn.state.step)
+    file_line = unreadable_file(turn.update) if kind == "media" else None
+    if file_line is not None:
+        await reply(turn.update, file_line)
     if step is not None and step.text is not None:
         await reply(turn.update, locales.t(turn.lang, "proposals.text_expected"))
         return

@@ -22,8 +22,17 @@ from domain.offices import match_office
 from domain.privacy import give_consent
 from handlers.base.callbacks import Callback, Feature
 from handlers.base.context import BotContext, lang_of
-from handlers.base.flows import END, STAY, FlowSpec, Move, Step, Turn, stored_note
-from handlers.base.replies import edit_or_send, reply
+from handlers.base.flows import (
+    END,
+    STAY,
+    FlowSpec,
+    Move,
+    Step,
+    Turn,
+    remember_buttons,
+    stored_note,
+)
+from handlers.base.replies import edit_or_send, reply, unreadable_file
 from handlers.registration import views
 from schedules.event import ALL_DIMENSIONS, MODES, ROLES
 from storage import participants
@@ -37,6 +46,10 @@ ONE_FIELD = "editing"
 FROM_PROFILE = "profile"
 # A typed office the bot is not sure of, asked about at "opd_guess": {"text", "opd"}.
 OFFICE_GUESS = "office_guess"
+# A new office of a registered profile, held until the dimension group is chosen for it
+# ({"opd_id", "opd_other", "dimension": the one before}): the two change together, and
+# the old group stays only when it is pressed again.
+NEW_OFFICE = "new_office"
 # "Langkah n/6" is shown while registering, not when one field of the profile is changed.
 STEP_NUMBER = {name: n for n, name in enumerate(people.FIELDS, start=1)}
 REPROMPTS = {
@@ -61,9 +74,12 @@ async def show(
     replace an inline one, so such questions are sent anew."""
     step, lang = turn.state.step, turn.lang
     profile = await participants.get(turn.db, turn.user_id)
+    pending = turn.data.get(NEW_OFFICE)
     if step == "opd_guess":
         office = turn.context.event.opd(str(turn.data.get(OFFICE_GUESS, {}).get("opd")))
         text, keyboard = views.opd_guess(lang, office.name if office else "")
+    elif step == "dimension" and isinstance(pending, dict) and profile is not None:
+        text, keyboard = views.dimension_after_office(turn.context, lang, profile, pending)
     else:
         text, keyboard = views.QUESTIONS[step](turn.context, lang, profile, page)
     if step in STEP_NUMBER and not changing_one_field(turn):
@@ -75,6 +91,7 @@ async def show(
         await reply(turn.update, text, reply_markup=keyboard)
     else:
         await edit_or_send(turn.update, text, reply_markup=keyboard)
+    await remember_buttons(turn, keyboard)  # a label typed instead of pressed is the press
 
 
 async def ask(turn: Turn) -> None:
@@ -116,9 +133,6 @@ def onward(turn: Turn, step: str, answered: Participant) -> str:
     """The step after `step`, given the profile as it will be once the answer is written: the
     next missing answer, the phone once after the mode, the summary, or END when the change
     came from /profil (the profile is shown again)."""
-    # A new office may bring another default dimension, so a one-field change asks it again.
-    if changing_one_field(turn) and step == "opd" and answered.role is not None:
-        return "dimension"
     upcoming = people.missing_field(answered) or "summary"
     if upcoming == "summary":
         if turn.data.get(FROM_PROFILE):
@@ -142,6 +156,14 @@ async def answer(
     profile = await participants.get(turn.db, turn.user_id)
     assert profile is not None  # consent opened the draft
     answered = Participant(**(profile.as_dict() | fields))  # as it will be once written
+    if changing_one_field(turn) and step in ("opd", "opd_other") and profile.role is not None:
+        # Another office may mean another group: it is asked, and both are written together.
+        turn.data[NEW_OFFICE] = {
+            "opd_id": fields.get("opd_id"),
+            "opd_other": fields.get("opd_other"),
+            "dimension": profile.dimension,
+        }
+        return Move(to="dimension", then=then, note=note)
     to = onward(turn, step, answered)
     if to == END:
         then = _both(then, functools.partial(show_updated_profile, turn))
@@ -173,11 +195,23 @@ async def on_consent(turn: Turn, press: Callback) -> Move:
     )
 
 
+async def refuse_text(turn: Turn, text: str, field: str, fallback: str) -> Move:
+    """Say what is wrong with this typed name or office (its length and the limit, the
+    digits or emoji in it), or `fallback` when nothing specific is."""
+    problem = people.text_problem(text, digits_allowed=field == "org")
+    if problem is None:
+        await reply(turn.update, locales.t(turn.lang, fallback))
+        return STAY
+    key, values = problem
+    label = locales.plain(turn.lang, f"forgiving.field_{field}")
+    await reply(turn.update, locales.t(turn.lang, f"forgiving.{key}", field=label, **values))
+    return STAY
+
+
 async def on_name(turn: Turn, text: str) -> Move:
     name = people.clean_name(text)
     if name is None:
-        await reply(turn.update, locales.t(turn.lang, "registration.bad_name"))
-        return STAY
+        return await refuse_text(turn, text, "name", "registration.bad_name")
     return await answer(turn, "full_name", full_name=name, note=typed_note(turn, "full_name", name))
 
 
@@ -200,8 +234,7 @@ async def on_opd_other(turn: Turn, text: str) -> Move:
     when it may ("Maksud Bapak/Ibu: Dinas Lingkungan Hidup?"), else free text."""
     org = people.clean_org(text)
     if org is None:
-        await reply(turn.update, locales.t(turn.lang, "registration.bad_opd_other"))
-        return STAY
+        return await refuse_text(turn, text, "org", "registration.bad_opd_other")
     found = match_office(turn.context.event, org)
     if found.opd is not None and found.certainty == "sure":
         return await _office(turn, found.opd.id)
@@ -209,6 +242,22 @@ async def on_opd_other(turn: Turn, text: str) -> Move:
         turn.data[OFFICE_GUESS] = {"text": org, "opd": found.opd.id}  # saved with the step
         return Move(to="opd_guess")
     return await _typed_office(turn, org)
+
+
+async def on_opd_typed(turn: Turn, text: str) -> Move:
+    """An office typed at the list ("dinkes", "dinas lingkungan hdup"): the OPD it surely
+    names, a question when it may name one, else the list again with a pointer to Lainnya
+    (nothing typed here is stored as free text without that press)."""
+    found = match_office(turn.context.event, text)
+    if found.opd is not None and found.certainty == "sure":
+        return await _office(turn, found.opd.id)
+    org = people.clean_org(text)
+    if found.opd is not None and found.certainty == "guess" and org is not None:
+        turn.data[OFFICE_GUESS] = {"text": org, "opd": found.opd.id}  # saved with the step
+        return Move(to="opd_guess")
+    shown = " ".join(text.split())[:60]
+    await show(turn, prefix=locales.t(turn.lang, "forgiving.opd_unknown", text=shown), fresh=True)
+    return STAY
 
 
 async def _office(turn: Turn, opd_id: str, then: Then | None = None) -> Move:
@@ -255,6 +304,10 @@ async def on_dimension(turn: Turn, press: Callback) -> Move:
     known = value == ALL_DIMENSIONS or turn.context.event.dimension(value) is not None
     if not known or not people.may_choose(profile.role if profile else None, value):
         return await turn.alert("registration.tim_needs_dimension")
+    pending = turn.data.pop(NEW_OFFICE, None)
+    if isinstance(pending, dict):  # the new office, written with its group
+        office = {"opd_id": pending.get("opd_id"), "opd_other": pending.get("opd_other")}
+        return await answer(turn, "dimension", dimension=value, **office)
     return await answer(turn, "dimension", dimension=value)
 
 
@@ -279,12 +332,22 @@ async def on_contact(turn: Turn, contact: Contact) -> Move:
 
 
 async def on_phone_text(turn: Turn, text: str) -> Move:
-    """Only the keyboard's "Lewati": a typed number is not taken (it might not be theirs)."""
-    if text.strip() != locales.plain(turn.lang, "registration.skip"):
+    """The keyboard's "Lewati", or a number typed by hand ("0812-3456-7890", "+62 812..."),
+    stored as E.164 when it is a valid Indonesian number."""
+    if text.strip().casefold() == locales.plain(turn.lang, "registration.skip").casefold():
+        then = _phone_note(turn, "registration.phone_skipped")
+        return await answer(turn, "phone", then=then, phone=None)
+    if not people.looks_like_phone(text):
         await reply(turn.update, locales.t(turn.lang, "registration.phone_use_button"))
         return STAY
-    then = _phone_note(turn, "registration.phone_skipped")
-    return await answer(turn, "phone", then=then, phone=None)
+    number = people.indonesian_phone(text)
+    if number is None:
+        shown = " ".join(text.split())[:40]
+        await reply(turn.update, locales.t(turn.lang, "forgiving.phone_invalid", text=shown))
+        return STAY
+    note = typed_note(turn, "phone", number)  # "Telepon tercatat: +6281234567890."
+    then = functools.partial(reply, turn.update, note, reply_markup=ReplyKeyboardRemove())
+    return await answer(turn, "phone", then=then, phone=number)
 
 
 async def on_summary(turn: Turn, press: Callback) -> Move:
@@ -334,11 +397,24 @@ async def on_pick_field(turn: Turn, press: Callback) -> Move:
 
 async def wrong_input(turn: Turn, kind: str) -> None:
     """Re-ask the question under a line that says what was wrong."""
+    lang, file_line = turn.lang, unreadable_file(turn.update) if kind == "media" else None
     if turn.state.step == "phone" and kind != "command":
-        await reply(turn.update, locales.t(turn.lang, "registration.phone_use_button"))
+        text = locales.t(lang, "registration.phone_use_button")
+        await reply(turn.update, locales.Html(f"{file_line}\n{text}") if file_line else text)
+        return
+    if turn.state.step == "consent" and kind != "command":
+        # The notice was just shown in full: a short reminder with its two buttons.
+        _, keyboard = views.consent(turn.context, lang, None, 0)
+        text = locales.t(lang, "forgiving.consent_reminder")
+        await reply(
+            turn.update,
+            locales.Html(f"{file_line}\n{text}") if file_line else text,
+            reply_markup=keyboard,
+        )
+        await remember_buttons(turn, keyboard)
         return
     key = REPROMPTS.get(kind, "registration.reprompt_media")
-    await show(turn, prefix=locales.t(turn.lang, key))
+    await show(turn, prefix=file_line or locales.t(lang, key))
 
 
 async def on_cancel(turn: Turn) -> None:
@@ -364,7 +440,7 @@ async def on_cancel(turn: Turn) -> None:
 STEPS: dict[str, Step] = {
     "consent": Step(ask=ask, press=on_consent, actions=frozenset({"consent"})),
     "full_name": Step(ask=ask, text=on_name),
-    "opd": Step(ask=ask, press=on_opd, actions=frozenset({"opd", "opdpage"})),
+    "opd": Step(ask=ask, text=on_opd_typed, press=on_opd, actions=frozenset({"opd", "opdpage"})),
     "opd_other": Step(ask=ask, text=on_opd_other),
     "opd_guess": Step(ask=ask, press=on_opd_guess, actions=frozenset({"opd_guess"})),
     "role": Step(ask=ask, press=on_role, actions=frozenset({"role"})),

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 import locales
 from domain.people import FIELDS, ONE_DIMENSION_ROLE, dimension_label, profile_text
 from domain.privacy import notice_text
-from handlers.base.callbacks import Feature
+from handlers.base.callbacks import Feature, encode
 from handlers.base.context import BotContext
 from handlers.base.keyboards import button, labelled, rows_of
 from schedules.event import ALL_DIMENSIONS, MODES, ROLES
@@ -98,6 +98,40 @@ def dimension(context: BotContext, lang: str, profile: Participant | None, page:
         text = locales.t(lang, "registration.ask_dimension_default", dimension=name)
     else:
         text = locales.t(lang, "registration.ask_dimension")
+    return text, InlineKeyboardMarkup(rows)
+
+
+def dimension_after_office(
+    context: BotContext, lang: str, profile: Participant, pending: dict[str, object]
+) -> Question:
+    """The group question after a change of office: the new office's group ticked, the
+    group before marked "(sebelumnya)", which stays only when it is pressed."""
+    new_office = Participant(**(profile.as_dict() | {"opd_id": pending.get("opd_id")}))
+    _, keyboard = dimension(context, lang, new_office, 0)
+    old = str(pending.get("dimension") or "")
+    assert isinstance(keyboard, InlineKeyboardMarkup)
+    previous = encode(REG, "dimension", old) if old else None
+    rows = [
+        [
+            labelled(
+                locales.plain(lang, "forgiving.dimension_previous", name=b.text),
+                REG,
+                "dimension",
+                old,
+            )
+            if b.callback_data == previous
+            else b
+            for b in row
+        ]
+        for row in keyboard.inline_keyboard
+    ]
+    text = locales.t(
+        lang,
+        "forgiving.dimension_after_office",
+        old=dimension_label(context.event, lang, old)
+        if old
+        else locales.plain(lang, "registration.not_set"),
+    )
     return text, InlineKeyboardMarkup(rows)
 
 
