@@ -36,6 +36,12 @@ PROPOSAL_COLUMNS: Columns = (
     ("target", 50),
     ("horizon", 30),
     ("lead_office", 40),
+    ("partners", 40),
+    ("planning", 24),
+    ("planning_ref", 30),
+    ("budget", 18),
+    ("budget_source", 16),
+    ("location", 30),
     ("proposer", 26),
     ("proposer_office", 36),
     ("stage", 8),
@@ -105,6 +111,11 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
     offices = {o.id: o.name for o in event.opds}
     stages = {s.number for s in event.stages}
     horizons = {h: locales.plain(LANG, f"proposals.horizon.{h}") for h in proposal_store.HORIZONS}
+    planning = {p: locales.plain(LANG, f"proposals.planning.{p}") for p in proposal_store.PLANNING}
+    sources = {
+        s: locales.plain(LANG, f"proposals.source.{s}") for s in proposal_store.BUDGET_SOURCES
+    }
+    unknown = locales.plain(LANG, "proposals.budget_unknown")
     anonymous = locales.plain(LANG, "export.anonymised")
     local = _localiser(data)
     out = []
@@ -123,6 +134,18 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
                 "horizon": horizons.get(row["horizon"], ""),
                 "lead_office_id": row["lead_opd_id"],
                 "lead_office": offices.get(row["lead_opd_id"]) or row["lead_opd_other"] or "",
+                "partners": _partners(offices, row["partner_opds"], row["partners_other"]),
+                "planning_id": row["planning"],
+                "planning": planning.get(row["planning"], ""),
+                "planning_ref": row["planning_ref"] or "",
+                # Rupiah as a number (a spreadsheet sums it); "Belum diperkirakan" as text.
+                "budget": row["budget"]
+                if row["budget_status"] == "estimated"
+                else (unknown if row["budget_status"] == "unknown" else None),
+                "budget_status": row["budget_status"],
+                "budget_source_id": row["budget_source"],
+                "budget_source": sources.get(row["budget_source"], ""),
+                "location": row["location"] or "",
                 "proposer": anonymous if row["anonymised"] else (row["proposer_name"] or ""),
                 "proposer_office": offices.get(row["proposer_opd_id"])
                 or row["proposer_opd_other"]
@@ -135,6 +158,13 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
     order = {d.id: i for i, d in enumerate(event.dimensions)}  # the event's order, then id
     out.sort(key=lambda r: order.get(r["dimension_id"], len(order)))
     return out
+
+
+def _partners(offices: dict[str, str], ids: str | None, other: str | None) -> str:
+    """The partner OPD by name, then the typed partners, separated by "; "."""
+    names = [offices.get(i, i) for i in proposal_store.partner_list(ids)]
+    names += [p for p in (other or "").split("; ") if p]
+    return "; ".join(names)
 
 
 def participant_records(data: ExportData) -> list[dict[str, Any]]:

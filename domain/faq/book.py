@@ -29,6 +29,7 @@ PLACEHOLDERS: frozenset[str] = frozenset(
         "contacts",
         "proposal_deadline",
         "max_proposals",
+        "proposal_fields",
         "dimensions",
         "stage_count",
         "my_group",

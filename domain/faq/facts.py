@@ -149,10 +149,18 @@ def event_facts(
         "contacts": _contacts(event, lang),
         "proposal_deadline": _deadline(event, lang),
         "max_proposals": escape(event.proposals.max_per_participant),
+        "proposal_fields": _proposal_fields(event, lang),
         "dimensions": _dimensions(event, lang),
         "stage_count": escape(len(event.stages)),
         "my_group": my_group(event, profile, lang),
     }
+
+
+def _proposal_fields(event: Event, lang: str) -> str:
+    """What /usul asks with this event file, one bullet per question, in the form's order."""
+    return "\n".join(
+        locales.t(lang, f"proposals.faq_item.{q}") for q in event.proposals.questions()
+    )
 
 
 def _deadline(event: Event, lang: str) -> str:

@@ -29,6 +29,8 @@ class Payload(StrEnum):
     EKSPOR = "ekspor"
     UMUMKAN = "umumkan"
     SIARAN = "siaran"
+    TINJAU = "tinjau"
+    SELEKSI = "seleksi"
 
 
 def url(bot_username: str | None, payload: Payload) -> str:
