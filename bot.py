@@ -37,6 +37,7 @@ import handlers.faq
 import handlers.privacy
 import handlers.proposals
 import handlers.registration
+import handlers.review
 import handlers.schedule
 import handlers.staff
 import handlers.start
@@ -84,7 +85,12 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 def build_flows() -> FlowRouter:
     """Every conversation of the bot, and what a private message outside them gets."""
     return FlowRouter(
-        specs=[handlers.registration.FLOW, handlers.proposals.FLOW, handlers.broadcast.FLOW],
+        specs=[
+            handlers.registration.FLOW,
+            handlers.proposals.FLOW,
+            handlers.broadcast.FLOW,
+            handlers.review.FLOW,
+        ],
         fallback=handlers.faq.FALLBACK,
         # "Pertanyaan" on a question typed inside a flow: the FAQ answers it.
         answer_question=handlers.faq.ANSWER,
@@ -106,6 +112,7 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         CallbackQueryHandler(flows.on_question_press, pattern=pattern(Feature.FLOW)),
         *handlers.faq.HANDLERS,
         *handlers.proposals.HANDLERS,
+        *handlers.review.HANDLERS,
         *handlers.export.HANDLERS,
         *handlers.broadcast.HANDLERS,
         # Free messages: the flow in progress, else the FAQ.

@@ -16,6 +16,7 @@ from schedules.event import Event
 from schedules.timefmt import format_date
 from storage import audit, consents, faq_log, flows, outbox, participants, users
 from storage import proposals as proposal_store
+from storage import reviews as review_store
 from storage.db import Database
 
 NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is per version
@@ -25,6 +26,7 @@ NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is p
 # questions are dropped, and nothing still queued is sent to the person any more.
 ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
     proposal_store.anonymise_for_user,
+    review_store.forget_reviewer,  # their finished reviews stay, without them
     faq_log.forget_user,
     outbox.cancel_for_chat,  # a private chat's id is the user's id
     outbox.redact_for_chat,  # and no copy of their name or question stays in sent rows
@@ -35,6 +37,14 @@ async def _proposals_data(db: Database, user_id: int) -> dict[str, object]:
     return {"proposals": [asdict(p) for p in await proposal_store.of_user(db, user_id)]}
 
 
+async def _review_data(db: Database, user_id: int) -> dict[str, object]:
+    return {
+        "proposal_versions": await proposal_store.versions_of_user(db, user_id),
+        "reviews_received": await review_store.received_by(db, user_id),
+        "reviews_written": await review_store.by_reviewer(db, user_id),
+    }
+
+
 async def _faq_data(db: Database, user_id: int) -> dict[str, object]:
     return {"questions_to_organisers": await faq_log.of_user(db, user_id)}
 
@@ -42,6 +52,7 @@ async def _faq_data(db: Database, user_id: int) -> dict[str, object]:
 # The other features' data in /datasaya: each returns {section name: JSON-able data}.
 ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = [
     _proposals_data,
+    _review_data,
     _faq_data,
 ]
 

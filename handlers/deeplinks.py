@@ -23,6 +23,7 @@ from handlers.proposals import commands as proposals
 from handlers.proposals import rekap
 from handlers.registration import commands as registration
 from handlers.registration import profile
+from handlers.review import commands as review
 from handlers.schedule import commands as schedule
 from handlers.start import commands as start
 
@@ -49,6 +50,7 @@ ROUTES: dict[Payload, Handler] = {
     Payload.EKSPOR: export.export_command,
     Payload.UMUMKAN: broadcast.umumkan,
     Payload.SIARAN: siaran.siaran,
+    Payload.TINJAU: review.tinjau,
 }
 
 
