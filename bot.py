@@ -39,6 +39,7 @@ import handlers.proposals
 import handlers.registration
 import handlers.review
 import handlers.schedule
+import handlers.selection
 import handlers.staff
 import handlers.start
 from config import (
@@ -90,6 +91,7 @@ def build_flows() -> FlowRouter:
             handlers.proposals.FLOW,
             handlers.broadcast.FLOW,
             handlers.review.FLOW,
+            handlers.selection.FLOW,
         ],
         fallback=handlers.faq.FALLBACK,
         # "Pertanyaan" on a question typed inside a flow: the FAQ answers it.
@@ -113,6 +115,7 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.faq.HANDLERS,
         *handlers.proposals.HANDLERS,
         *handlers.review.HANDLERS,
+        *handlers.selection.HANDLERS,
         *handlers.export.HANDLERS,
         *handlers.broadcast.HANDLERS,
         # Free messages: the flow in progress, else the FAQ.

@@ -17,6 +17,7 @@ from schedules.timefmt import format_date
 from storage import audit, consents, faq_log, flows, outbox, participants, users
 from storage import proposals as proposal_store
 from storage import reviews as review_store
+from storage import selection as selection_store
 from storage.db import Database
 
 NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is per version
@@ -27,6 +28,7 @@ NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is p
 ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
     proposal_store.anonymise_for_user,
     review_store.forget_reviewer,  # their finished reviews stay, without them
+    selection_store.forget_voter,
     faq_log.forget_user,
     outbox.cancel_for_chat,  # a private chat's id is the user's id
     outbox.redact_for_chat,  # and no copy of their name or question stays in sent rows
@@ -42,6 +44,7 @@ async def _review_data(db: Database, user_id: int) -> dict[str, object]:
         "proposal_versions": await proposal_store.versions_of_user(db, user_id),
         "reviews_received": await review_store.received_by(db, user_id),
         "reviews_written": await review_store.by_reviewer(db, user_id),
+        "votes": await selection_store.votes_of_user(db, user_id),
     }
 
 

@@ -25,6 +25,7 @@ from handlers.registration import commands as registration
 from handlers.registration import profile
 from handlers.review import commands as review
 from handlers.schedule import commands as schedule
+from handlers.selection import rounds as selection
 from handlers.start import commands as start
 
 Handler = Callable[[Update, BotContext], Awaitable[object]]
@@ -51,6 +52,7 @@ ROUTES: dict[Payload, Handler] = {
     Payload.UMUMKAN: broadcast.umumkan,
     Payload.SIARAN: siaran.siaran,
     Payload.TINJAU: review.tinjau,
+    Payload.SELEKSI: selection.seleksi,
 }
 
 

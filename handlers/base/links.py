@@ -30,6 +30,7 @@ class Payload(StrEnum):
     UMUMKAN = "umumkan"
     SIARAN = "siaran"
     TINJAU = "tinjau"
+    SELEKSI = "seleksi"
 
 
 def url(bot_username: str | None, payload: Payload) -> str:
