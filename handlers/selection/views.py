@@ -43,7 +43,7 @@ def ballot(
         lines.append(locales.t(lang, "selection.ballot_line", id=pid, name=c["name"] or ""))
         mark = "✓ " if pid in mine else ""
         rows.append([labelled(f"{mark}#{pid} {c['name'] or ''}"[:60], SEL, "vote", round_.id, pid)])
-    return Html("\n").join(lines), InlineKeyboardMarkup(rows) if rows else None
+    return Html("\n").join(lines), InlineKeyboardMarkup(rows)
 
 
 def organiser_view(
