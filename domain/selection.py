@@ -38,12 +38,3 @@ async def current(db: Database, round_id: int, now: datetime) -> Round | None:
 async def ranking(db: Database, round_id: int) -> list[Ranked]:
     data = (await store.ranking_input(db, [round_id])).get(round_id, {})
     return rank(Entry(pid, scores, votes) for pid, (scores, votes) in data.items())
-
-
-async def rankings(db: Database) -> dict[int, list[Ranked]]:
-    """Every round's ranking (the export's "Peringkat" sheets, the benchmark)."""
-    data = await store.ranking_input(db)
-    return {
-        rid: rank(Entry(pid, scores, votes) for pid, (scores, votes) in entries.items())
-        for rid, entries in data.items()
-    }

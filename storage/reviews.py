@@ -161,3 +161,21 @@ async def insert_done(db: Database, rows: list[tuple[int, int, int, dict[str, in
            VALUES (?, ?, ?, ?, ?, 'done', ?, ?)""",
         [(p, v, r, json.dumps(s), rec, now, now) for p, v, r, s, rec in rows],
     )
+
+
+async def done_of_proposals(db: Database, proposal_ids: list[int]) -> dict[int, list[Review]]:
+    """The finished reviews of the current version of each proposal (one query)."""
+    if not proposal_ids:
+        return {}
+    marks = ", ".join("?" for _ in proposal_ids)
+    rows = await db.fetchall(
+        f"""SELECT rv.* FROM reviews rv JOIN proposals pr ON pr.id = rv.proposal_id
+            WHERE rv.status = 'done' AND rv.version = pr.version AND rv.proposal_id IN ({marks})
+            ORDER BY rv.id""",
+        tuple(proposal_ids),
+    )
+    out: dict[int, list[Review]] = {}
+    for row in rows:
+        review = _from_row(row)
+        out.setdefault(review.proposal_id, []).append(review)
+    return out

@@ -82,7 +82,7 @@ async def get(db: Database, round_id: int) -> Round | None:
 
 
 async def all_rounds(db: Database) -> list[Round]:
-    rows = await db.fetchall("SELECT * FROM selection_rounds ORDER BY id DESC LIMIT 20")
+    rows = await db.fetchall("SELECT * FROM selection_rounds ORDER BY id DESC")
     return [_round(r) for r in rows]
 
 

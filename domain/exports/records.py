@@ -8,17 +8,22 @@ CSV) apply it to every cell; JSON keeps the exact text."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import locales
+from domain.ranking import Entry, Ranked, rank
 from schedules.event import Event
 from schedules.timefmt import zone_name
 from storage import participants as participant_store
 from storage import proposals as proposal_store
+from storage import reviews as review_store
+from storage import selection as selection_store
 from storage.db import Database
 from storage.participants import Participant
+from storage.reviews import Review
+from storage.selection import Round
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LANG = "id"  # files are for the regency's office: Indonesian headers
@@ -68,10 +73,18 @@ class ExportData:
     participants: list[Participant]
     per_user: dict[int, int]
     counts: dict[tuple[str, str], int]
+    # The selection: rounds, each round's ranking, the confirmed programmes (round,
+    # proposal), and the reviews of the current version of every ranked proposal.
+    rounds: list[Round] = field(default_factory=list)
+    rankings: dict[int, list[Ranked]] = field(default_factory=dict)
+    chosen: list[tuple[int, int]] = field(default_factory=list)
+    reviews: dict[int, list[Review]] = field(default_factory=dict)
 
 
 async def collect(db: Database, event: Event, now: datetime) -> ExportData:
     """Everything an export holds, read in a few queries."""
+    rankings = await rankings_of(db)
+    ranked_ids = sorted({r.entry.proposal_id for ranks in rankings.values() for r in ranks})
     return ExportData(
         event=event,
         generated_at=now,
@@ -79,7 +92,20 @@ async def collect(db: Database, event: Event, now: datetime) -> ExportData:
         participants=await participant_store.registered(db),
         per_user=await proposal_store.submitted_per_user(db),
         counts=await proposal_store.counts_by_dimension_office(db),
+        rounds=await selection_store.all_rounds(db),
+        rankings=rankings,
+        chosen=await selection_store.chosen_proposal_ids(db),
+        reviews=await review_store.done_of_proposals(db, ranked_ids),
     )
+
+
+async def rankings_of(db: Database) -> dict[int, list[Ranked]]:
+    """Every round's ranking (domain/ranking.py's rule)."""
+    data = await selection_store.ranking_input(db)
+    return {
+        rid: rank(Entry(pid, scores, votes) for pid, (scores, votes) in entries.items())
+        for rid, entries in data.items()
+    }
 
 
 def neutralise(value: Any) -> Any:
@@ -224,3 +250,48 @@ def headers(columns: Columns, data: ExportData) -> list[str]:
 
 def keys(columns: Columns) -> list[str]:
     return [key for key, _width in columns]
+
+
+def ranking_rows(data: ExportData, dimension: str) -> tuple[list[str], list[list[Any]]] | None:
+    """The "Peringkat" sheet of a dimension (None when it had no selection round): per
+    round and candidate its rank, the mean score per criterion, the mean, votes, chosen."""
+    rounds = [r for r in data.rounds if r.dimension == dimension]
+    if not rounds:
+        return None
+    criteria = data.event.review.criteria
+    names = {row["id"]: row["name"] or "" for row in data.proposals}
+    chosen = set(data.chosen)
+    col = "profiles.col"
+    header = [
+        locales.plain(LANG, f"{col}.round"),
+        locales.plain(LANG, f"{col}.rank"),
+        locales.plain(LANG, "export.col.id"),
+        locales.plain(LANG, "export.col.name"),
+        *[c.name for c in criteria],
+        locales.plain(LANG, f"{col}.score"),
+        locales.plain(LANG, f"{col}.votes"),
+        locales.plain(LANG, f"{col}.chosen"),
+    ]
+    yes, no = locales.plain(LANG, "common.yes"), locales.plain(LANG, "common.no")
+    rows: list[list[Any]] = []
+    for round_ in sorted(rounds, key=lambda r: r.id):
+        for ranked in data.rankings.get(round_.id, []):
+            entry = ranked.entry
+            means = entry.criterion_means([c.id for c in criteria])
+            rows.append(
+                [
+                    round_.id,
+                    ranked.rank,
+                    entry.proposal_id,
+                    names.get(entry.proposal_id, ""),
+                    *[_rounded(means[c.id]) for c in criteria],
+                    _rounded(entry.score),
+                    entry.votes,
+                    yes if (round_.id, entry.proposal_id) in chosen else no,
+                ]
+            )
+    return header, rows
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None

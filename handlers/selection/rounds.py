@@ -34,7 +34,7 @@ async def seleksi(update: Update, context: BotContext) -> None:
     now = context.services.clock.now()
     lines = [locales.t(lang, "selection.title")]
     rows = []
-    for r in await store.all_rounds(context.db):
+    for r in (await store.all_rounds(context.db))[:20]:  # the latest twenty
         r = await rules.current(context.db, r.id, now) or r
         dimension = context.event.dimension(r.dimension)
         status = locales.plain(lang, f"selection.status.{r.status}")
