@@ -4,12 +4,16 @@ XLSX "Peringkat" sheet of a dimension with a selection round."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import os
+import sys
 from datetime import UTC, datetime, timedelta
 
 import docx
 from openpyxl import load_workbook
 
+from config import PROJECT_ROOT
 from domain import exports as export_files
 from storage import proposals as store
 from storage import reviews, selection
@@ -108,3 +112,29 @@ async def test_docx_profiles_read_back_and_the_ranking_sheet(tg, bot, admin) -> 
     ]
     assert rows[1][-3:] == [5, 0, "Ya"] and rows[2][-3:] == [4, 0, "Tidak"]
     assert "Peringkat Smart Living" not in workbook.sheetnames  # no round there
+
+
+async def test_cli_writes_the_profiles(tg, bot, settings, tmp_path) -> None:
+    await seed_confirmed(bot.db)
+    out = tmp_path / "profil.docx"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+    env.update(
+        {"DATABASE_PATH": str(settings.database_path), "EVENT_FILE": str(settings.event_file)}
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(PROJECT_ROOT / "bot.py"),
+        "export",
+        "--format",
+        "docx",
+        "--out",
+        str(out),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()
+    document = docx.Document(str(out))
+    titles = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert titles == ["Layanan Mal Pelayanan", "Pasar Tani Daring"]

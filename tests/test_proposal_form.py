@@ -222,3 +222,56 @@ async def test_an_old_database_migrates_without_losing_a_proposal(tmp_path, monk
         assert first_missing(future_event(), kept[0]) == "partners"
     finally:
         await new.close()
+
+
+async def test_forged_and_stale_presses_on_the_new_questions_change_nothing(tg, bot) -> None:
+    uid = 732_001
+    await register(bot.db, uid, name="Tono", dimension="governance")
+    user = tg.user(first_name="Tono", language_code="id", user_id=uid)
+    await user.send("/usul")
+    await user.expect("1/12")
+    await user.press("✓ Smart Governance")
+    await user.expect("2/12")
+    await user.press(POLICY)
+    for number, text in ((3, "Program uji"), (4, "Masalah"), (5, "Inovasi"), (6, "Warga")):
+        await user.expect(f"{number}/12")
+        await user.send(text)
+    await user.expect("7/12")
+    await user.press(locales.plain("id", "proposals.horizon.long"))
+    await user.expect("8/12")
+    await user.press(locales.plain("id", "proposals.own_office", office=OPD_NAMES["diskominfo"]))
+    await user.expect("9/12")
+
+    async def refused(data: str, expect_chat: bool = True) -> None:
+        before = await only_proposal(bot.db, uid)
+        answer = str(await user.press_data(data))
+        if expect_chat:
+            await user.expect("tidak berlaku")
+        else:
+            assert "tidak berlaku" in answer, answer
+        after = await only_proposal(bot.db, uid)
+        assert after == before  # not even updated_at moved
+
+    await refused("prop:v:partners:no-such-office")
+    await refused("prop:v:partners:diskominfo")  # the lead office is no partner
+    await refused("prop:v:planning:rpjmd", expect_chat=False)  # another step's button
+    await user.press("Selesai")
+    await user.expect("10/12")
+    await refused("prop:v:planning:maybe")
+    await user.press(locales.plain("id", "proposals.planning.renstra"))
+    await user.expect("kode program")
+    await refused("prop:v:planning_ref:xyz")
+    await user.press("Lewati")
+    await user.expect("11/12")
+    await refused("prop:v:budget:_skip")
+    await user.send("Rp 2,5 M")
+    await user.expect("Rp 2.500.000.000.")
+    await user.expect("sumber anggaran")
+    await refused("prop:v:budget_source:bitcoin")
+    await user.press(locales.plain("id", "proposals.source.kpbu"))
+    await user.expect("12/12")
+    await user.send("Desa Sukapura")
+    preview = await user.expect("Pratinjau usulan")
+    assert "Sumber anggaran: KPBU" in preview.text and "Rujukan program" not in preview.text
+    stored = await only_proposal(bot.db, uid)
+    assert (stored.planning, stored.planning_ref, stored.budget) == ("renstra", "", 2_500_000_000)

@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 PARTICIPANT_MENU: tuple[str, ...] = ("start", "daftar", "jadwal", "usul", "usulanku", "faq")
 PARTICIPANT_MENU += ("profil", "pengingat", "privasi", "bantuan", "batal")
 GROUP_MENU = ("jadwal", "faq", "daftar", "bantuan")
-ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum")
-ADMIN_MENU = ("ekspor", "panitia", "muatulang")
+ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum", "seleksi")
+ADMIN_MENU = ("ekspor", "panitia", "pendamping", "muatulang")
 
 
 def participant_commands(lang: str) -> list[BotCommand]:
