@@ -62,6 +62,8 @@ async def test_every_new_field_typed_pressed_shown_and_exported(tg, bot, admin) 
     for _ in range(3):
         await rina.press(re.compile(rf"^(✓ )?{BAPPEDA}$"))
     assert rina.tg.latest_with_keyboard(uid).find_button("✓ " + BAPPEDA) is not None
+    await rina.send("Diskominfo")  # the lead office itself: said, nothing stored
+    await rina.expect("sudah menjadi OPD pengampu")
     await rina.send("Dinkes")  # surely an OPD: chosen as that office
     assert "Dinas Kesehatan" in (await rina.expect("Mitra tercatat")).text
     await rina.expect("9/12")

@@ -260,7 +260,13 @@ async def _typed_partner(turn: Turn, text: str) -> Move:
         return STAY
     found = match_office(turn.context.event, text)
     pid = turn.data["pid"]
-    if found.opd is not None and found.certainty == "sure" and found.opd.id != proposal.lead_opd_id:
+    if found.opd is not None and found.certainty == "sure" and found.opd.id == proposal.lead_opd_id:
+        # The lead office is no partner of itself: said, nothing stored.
+        await reply(
+            turn.update, locales.t(turn.lang, "proposals.partner_is_lead", office=found.opd.name)
+        )
+        return STAY
+    if found.opd is not None and found.certainty == "sure":
         chosen = proposal.partner_ids
         if found.opd.id not in chosen:
             chosen = [*chosen, found.opd.id]
