@@ -43,7 +43,9 @@ import handlers.materials
 import handlers.privacy
 import handlers.proposals
 import handlers.registration
+import handlers.review
 import handlers.schedule
+import handlers.selection
 import handlers.staff
 import handlers.start
 from config import (
@@ -104,6 +106,8 @@ def build_flows() -> FlowRouter:
             handlers.broadcast.FLOW,
             handlers.materials.FLOW,
             handlers.feedback.FLOW,
+            handlers.review.FLOW,
+            handlers.selection.FLOW,
         ],
         fallback=handlers.faq.FALLBACK,
         # "Pertanyaan" on a question typed inside a flow: the FAQ answers it.
@@ -126,6 +130,8 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         CallbackQueryHandler(flows.on_question_press, pattern=pattern(Feature.FLOW)),
         *handlers.faq.HANDLERS,
         *handlers.proposals.HANDLERS,
+        *handlers.review.HANDLERS,
+        *handlers.selection.HANDLERS,
         *handlers.export.HANDLERS,
         *handlers.broadcast.HANDLERS,
         *handlers.attendance.HANDLERS,

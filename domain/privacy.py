@@ -18,6 +18,8 @@ from storage import attendance as attendance_store
 from storage import audit, consents, faq_log, feedback, flows, outbox, participants, users
 from storage import certificates as certificate_store
 from storage import proposals as proposal_store
+from storage import reviews as review_store
+from storage import selection as selection_store
 from storage.db import Database
 
 NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is per version
@@ -27,6 +29,8 @@ NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is p
 # questions are dropped, and nothing still queued is sent to the person any more.
 ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
     proposal_store.anonymise_for_user,
+    review_store.forget_reviewer,  # their finished reviews stay, without them
+    selection_store.forget_voter,
     faq_log.forget_user,
     attendance_store.forget_user,
     feedback.forget_user,
@@ -38,6 +42,15 @@ ON_DELETE: list[Callable[[Database, int], Awaitable[object]]] = [
 
 async def _proposals_data(db: Database, user_id: int) -> dict[str, object]:
     return {"proposals": [asdict(p) for p in await proposal_store.of_user(db, user_id)]}
+
+
+async def _review_data(db: Database, user_id: int) -> dict[str, object]:
+    return {
+        "proposal_versions": await proposal_store.versions_of_user(db, user_id),
+        "reviews_received": await review_store.received_by(db, user_id),
+        "reviews_written": await review_store.by_reviewer(db, user_id),
+        "votes": await selection_store.votes_of_user(db, user_id),
+    }
 
 
 async def _faq_data(db: Database, user_id: int) -> dict[str, object]:
@@ -68,6 +81,7 @@ async def _attendance_data(db: Database, user_id: int) -> dict[str, object]:
 # The other features' data in /datasaya: each returns {section name: JSON-able data}.
 ON_EXPORT: list[Callable[[Database, int], Awaitable[dict[str, object]]]] = [
     _proposals_data,
+    _review_data,
     _faq_data,
     _attendance_data,
 ]

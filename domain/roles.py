@@ -1,9 +1,13 @@
-"""Who is staff: the one definition of admins and organisers.
+"""Who is staff: the one definition of admins, organisers and reviewers.
 
 Admins are configured (ADMIN_IDS). Organisers are the admins, the configured organisers
-(ORGANISER_IDS) and the people admins added with /panitia (the `staff` table)."""
+(ORGANISER_IDS) and the people admins added with /panitia (the `staff` table). Reviewers
+(narasumber / tim pendamping) are the people admins added with /pendamping (the `reviewers`
+table), each for some dimensions or all."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from config import Settings
 from storage import staff
@@ -23,3 +27,12 @@ async def is_organiser(settings: Settings, db: Database, user_id: int) -> bool:
     if user_id in settings.admin_ids or user_id in settings.organiser_ids:
         return True  # no query for the configured ones
     return user_id in await staff.organiser_ids(db)
+
+
+async def reviewed_dimensions(db: Database, user_id: int, all_ids: Sequence[str]) -> list[str]:
+    """The dimensions the user reviews ([] when they are no reviewer): their own list, or
+    every dimension of the event when the list is empty."""
+    dims = await staff.reviewer_dimensions(db, user_id)
+    if dims is None:
+        return []
+    return [d for d in all_ids if d in dims] if dims else list(all_ids)

@@ -24,7 +24,9 @@ from handlers.proposals import commands as proposals
 from handlers.proposals import rekap
 from handlers.registration import commands as registration
 from handlers.registration import profile
+from handlers.review import commands as review
 from handlers.schedule import commands as schedule
+from handlers.selection import rounds as selection
 from handlers.start import commands as start
 
 Handler = Callable[[Update, BotContext], Awaitable[object]]
@@ -50,6 +52,8 @@ ROUTES: dict[Payload, Handler] = {
     Payload.EKSPOR: export.export_command,
     Payload.UMUMKAN: broadcast.umumkan,
     Payload.SIARAN: siaran.siaran,
+    Payload.TINJAU: review.tinjau,
+    Payload.SELEKSI: selection.seleksi,
 }
 
 

@@ -230,9 +230,82 @@ class Reminders(_Model):
         return sorted(pairs, key=lambda pair: pair[1], reverse=True)
 
 
+# The proposal form's optional questions, in the order asked (after the lead office):
+# partners, the link to the RPJMD/Renstra, the budget with its source, the location.
+OptionalField = Literal["partners", "planning", "budget", "location"]
+OPTIONAL_FIELDS: tuple[OptionalField, ...] = ("partners", "planning", "budget", "location")
+
+
+# The eight questions every proposal form asks, in order (handlers/proposals asks them; the
+# FAQ lists them): "lead_opd" is an OPD or a typed institution.
+BASE_QUESTIONS = (
+    "dimension",
+    "element",
+    "name",
+    "problem",
+    "description",
+    "target",
+    "horizon",
+    "lead_opd",
+)
+
+
 class Proposals(_Model):
     deadline: datetime | None = None
     max_per_participant: int = Field(default=10, ge=1, le=100)
+    # Which optional questions /usul asks (all by default; [] keeps the form to eight).
+    optional_fields: list[OptionalField] = Field(default_factory=lambda: list(OPTIONAL_FIELDS))
+
+    @field_validator("optional_fields")
+    @classmethod
+    def _no_repeats(cls, values: list[OptionalField]) -> list[OptionalField]:
+        _unique("optional_fields", list(values))
+        return [f for f in OPTIONAL_FIELDS if f in values]  # always asked in the one order
+
+    def asks(self, field: str) -> bool:
+        return field in self.optional_fields
+
+    def questions(self) -> tuple[str, ...]:
+        """Every question /usul asks with this event file, in order (follow-ups not counted)."""
+        return (*BASE_QUESTIONS, *self.optional_fields)
+
+
+class Criterion(_Model):
+    """One thing reviewers score from 1 to 5."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]{1,20}$")
+    name: str
+    name_en: str | None = None
+
+    def name_in(self, lang: str) -> str:
+        return in_language(lang, self.name, self.name_en)
+
+
+DEFAULT_CRITERIA = (
+    Criterion(id="dampak", name="Dampak", name_en="Impact"),
+    Criterion(id="kelayakan", name="Kelayakan", name_en="Feasibility"),
+    Criterion(
+        id="kesesuaian",
+        name="Kesesuaian dengan RPJMD/visi daerah",
+        name_en="Fit with the RPJMD/regional vision",
+    ),
+    Criterion(id="inovasi", name="Inovasi", name_en="Innovation"),
+    Criterion(id="efisiensi", name="Efisiensi biaya", name_en="Cost efficiency"),
+)
+
+
+class Review(_Model):
+    """The review by the tim pendamping: the criteria scored 1-5, in the order asked."""
+
+    criteria: list[Criterion] = Field(
+        default_factory=lambda: list(DEFAULT_CRITERIA), min_length=1, max_length=10
+    )
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique_ids(cls, values: list[Criterion]) -> list[Criterion]:
+        _unique("review.criteria", [c.id for c in values])
+        return values
 
 
 class Privacy(_Model):
@@ -287,6 +360,7 @@ class Event(_Model):
     stages: list[Stage] = Field(min_length=1)
     reminders: Reminders = Field(default_factory=Reminders)
     proposals: Proposals = Field(default_factory=Proposals)
+    review: Review = Field(default_factory=Review)
     privacy: Privacy  # after `stages`: its check reads them
     attendance: CheckIn = Field(default_factory=CheckIn)
     certificates: list[CertificateRule] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +21,19 @@ FIELDS = (
     "horizon",
     "lead_opd_id",
     "lead_opd_other",
+    # The optional questions (the event file chooses which are asked; NULL: not answered).
+    "partner_opds",
+    "partners_other",
+    "planning",
+    "planning_ref",
+    "budget_status",
+    "budget",
+    "budget_source",
+    "location",
 )
 HORIZONS = ("quick_win", "medium", "long")
+PLANNING = ("rpjmd", "renstra", "new")
+BUDGET_SOURCES = ("apbd", "apbn_dak", "csr", "kpbu", "swasta", "lainnya")
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,20 @@ class Proposal:
     updated_at: str
     submitted_at: str | None
     withdrawn_at: str | None
+    partner_opds: str | None = None
+    partners_other: str | None = None
+    planning: str | None = None
+    planning_ref: str | None = None
+    budget_status: str | None = None
+    budget: int | None = None
+    budget_source: str | None = None
+    location: str | None = None
+    version: int = 1
+
+    @property
+    def partner_ids(self) -> list[str]:
+        """The partner OPD ids ([] when none or not answered)."""
+        return partner_list(self.partner_opds)
 
     @property
     def is_draft(self) -> bool:
@@ -52,6 +78,17 @@ class Proposal:
     @property
     def is_submitted(self) -> bool:
         return self.status == "submitted"
+
+
+def partner_list(stored: str | None) -> list[str]:
+    if not stored:
+        return []
+    value = json.loads(stored)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def partner_json(ids: Iterable[str]) -> str:
+    return json.dumps(list(ids))
 
 
 def _from_row(row: Any) -> Proposal:
@@ -178,6 +215,8 @@ async def export_rows(db: Database) -> list[Any]:
     rows = await db.fetchall(
         """SELECT pr.id, pr.dimension, pr.element, pr.name, pr.problem, pr.description,
                   pr.target, pr.horizon, pr.lead_opd_id, pr.lead_opd_other, pr.stage,
+                  pr.partner_opds, pr.partners_other, pr.planning, pr.planning_ref,
+                  pr.budget_status, pr.budget, pr.budget_source, pr.location, pr.version,
                   pr.anonymised, pr.created_at, pr.submitted_at, pr.updated_at,
                   pa.full_name AS proposer_name, pa.opd_id AS proposer_opd_id,
                   pa.opd_other AS proposer_opd_other
@@ -268,3 +307,50 @@ async def _covered_among(db: Database, pairs: list[tuple[str, str]]) -> set[tupl
         [value for pair in pairs for value in pair],
     )
     return {(r["dimension"], r["office"]) for r in rows}
+
+
+async def new_version(db: Database, proposal_id: int, user_id: int, stage: int | None) -> int:
+    """Keep the current version of the user's submitted proposal in proposal_versions and
+    start the next one (recorded in the stage in progress); returns the new version."""
+    async with db.transaction():
+        current = await get(db, proposal_id, user_id)
+        if current is None or not current.is_submitted:
+            return 0
+        snapshot = {f: getattr(current, f) for f in FIELDS}
+        await db.execute(
+            """INSERT INTO proposal_versions (proposal_id, version, stage, data, created_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            (proposal_id, current.version, current.stage, json.dumps(snapshot), utcnow()),
+        )
+        await db.execute(
+            "UPDATE proposals SET version = version + 1, stage = ?, updated_at = ? WHERE id = ?",
+            (stage, utcnow(), proposal_id),
+        )
+        return current.version + 1
+
+
+async def versions(db: Database, proposal_id: int) -> list[dict[str, Any]]:
+    """The earlier versions of a proposal, oldest first: version, stage, data, created_at."""
+    rows = await db.fetchall(
+        "SELECT * FROM proposal_versions WHERE proposal_id = ? ORDER BY version", (proposal_id,)
+    )
+    return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+
+
+async def get_for_staff(db: Database, proposal_id: int) -> Proposal | None:
+    """A submitted proposal whoever wrote it: for reviewers and organisers only (the
+    handlers check the role before calling)."""
+    row = await db.fetchone(
+        "SELECT * FROM proposals WHERE id = ? AND status = 'submitted'", (proposal_id,)
+    )
+    return _from_row(row) if row else None
+
+
+async def versions_of_user(db: Database, user_id: int) -> list[dict[str, Any]]:
+    """The earlier versions of a person's proposals (for /datasaya)."""
+    rows = await db.fetchall(
+        """SELECT pv.* FROM proposal_versions pv JOIN proposals pr ON pr.id = pv.proposal_id
+           WHERE pr.user_id = ? ORDER BY pv.proposal_id, pv.version""",
+        (user_id,),
+    )
+    return [{**dict(r), "data": json.loads(r["data"])} for r in rows]

@@ -85,28 +85,72 @@ async def fill_form(
     description: str = "Aplikasi antrean daring dan kebijakan layanan satu hari.",
     target: str = "Warga; indikator: waktu tunggu turun 50%.",
     own_group: bool = True,
+    partners: tuple[str, ...] = (),
+    planning_label: str = locales.plain("id", "proposals.planning.new"),
+    budget: str | None = None,
+    source_label: str = locales.plain("id", "proposals.source.apbd"),
+    location: str | None = None,
 ) -> Any:
-    """Answer all eight questions of /usul; returns the preview message. The participant's
-    own dimension group is marked with a tick on its button."""
+    """Answer all twelve questions of /usul; returns the preview message. The participant's
+    own dimension group is marked with a tick on its button. `partners` are pressed (OPD
+    names) or typed (anything else); the budget is typed, or "Belum diperkirakan" pressed."""
     await user.send("/usul")
-    await user.expect("1/8")
+    await user.expect("1/12")
     await user.press(("✓ " if own_group else "") + DIMENSION_NAMES[dimension])
-    await user.expect("2/8")
+    await user.expect("2/12")
     await user.press(element)
-    await user.expect("3/8")
+    await user.expect("3/12")
     await user.send(name)
-    await user.expect("4/8")
+    await user.expect("4/12")
     await user.send(problem)
-    await user.expect("5/8")
+    await user.expect("5/12")
     await user.send(description)
-    await user.expect("6/8")
+    await user.expect("6/12")
     await user.send(target)
-    await user.expect("7/8")
+    await user.expect("7/12")
     await user.press(horizon_label)
-    await user.expect("8/8")
+    await user.expect("8/12")
     own_office = locales.plain("id", "proposals.own_office", office=OFFICE_OF[dimension][1])
     await user.press(office_label or own_office)
+    await finish_optional(user, partners, planning_label, budget, source_label, location)
     return await user.expect("Pratinjau usulan")
+
+
+async def finish_optional(
+    user: Any,
+    partners: tuple[str, ...] = (),
+    planning_label: str = locales.plain("id", "proposals.planning.new"),
+    budget: str | None = None,
+    source_label: str | None = None,
+    location: str | None = None,
+    lang: str = "id",
+) -> None:
+    """Questions 9-12 (partners, planning link, budget and source, location)."""
+    await user.expect("9/12")
+    for partner in partners:
+        if partner in OPD_NAMES.values():
+            await user.press(partner)  # answered once the ticks have changed
+        else:
+            await user.send(partner)
+            await user.expect("9/12")
+    await user.press(locales.plain(lang, "proposals.btn.partners_done"))
+    await user.expect("10/12")
+    await user.press(planning_label)
+    if planning_label != locales.plain(lang, "proposals.planning.new"):
+        await user.expect("kode program" if lang == "id" else "name or code")
+        await user.press(locales.plain(lang, "proposals.btn.skip"))
+    await user.expect("11/12")
+    if budget is None:
+        await user.press(locales.plain(lang, "proposals.budget_unknown"))
+    else:
+        await user.send(budget)
+    await user.expect("sumber anggaran" if lang == "id" else "source of funding")
+    await user.press(source_label or locales.plain(lang, "proposals.source.apbd"))
+    await user.expect("12/12")
+    if location is None:
+        await user.press(locales.plain(lang, "proposals.btn.skip"))
+    else:
+        await user.send(location)
 
 
 async def alert_of(pressing: Any) -> str:

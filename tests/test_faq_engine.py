@@ -40,10 +40,10 @@ FACTS = {
     "contacts": "Budi (Diskominfo) 0812-0000-0000",
     "proposal_deadline": "30 September 2021",
     "max_proposals": "5",
+    "proposal_fields": "• nama program;\n• lokasi.",
     "dimensions": "• Smart Governance\n• Smart Branding &amp; lainnya",
     "stage_count": "4",
     "my_group": "Bapak/Ibu tergabung di kelompok <b>Smart Governance</b>.",
-    "proposal_fields": "• Dimensi\n• Nama program",
     "next_goal": "Memetakan program RPJMD &amp; Renstra",
 }
 

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+import locales
 from domain.faq import index as faq_index
 from domain.faq.book import answer_question, load_books
 from domain.faq.evaluation import EvalReport, evaluate, read_eval_rows
-from domain.faq.facts import proposal_questions
+from domain.faq.facts import event_facts
 from domain.faq.text import default_lexicon
 from handlers.proposals.views import QUESTIONS
+from tests.harness import future_event
 
 STYLES_CSV = Path(__file__).parent / "data" / "faq_eval_styles.csv"
 
@@ -91,7 +93,12 @@ def test_real_words_are_not_corrected_but_typos_are() -> None:
 
 
 def test_proposal_entries_list_exactly_the_form_questions() -> None:
-    assert proposal_questions() == QUESTIONS
+    # The fact lists the event file's questions: the base form plus its optional fields.
+    event = future_event()
+    assert event.proposals.questions()[: len(QUESTIONS)] == QUESTIONS
+    facts = event_facts(event, event.stages[0].sessions[0].start, "id")
+    for question in event.proposals.questions():
+        assert locales.plain("id", f"proposals.faq_item.{question}") in facts["proposal_fields"]
     for lang, book in load_books().items():
         for entry_id in ("cara-usul", "isi-usulan"):
             entry = book.get(entry_id)

@@ -13,7 +13,7 @@ from storage import proposals as store
 from storage.participants import get as get_participant
 from tests.faketg import SimUser
 from tests.harness import future_event
-from tests.proposal_helpers import register
+from tests.proposal_helpers import finish_optional, register
 
 EVENT = future_event()
 ZOOM_NEXT = "https://zoom.us/j/89990000001"  # the meeting link of demo-future.yaml's next session
@@ -44,24 +44,24 @@ async def to_typed_office(user: SimUser, name: str) -> None:
 
 
 async def usul_to(user: SimUser, step: str) -> None:
-    """/usul for a participant of Smart Environment, up to the question `step` ("3/8"...);
+    """/usul for a participant of Smart Environment, up to the question `step` ("3/12"...);
     the typed answers are the ones `fill_all` gives."""
     await user.send("/usul")
-    await user.expect("1/8")
+    await user.expect("1/12")
     await user.press("✓ Smart Environment")
-    await user.expect("2/8")
+    await user.expect("2/12")
     await user.press(ENERGY)
-    await user.expect("3/8")
+    await user.expect("3/12")
     answers = ["Bank sampah digital", "Sampah menumpuk", "Aplikasi setor sampah", "Warga"]
     for number, text in zip(range(3, 7), answers, strict=True):
-        if step == f"{number}/8":
+        if step == f"{number}/12":
             return
         await user.send(text)
-        await user.expect(f"{number + 1}/8")
-    if step == "7/8":
+        await user.expect(f"{number + 1}/12")
+    if step == "7/12":
         return
     await user.press(QUICK_WIN)
-    await user.expect("8/8")
+    await user.expect("8/12")
 
 
 async def draft_of(bot, user_id: int) -> store.Proposal:
@@ -145,7 +145,7 @@ async def test_typed_lead_office_is_counted_for_its_office_in_rekap(tg, bot, org
         # From Diskominfo: their own office is not the one typed.
         await register(bot.db, uid, dimension="environment", opd_id="diskominfo")
         user = tg.user(first_name=f"Lead{n}", language_code="id", user_id=uid)
-        await usul_to(user, "8/8")
+        await usul_to(user, "8/12")
         await user.send(typed)
         if answer is not None:
             question = await user.expect("Maksud Bapak/Ibu")
@@ -153,6 +153,7 @@ async def test_typed_lead_office_is_counted_for_its_office_in_rekap(tg, bot, org
             assert (await draft_of(bot, uid)).lead_opd_other is None  # nothing stored yet
             await user.press(answer)
         note = await user.expect("OPD pengampu tercatat")
+        await finish_optional(user)
         assert note.text == f"OPD pengampu tercatat: {office}."
         await user.expect("Pratinjau usulan")
         await user.press("Kirim")
@@ -221,28 +222,28 @@ async def test_a_question_at_the_problem_step_is_stored_only_as_an_answer(tg, bo
     async def answer_it() -> None:
         await register(bot.db, 820_001, dimension="environment")
         user = tg.user(first_name="Jawab", language_code="id", user_id=820_001)
-        await usul_to(user, "4/8")
+        await usul_to(user, "4/12")
         await user.send("deadline usulan kapan ya?")
         await user.expect(ASKED)
         assert (await draft_of(bot, 820_001)).problem is None
         await user.press("Jawaban")  # it is the answer after all: stored as if typed
         note = await user.expect("Permasalahan/potensi tercatat")
         assert note.text == "Permasalahan/potensi tercatat: deadline usulan kapan ya?"
-        await user.expect("5/8")
+        await user.expect("5/12")
         assert (await draft_of(bot, 820_001)).problem == "deadline usulan kapan ya?"
 
     async def ask_it() -> None:
         await register(bot.db, 820_002, dimension="environment")
         user = tg.user(first_name="Tanya", language_code="id", user_id=820_002)
-        await usul_to(user, "4/8")
+        await usul_to(user, "4/12")
         await user.send("deadline usulan kapan ya?")
         await user.expect(ASKED)
         await user.press("Pertanyaan")
         await user.expect(DEADLINE)  # the FAQ's answer
-        await user.expect("4/8")  # the same question again
+        await user.expect("4/12")  # the same question again
         assert (await draft_of(bot, 820_002)).problem is None
         await user.send("Sampah menumpuk di pasar")
-        await user.expect("5/8")
+        await user.expect("5/12")
         assert (await draft_of(bot, 820_002)).problem == "Sampah menumpuk di pasar"
 
     async def in_english() -> None:
@@ -294,7 +295,7 @@ async def test_a_waiting_question_survives_a_restart_and_old_ones_are_stale(tg, 
 async def test_typed_proposal_answers_are_said_back_short_and_escaped(tg, bot) -> None:
     await register(bot.db, 830_001, dimension="environment")
     user = tg.user(first_name="Echo", language_code="id", user_id=830_001)
-    await usul_to(user, "3/8")
+    await usul_to(user, "3/12")
     description = (
         "Aplikasi setor sampah\ndengan poin yang ditukar sembako di warung-warung desa " * 3
     )
@@ -347,7 +348,7 @@ async def test_daftar_and_start_show_the_registration_so_far(tg, bot) -> None:
 async def test_usul_and_start_show_the_draft_so_far(tg, bot) -> None:
     await register(bot.db, 840_001, dimension="environment")
     user = tg.user(first_name="Sari", language_code="id", user_id=840_001)
-    await usul_to(user, "5/8")
+    await usul_to(user, "5/12")
     for command in ("/usul", "/start"):
         await user.send(command)
         resumed = await user.expect("Melanjutkan draf")
@@ -360,9 +361,9 @@ async def test_usul_and_start_show_the_draft_so_far(tg, bot) -> None:
         ):
             assert line in resumed.text, line
         assert "Deskripsi inovasi" not in resumed.text  # not answered yet
-        await user.expect("5/8")  # then the question it is at
+        await user.expect("5/12")  # then the question it is at
     await user.send("Aplikasi setor sampah")
-    await user.expect("6/8")
+    await user.expect("6/12")
 
 
 # --- 5. an edited message is not an answer --------------------------------------------------
@@ -393,9 +394,9 @@ async def test_an_edited_message_changes_no_answer(tg, bot) -> None:
     async def proposal() -> None:
         await register(bot.db, 850_001, dimension="environment")
         user = tg.user(first_name="Ubah", language_code="id", user_id=850_001)
-        await usul_to(user, "3/8")
+        await usul_to(user, "3/12")
         sent = await user.send("Bank sampah digital")
-        await user.expect("4/8")
+        await user.expect("4/12")
         await user.edit(sent, "Bank sampah pintar")
         notice = await user.expect(EDITED)
         assert "Ubah" in notice.text and "/batal" in notice.text

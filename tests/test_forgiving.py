@@ -169,21 +169,21 @@ async def test_usul_buttons_typed_in_the_menu_bound_form(tg, bot) -> None:
     await register(bot.db, 910_001, dimension="living")
     nina = tg.user(first_name="Nina", language_code="id", user_id=910_001)
     await nina.send("/usul")
-    first = await nina.expect("1/8")
+    first = await nina.expect("1/12")
     await nina.send("smart")  # six buttons hold it: asked, and the question is the live menu
     which = await nina.expect("Maksud Bapak/Ibu yang mana?")
     assert "tidak berlaku" in (await nina.press("Smart Economy", first)).text
     await nina.press(plain("forgiving.choice_again"), which)
-    await nina.expect("1/8")  # the question again, as a new live menu
+    await nina.expect("1/12")  # the question again, as a new live menu
     assert (await flows.get(bot.db, 910_001)).step == "dimension"  # nothing chosen by it
     await nina.send("smart living")
     await nina.expect("Pilihan: Smart Living")  # says which button the text was taken as
-    element = await nina.expect("2/8")
+    element = await nina.expect("2/12")
     assert element.buttons  # the elements of Smart Living
     draft = await store.latest_draft(bot.db, 910_001)
     assert draft is not None and draft.dimension == "living"
     await nina.send(element.buttons[0][0].lower())
-    await nina.expect("3/8")
+    await nina.expect("3/12")
     await nina.send_document(filename="proposal-lengkap.docx")  # at a text step
     await nina.expect("belum dapat membaca berkas proposal-lengkap.docx")
     await nina.expect("Mohon jawab dengan teks")
@@ -205,7 +205,7 @@ async def test_one_ubah_from_usulanku(tg, bot) -> None:
     await tono.expect("Bagian mana")
     assert len(tono.messages) == before + 1  # straight there: no preview to press Ubah on
     await tono.press(plain("proposals.field.name"))
-    await tono.expect("3/8")
+    await tono.expect("3/12")
 
 
 async def test_a_new_office_asks_the_group_and_keeps_the_old_one_only_when_pressed(tg, bot) -> None:

@@ -15,6 +15,7 @@ from tests.proposal_helpers import (
     OFFICE_OF,
     alert_of,
     fill_form,
+    finish_optional,
     register,
     seed_proposals,
 )
@@ -78,22 +79,23 @@ async def test_deep_link_and_english_and_typed_other_office(tg, bot) -> None:
     alice = tg.user(first_name="Alice", language_code="en", user_id=720_001)
     await alice.send("/start usul")
     await alice.expect("Flagship programme proposal")
-    await alice.expect("1/8")
+    await alice.expect("1/12")
     await alice.press("✓ Smart Economy")
-    await alice.expect("2/8")
+    await alice.expect("2/12")
     await alice.press("Kesejahteraan rakyat")
-    await alice.expect("3/8")
+    await alice.expect("3/12")
     for text, next_step in (
-        ("Pasar desa digital", "4/8"),
-        ("Harga", "5/8"),
-        ("Aplikasi pasar", "6/8"),
-        ("UMKM", "7/8"),
+        ("Pasar desa digital", "4/12"),
+        ("Harga", "5/12"),
+        ("Aplikasi pasar", "6/12"),
+        ("UMKM", "7/12"),
     ):
         await alice.send(text)
         await alice.expect(next_step)
     await alice.press("Medium term (≤ 5 years)")
-    await alice.expect("8/8")
+    await alice.expect("8/12")
     await alice.send("Universitas Panca Marga")
+    await finish_optional(alice, lang="en", planning_label="New programme")
     preview = await alice.expect("Proposal preview")
     assert "Universitas Panca Marga" in preview.text
     await alice.press("Send")
@@ -115,11 +117,11 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
     # private chat has its own rate budget, so nobody waits ~1 s per refusal for one chat.
     async def to_step_3(user: SimUser) -> None:
         await user.send("/usul")
-        await user.expect("1/8")
+        await user.expect("1/12")
         await user.press("✓ " + DIMENSION_NAMES["governance"])
-        await user.expect("2/8")
+        await user.expect("2/12")
         await user.press(POLICY)
-        await user.expect("3/8")
+        await user.expect("3/12")
 
     async def cancel(user: SimUser) -> None:
         await user.send("/batal")
@@ -129,16 +131,16 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
         await register(bot.db, 730_001)
         budi = tg.user(first_name="Budi", language_code="id", user_id=730_001)
         await budi.send("/usul")
-        menu = await budi.expect("1/8")
+        menu = await budi.expect("1/12")
         # Typed text that names no button where a button is expected, and a forged value.
         await budi.send("sebentar ya")
         await budi.expect("pilih salah satu tombol")
-        old_menu, menu = menu, await budi.expect("1/8")  # asked again: a new live menu
+        old_menu, menu = menu, await budi.expect("1/12")  # asked again: a new live menu
         await budi.press_data("prop:v:dimension:atlantis", menu)
         await budi.expect("tidak berlaku")
         assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
         await budi.press("✓ " + DIMENSION_NAMES["governance"])
-        element_menu = await budi.expect("2/8")
+        element_menu = await budi.expect("2/12")
         await budi.press_data("prop:v:element:7", element_menu)
         await budi.expect("tidak berlaku")
         # A button of an old menu (the dimension question) no longer works.
@@ -147,7 +149,7 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
         )
         assert (await only_proposal(bot.db, 730_001)).dimension == "governance"
         await budi.press(POLICY)
-        await budi.expect("3/8")
+        await budi.expect("3/12")
         await cancel(budi)
 
     async def name() -> None:
@@ -164,7 +166,7 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
         await nina.expect("jawab dengan teks")
         assert (await only_proposal(bot.db, 730_002)).name is None
         await nina.send("N" * 120)  # exactly the limit is fine
-        await nina.expect("4/8")
+        await nina.expect("4/12")
         assert (await only_proposal(bot.db, 730_002)).name == "N" * 120
         await cancel(nina)
 
@@ -173,24 +175,24 @@ async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:
         pras = tg.user(first_name="Pras", language_code="id", user_id=730_003)
         await to_step_3(pras)
         await pras.send("N" * 120)
-        await pras.expect("4/8")
+        await pras.expect("4/12")
         await pras.send("P" * 501)
         msg = await pras.expect("terlalu panjang")
         assert "501 karakter" in msg.text and "batasnya 500" in msg.text
         await pras.send("P" * 500)
-        await pras.expect("5/8")
+        await pras.expect("5/12")
         await pras.send("D" * 701)
         msg = await pras.expect("terlalu panjang")
         assert "701 karakter" in msg.text and "batasnya 700" in msg.text
         await pras.send("D" * 700)
-        await pras.expect("6/8")
+        await pras.expect("6/12")
         await cancel(pras)
 
     async def target() -> None:
         await register(bot.db, 730_004)
         tari = tg.user(first_name="Tari", language_code="id", user_id=730_004)
         await to_step_3(tari)
-        for text, next_step in (("N" * 120, "4/8"), ("P" * 500, "5/8"), ("D" * 700, "6/8")):
+        for text, next_step in (("N" * 120, "4/12"), ("P" * 500, "5/12"), ("D" * 700, "6/12")):
             await tari.send(text)
             await tari.expect(next_step)
         await tari.send("T" * 301)
@@ -215,22 +217,22 @@ async def test_resume_after_restart(tg, bot) -> None:
     await register(bot.db, 740_001, dimension="living")
     sari = tg.user(first_name="Sari", language_code="id", user_id=740_001)
     await sari.send("/usul")
-    await sari.expect("1/8")
+    await sari.expect("1/12")
     await sari.press("✓ Smart Living")
-    await sari.expect("2/8")
+    await sari.expect("2/12")
     await sari.press("Kesehatan")
-    await sari.expect("3/8")
+    await sari.expect("3/12")
     await sari.send("Telemedisin puskesmas")
-    await sari.expect("4/8")
+    await sari.expect("4/12")
 
     await bot.restart()
     # The next answer continues at the same step, with the earlier answers kept.
     await sari.send("Dokter spesialis jauh dari desa")
-    await sari.expect("5/8")
+    await sari.expect("5/12")
     await bot.restart()
     await sari.send("/usul")
     await sari.expect("Melanjutkan draf")
-    await sari.expect("5/8")  # the question of the step the draft had reached
+    await sari.expect("5/12")  # the question of the step the draft had reached
     stored = await only_proposal(bot.db, 740_001)
     assert stored.name == "Telemedisin puskesmas"
     assert stored.problem == "Dokter spesialis jauh dari desa"
@@ -257,7 +259,7 @@ async def test_deadline_closes_submissions_and_edits(tg, bot) -> None:
     await seed_proposals(bot.db, 760_001, 1)
     wati = tg.user(first_name="Wati", language_code="id", user_id=760_001)
     await wati.send("/usul")
-    await wati.expect("1/8")
+    await wati.expect("1/12")
     deadline = future_event().proposals.deadline
     assert deadline is not None
     bot.services.clock.set(deadline + timedelta(minutes=1))
@@ -311,16 +313,16 @@ async def test_edit_and_withdraw(tg, bot) -> None:
         fields = await tono.expect("Bagian mana")
         assert "pilih Ubah" not in fields.text
         await tono.press("Nama program")
-        await tono.expect("3/8")
+        await tono.expect("3/12")
         await tono.send("PLTS atap seluruh kantor OPD")
         preview = await tono.expect("pilih Ubah")
         assert "PLTS atap seluruh kantor OPD" in preview.text
         await tono.press("Ubah")
         await tono.expect("Bagian mana")
         await tono.press("Dimensi")
-        await tono.expect("1/8")
+        await tono.expect("1/12")
         await tono.press("Smart Living")
-        await tono.expect("2/8")  # a new dimension needs one of its elements
+        await tono.expect("2/12")  # a new dimension needs one of its elements
         await tono.press("Transportasi/mobilitas")
         await tono.expect("pilih Ubah")
         await tono.press("Selesai")
@@ -401,17 +403,17 @@ async def test_resume_after_sigkill(tg, settings) -> None:
     process = BotProcess(settings).start()
     try:
         await dewi.send("/usul")
-        await dewi.expect("1/8", timeout=20)
+        await dewi.expect("1/12", timeout=20)
         await dewi.press("✓ Smart Society")
-        await dewi.expect("2/8")
+        await dewi.expect("2/12")
         await dewi.press("Ekosistem belajar")
-        await dewi.expect("3/8")
+        await dewi.expect("3/12")
         await dewi.send("Sekolah digital desa")
-        await dewi.expect("4/8")
+        await dewi.expect("4/12")
         process.kill()
         process = BotProcess(settings).start()
         await dewi.send("Akses belajar terbatas")
-        await dewi.expect("5/8", timeout=20)
+        await dewi.expect("5/12", timeout=20)
     finally:
         await process.stop()
     db = await Database(settings.database_path).open()
@@ -433,15 +435,15 @@ async def test_forged_numbers_in_callbacks_are_refused_not_raised(tg, bot) -> No
     for data in ("usl:view:²", f"usl:view:{2**70}", "usl:wdyes:-1", "usl:view"):
         assert "tidak berlaku" in await alert_of(rina.press_data(data, own_list))
     await rina.send("/usul")
-    await rina.expect("1/8")
+    await rina.expect("1/12")
     await rina.press("✓ Smart Governance")
-    element_menu = await rina.expect("2/8")
+    element_menu = await rina.expect("2/12")
     for data in ("prop:v:element:²", f"prop:v:element:{2**70}"):
         await rina.press_data(data, element_menu)
         await rina.expect("tidak berlaku")
     assert "tidak berlaku" in await alert_of(rina.press_data("prop:v:element", element_menu))
     await rina.press("Kebijakan", element_menu)
-    await rina.expect("3/8")
+    await rina.expect("3/12")
     assert (await store.latest_draft(bot.db, 795_001)).element == "Kebijakan"
 
 
@@ -461,7 +463,7 @@ async def test_second_press_of_kirim_says_already_sent(tg, bot) -> None:
     assert again.text == locales.plain("id", "proposals.already_sent", id=sent.id)
     # A new draft in progress does not make the old button submit it either.
     await sri.send("/usul")
-    await sri.expect("1/8")
+    await sri.expect("1/12")
     third = await sri.press_data(send_data, preview)
     assert third.text == again.text
     rows = await bot.db.fetchall("SELECT id, status FROM proposals WHERE user_id = ?", (uid,))

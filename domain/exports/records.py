@@ -8,17 +8,22 @@ CSV) apply it to every cell; JSON keeps the exact text."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import locales
+from domain.ranking import Entry, Ranked, rank
 from schedules.event import Event
 from schedules.timefmt import zone_name
 from storage import participants as participant_store
 from storage import proposals as proposal_store
+from storage import reviews as review_store
+from storage import selection as selection_store
 from storage.db import Database
 from storage.participants import Participant
+from storage.reviews import Review
+from storage.selection import Round
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LANG = "id"  # files are for the regency's office: Indonesian headers
@@ -36,6 +41,12 @@ PROPOSAL_COLUMNS: Columns = (
     ("target", 50),
     ("horizon", 30),
     ("lead_office", 40),
+    ("partners", 40),
+    ("planning", 24),
+    ("planning_ref", 30),
+    ("budget", 18),
+    ("budget_source", 16),
+    ("location", 30),
     ("proposer", 26),
     ("proposer_office", 36),
     ("stage", 8),
@@ -62,10 +73,18 @@ class ExportData:
     participants: list[Participant]
     per_user: dict[int, int]
     counts: dict[tuple[str, str], int]
+    # The selection: rounds, each round's ranking, the confirmed programmes (round,
+    # proposal), and the reviews of the current version of every ranked proposal.
+    rounds: list[Round] = field(default_factory=list)
+    rankings: dict[int, list[Ranked]] = field(default_factory=dict)
+    chosen: list[tuple[int, int]] = field(default_factory=list)
+    reviews: dict[int, list[Review]] = field(default_factory=dict)
 
 
 async def collect(db: Database, event: Event, now: datetime) -> ExportData:
     """Everything an export holds, read in a few queries."""
+    rankings = await rankings_of(db)
+    ranked_ids = sorted({r.entry.proposal_id for ranks in rankings.values() for r in ranks})
     return ExportData(
         event=event,
         generated_at=now,
@@ -73,7 +92,20 @@ async def collect(db: Database, event: Event, now: datetime) -> ExportData:
         participants=await participant_store.registered(db),
         per_user=await proposal_store.submitted_per_user(db),
         counts=await proposal_store.counts_by_dimension_office(db),
+        rounds=await selection_store.all_rounds(db),
+        rankings=rankings,
+        chosen=await selection_store.chosen_proposal_ids(db),
+        reviews=await review_store.done_of_proposals(db, ranked_ids),
     )
+
+
+async def rankings_of(db: Database) -> dict[int, list[Ranked]]:
+    """Every round's ranking (domain/ranking.py's rule)."""
+    data = await selection_store.ranking_input(db)
+    return {
+        rid: rank(Entry(pid, scores, votes) for pid, (scores, votes) in entries.items())
+        for rid, entries in data.items()
+    }
 
 
 def neutralise(value: Any) -> Any:
@@ -105,6 +137,11 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
     offices = {o.id: o.name for o in event.opds}
     stages = {s.number for s in event.stages}
     horizons = {h: locales.plain(LANG, f"proposals.horizon.{h}") for h in proposal_store.HORIZONS}
+    planning = {p: locales.plain(LANG, f"proposals.planning.{p}") for p in proposal_store.PLANNING}
+    sources = {
+        s: locales.plain(LANG, f"proposals.source.{s}") for s in proposal_store.BUDGET_SOURCES
+    }
+    unknown = locales.plain(LANG, "proposals.budget_unknown")
     anonymous = locales.plain(LANG, "export.anonymised")
     local = _localiser(data)
     out = []
@@ -123,6 +160,18 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
                 "horizon": horizons.get(row["horizon"], ""),
                 "lead_office_id": row["lead_opd_id"],
                 "lead_office": offices.get(row["lead_opd_id"]) or row["lead_opd_other"] or "",
+                "partners": _partners(offices, row["partner_opds"], row["partners_other"]),
+                "planning_id": row["planning"],
+                "planning": planning.get(row["planning"], ""),
+                "planning_ref": row["planning_ref"] or "",
+                # Rupiah as a number (a spreadsheet sums it); "Belum diperkirakan" as text.
+                "budget": row["budget"]
+                if row["budget_status"] == "estimated"
+                else (unknown if row["budget_status"] == "unknown" else None),
+                "budget_status": row["budget_status"],
+                "budget_source_id": row["budget_source"],
+                "budget_source": sources.get(row["budget_source"], ""),
+                "location": row["location"] or "",
                 "proposer": anonymous if row["anonymised"] else (row["proposer_name"] or ""),
                 "proposer_office": offices.get(row["proposer_opd_id"])
                 or row["proposer_opd_other"]
@@ -135,6 +184,13 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
     order = {d.id: i for i, d in enumerate(event.dimensions)}  # the event's order, then id
     out.sort(key=lambda r: order.get(r["dimension_id"], len(order)))
     return out
+
+
+def _partners(offices: dict[str, str], ids: str | None, other: str | None) -> str:
+    """The partner OPD by name, then the typed partners, separated by "; "."""
+    names = [offices.get(i, i) for i in proposal_store.partner_list(ids)]
+    names += [p for p in (other or "").split("; ") if p]
+    return "; ".join(names)
 
 
 def participant_records(data: ExportData) -> list[dict[str, Any]]:
@@ -194,3 +250,48 @@ def headers(columns: Columns, data: ExportData) -> list[str]:
 
 def keys(columns: Columns) -> list[str]:
     return [key for key, _width in columns]
+
+
+def ranking_rows(data: ExportData, dimension: str) -> tuple[list[str], list[list[Any]]] | None:
+    """The "Peringkat" sheet of a dimension (None when it had no selection round): per
+    round and candidate its rank, the mean score per criterion, the mean, votes, chosen."""
+    rounds = [r for r in data.rounds if r.dimension == dimension]
+    if not rounds:
+        return None
+    criteria = data.event.review.criteria
+    names = {row["id"]: row["name"] or "" for row in data.proposals}
+    chosen = set(data.chosen)
+    col = "profiles.col"
+    header = [
+        locales.plain(LANG, f"{col}.round"),
+        locales.plain(LANG, f"{col}.rank"),
+        locales.plain(LANG, "export.col.id"),
+        locales.plain(LANG, "export.col.name"),
+        *[c.name for c in criteria],
+        locales.plain(LANG, f"{col}.score"),
+        locales.plain(LANG, f"{col}.votes"),
+        locales.plain(LANG, f"{col}.chosen"),
+    ]
+    yes, no = locales.plain(LANG, "common.yes"), locales.plain(LANG, "common.no")
+    rows: list[list[Any]] = []
+    for round_ in sorted(rounds, key=lambda r: r.id):
+        for ranked in data.rankings.get(round_.id, []):
+            entry = ranked.entry
+            means = entry.criterion_means([c.id for c in criteria])
+            rows.append(
+                [
+                    round_.id,
+                    ranked.rank,
+                    entry.proposal_id,
+                    names.get(entry.proposal_id, ""),
+                    *[_rounded(means[c.id]) for c in criteria],
+                    _rounded(entry.score),
+                    entry.votes,
+                    yes if (round_.id, entry.proposal_id) in chosen else no,
+                ]
+            )
+    return header, rows
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None

@@ -24,6 +24,7 @@ from domain.exports.records import (
     neutralise,
     participant_records,
     proposal_records,
+    ranking_rows,
     summary_rows,
 )
 
@@ -134,6 +135,14 @@ class XlsxExporter(Exporter):
         for dimension in data.event.dimensions:
             rows = by_dimension[dimension.id]
             _sheet(wb, dimension.name, headers(columns, data), widths, rows, styles)
+
+        for dimension in data.event.dimensions:
+            ranking = ranking_rows(data, dimension.id)
+            if ranking is not None:
+                header, rows = ranking
+                widths = [9, 10, 7, 40] + [12] * (len(header) - 7) + [12, 8, 9]
+                title = f"{locales.plain(LANG, 'profiles.sheet')} {dimension.name}"
+                _sheet(wb, title, header, widths, rows, styles)
 
         p_keys = keys(PARTICIPANT_COLUMNS)
         p_rows = [[r[k] for k in p_keys] for r in participant_records(data)]

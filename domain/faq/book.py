@@ -29,10 +29,10 @@ PLACEHOLDERS: frozenset[str] = frozenset(
         "contacts",
         "proposal_deadline",
         "max_proposals",
+        "proposal_fields",
         "dimensions",
         "stage_count",
         "my_group",
-        "proposal_fields",
         "next_goal",
     }
 )

@@ -19,7 +19,6 @@ from schedules.event import Event, Session, Stage
 from schedules.timefmt import format_date, format_datetime, format_range, format_time, zone_name
 from storage.db import Database
 from storage.participants import Participant
-from storage.proposals import FIELDS as PROPOSAL_FIELDS
 
 
 def _session_line(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
@@ -112,23 +111,6 @@ def _dimensions(event: Event, lang: str) -> str:
     )
 
 
-def proposal_questions() -> tuple[str, ...]:
-    """The questions /usul asks, in order: the stored proposal fields, with the two lead-office
-    columns as one question (as handlers/proposals/views.QUESTIONS has them). The FAQ lists
-    them from here, so a field added to the form is described without editing the FAQ."""
-    names = ("lead_opd" if f.startswith("lead_opd") else f for f in PROPOSAL_FIELDS)
-    return tuple(dict.fromkeys(names))
-
-
-def _proposal_fields(lang: str) -> str:
-    return "\n".join(
-        locales.t(
-            lang, "faq_more.fact_proposal_field", field=locales.plain(lang, f"proposals.field.{q}")
-        )
-        for q in proposal_questions()
-    )
-
-
 def _next_goal(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
     if pair is None or not pair[0].goal_in(lang):
         return locales.t(lang, "faq_more.fact_no_goal")
@@ -173,12 +155,19 @@ def event_facts(
         "contacts": _contacts(event, lang),
         "proposal_deadline": _deadline(event, lang),
         "max_proposals": escape(event.proposals.max_per_participant),
+        "proposal_fields": _proposal_fields(event, lang),
         "dimensions": _dimensions(event, lang),
         "stage_count": escape(len(event.stages)),
         "my_group": my_group(event, profile, lang),
-        "proposal_fields": _proposal_fields(lang),
         "next_goal": _next_goal(event, pair, lang),
     }
+
+
+def _proposal_fields(event: Event, lang: str) -> str:
+    """What /usul asks with this event file, one bullet per question, in the form's order."""
+    return "\n".join(
+        locales.t(lang, f"proposals.faq_item.{q}") for q in event.proposals.questions()
+    )
 
 
 def _deadline(event: Event, lang: str) -> str:

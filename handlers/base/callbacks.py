@@ -35,6 +35,8 @@ class Feature(StrEnum):
     CERTIFICATE = "crt"
     MATERIALS = "mat"
     FEEDBACK = "fb"
+    REVIEW = "rev"  # /tinjau, the review by the tim pendamping
+    SELECTION = "sel"  # /seleksi and the ballots of a selection round
     FLOW = "flow"  # the flow engine's own buttons ("Jawaban / Pertanyaan", handlers/base/flows.py)
 
 

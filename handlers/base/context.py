@@ -105,6 +105,17 @@ async def is_admin(context: BotContext, user_id: int) -> bool:
     return roles.is_admin(context.settings, user_id)
 
 
+async def is_reviewer(context: BotContext, user_id: int) -> bool:
+    """Reviewers (narasumber / tim pendamping) added with /pendamping."""
+    return bool(await reviewed_dimensions(context, user_id))
+
+
+async def reviewed_dimensions(context: BotContext, user_id: int) -> list[str]:
+    """The event's dimensions the user reviews ([] when they are no reviewer)."""
+    all_ids = [d.id for d in context.event.dimensions]
+    return await roles.reviewed_dimensions(context.db, user_id, all_ids)
+
+
 async def is_organiser(context: BotContext, user_id: int) -> bool:
     """Admins, configured organisers, and organisers added with /panitia."""
     return await roles.is_organiser(context.settings, context.db, user_id)

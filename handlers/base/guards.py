@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 from telegram import Update
 
 import locales
-from handlers.base.context import BotContext, is_admin, is_organiser, is_private, lang_of
+from handlers.base.context import (
+    BotContext,
+    is_admin,
+    is_organiser,
+    is_private,
+    is_reviewer,
+    lang_of,
+)
 from handlers.base.links import Payload, private_chat_button
 from handlers.base.replies import refuse, reply
 
@@ -45,6 +52,7 @@ def _role_guard(
 # Server-side role checks for organiser and admin commands and buttons.
 organisers_only = _role_guard(is_organiser, "common.not_allowed")
 admins_only = _role_guard(is_admin, "common.not_allowed_admin")
+reviewers_only = _role_guard(is_reviewer, "review.not_allowed")
 
 
 def private_only(payload: Payload) -> Callable[[Handler[R]], Handler[R | None]]:

@@ -36,6 +36,8 @@ class Payload(StrEnum):
     SERTIFIKAT = "sertifikat"
     MATERI = "materi"
     UMPANBALIK = "umpanbalik"
+    TINJAU = "tinjau"
+    SELEKSI = "seleksi"
 
 
 def url(bot_username: str | None, payload: Payload) -> str:

@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 PARTICIPANT_MENU: tuple[str, ...] = ("start", "daftar", "jadwal", "usul", "usulanku", "faq")
 PARTICIPANT_MENU += ("profil", "pengingat", "privasi", "bantuan", "batal")
 GROUP_MENU = ("jadwal", "faq", "daftar", "bantuan")
-ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum")
-ADMIN_MENU = ("ekspor", "panitia", "muatulang")
+ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum", "seleksi")
+ADMIN_MENU = ("ekspor", "panitia", "pendamping", "muatulang")
 # The workshop's commands, each labelled by a key of its own feature's locale section.
 WORKSHOP_PARTICIPANT = {"materi": "materials.menu", "sertifikat": "certificates.menu"}
 WORKSHOP_ORGANISER = {"presensi": "attendance.menu", "umpanbalik": "feedback.menu"}

@@ -67,10 +67,18 @@ async def usul_command(update: Update, context: BotContext) -> None:
         number = stage.number if stage else None
         pid = await store.create_draft(context.db, user.id, number, **defaults)
         draft = await store.get(context.db, pid, user.id)
-        await reply(update, locales.t(lang, "proposals.intro", limit=limit))
+        await reply(
+            update,
+            locales.t(
+                lang,
+                "proposals.intro",
+                limit=limit,
+                count=len(views.questions(context.event)),
+            ),
+        )
     assert draft is not None
     # A draft is resumed at its first unanswered question (the dimension may be prefilled).
-    step = "dimension" if draft.name is None else (first_missing(draft) or "preview")
+    step = "dimension" if draft.name is None else (first_missing(context.event, draft) or "preview")
     if not fresh:
         await reply(update, views.resume_text(context.event, lang, draft, step))
     await begin(update, context, FLOW, step, {"pid": draft.id})

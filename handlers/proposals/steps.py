@@ -16,6 +16,7 @@ import functools
 from telegram import Update
 
 import locales
+from domain.budget import format_rupiah, parse_budget
 from domain.offices import match_office
 from handlers.base.callbacks import Callback, Feature
 from handlers.base.context import BotContext, lang_of
@@ -36,11 +37,23 @@ from handlers.base.flows import (
 )
 from handlers.base.replies import answer_callback, reply, unreadable_file
 from handlers.proposals import views
-from handlers.proposals.views import CHOICE, OTHER_OFFICE_LIMIT, OWN_OFFICE, QUESTIONS, TEXT_LIMITS
+from handlers.proposals.views import (
+    CHOICE,
+    DONE,
+    FOLLOW_UPS,
+    OTHER_OFFICE_LIMIT,
+    OWN_OFFICE,
+    PARTNERS_OTHER_LIMIT,
+    SKIP,
+    TEXT_LIMITS,
+    UNKNOWN,
+    questions,
+)
+from schedules.event import Event
 from schedules.timefmt import format_datetime
 from storage import flows, participants
 from storage import proposals as store
-from storage.proposals import HORIZONS, Proposal
+from storage.proposals import BUDGET_SOURCES, HORIZONS, PLANNING, Proposal, partner_json
 
 NAME = "proposal"
 # A typed lead office the bot is not sure of, asked about at "lead_opd_guess": {"text", "opd"}.
@@ -55,11 +68,28 @@ async def _proposal(turn: Turn) -> Proposal | None:
     return await store.get(turn.db, turn.data.get("pid", 0), turn.user_id)
 
 
-def first_missing(proposal: Proposal) -> str | None:
-    """The first question the proposal has no answer to (None: all answered)."""
-    for step in QUESTIONS:
+def first_missing(event: Event, proposal: Proposal) -> str | None:
+    """The first question the proposal has no answer to (None: all answered). A skipped
+    optional answer ('' or '[]') is an answer."""
+    for step in questions(event):
         if step == "lead_opd":
             if not (proposal.lead_opd_id or proposal.lead_opd_other):
+                return step
+        elif step == "partners":
+            if proposal.partner_opds is None:
+                return step
+        elif step == "planning":
+            if proposal.planning is None:
+                return step
+            if proposal.planning != "new" and proposal.planning_ref is None:
+                return "planning_ref"
+        elif step == "budget":
+            if proposal.budget_status is None:
+                return step
+            if proposal.budget_source is None:
+                return "budget_source"
+        elif step == "location":
+            if proposal.location is None:
                 return step
         elif getattr(proposal, step) in (None, ""):
             return step
@@ -101,11 +131,17 @@ async def _ask_office_guess(turn: Turn) -> None:
 
 
 def _after(turn: Turn, answered: str) -> str:
-    """The step after `answered`: back to the preview when editing, else the next question."""
+    """The step after `answered`: its follow-up (when it has one), else back to the preview
+    when editing, else the next question."""
+    follow_up = FOLLOW_UPS.get(answered)
+    if follow_up is not None:
+        return follow_up
+    parent = next((q for q, f in FOLLOW_UPS.items() if f == answered), answered)
     if turn.data.get("editing"):
         return "preview"
-    index = QUESTIONS.index(answered)
-    return QUESTIONS[index + 1] if index + 1 < len(QUESTIONS) else "preview"
+    asked = questions(turn.context.event)
+    index = asked.index(parent)
+    return asked[index + 1] if index + 1 < len(asked) else "preview"
 
 
 def _store(turn: Turn, to: str, note: locales.Html | None = None, **fields: object) -> Move:
@@ -178,6 +214,142 @@ async def _choose_office(turn: Turn, press: Callback) -> Move:
     if value == OWN_OFFICE and profile is not None and profile.opd_other:
         return _store(turn, to, lead_opd_id=None, lead_opd_other=profile.opd_other)
     return await _not_offered(turn)
+
+
+async def _toggle_partner(turn: Turn, press: Callback) -> Move:
+    """prop:v:partners:<opd id> adds or removes that OPD (the menu's ticks change in place);
+    prop:v:partners:_done ends the question (no partner at all is an answer too)."""
+    proposal = await _proposal(turn)
+    value = press.arg(1)
+    if proposal is None:
+        return await _not_offered(turn)
+    if value == DONE:
+        chosen = proposal.partner_ids
+        return _store(turn, _after(turn, "partners"), partner_opds=partner_json(chosen))
+    if turn.context.event.opd(value) is None or value == proposal.lead_opd_id:
+        return await _not_offered(turn)
+    chosen = proposal.partner_ids
+    chosen = [c for c in chosen if c != value] if value in chosen else [*chosen, value]
+    pid = turn.data["pid"]
+    write = functools.partial(
+        store.update, turn.db, pid, turn.user_id, partner_opds=partner_json(chosen)
+    )
+    return Move(write=write, then=lambda: _refresh_menu(turn, views.partners_question))
+
+
+async def _refresh_menu(turn: Turn, view: views.View) -> None:
+    """The pressed menu shows the stored answer (the ticks) without a new message."""
+    query = turn.update.callback_query
+    proposal = await _proposal(turn)
+    if query is None or proposal is None:
+        return
+    profile = await participants.get(turn.db, turn.user_id)
+    _text, markup = view(turn.context.event, turn.lang, proposal, profile)
+    await query.edit_message_reply_markup(reply_markup=markup)
+
+
+async def _typed_partner(turn: Turn, text: str) -> Move:
+    """A typed partner: an OPD when the text surely names one ("Bappeda"), else another
+    institution as typed. The question stays open for more."""
+    text = " ".join(text.split()).strip(" ;")
+    low, high = OTHER_OFFICE_LIMIT
+    if not await _length_ok(turn, text, low, high):
+        return STAY
+    proposal = await _proposal(turn)
+    if proposal is None:
+        return STAY
+    found = match_office(turn.context.event, text)
+    pid = turn.data["pid"]
+    if found.opd is not None and found.certainty == "sure" and found.opd.id == proposal.lead_opd_id:
+        # The lead office is no partner of itself: said, nothing stored.
+        await reply(
+            turn.update, locales.t(turn.lang, "proposals.partner_is_lead", office=found.opd.name)
+        )
+        return STAY
+    if found.opd is not None and found.certainty == "sure":
+        chosen = proposal.partner_ids
+        if found.opd.id not in chosen:
+            chosen = [*chosen, found.opd.id]
+        fields: dict[str, object] = {"partner_opds": partner_json(chosen)}
+        shown = found.opd.name
+    else:
+        others = [p for p in (proposal.partners_other or "").split("; ") if p]
+        if text not in others:
+            others.append(text)
+        joined = "; ".join(others)
+        if len(joined) > PARTNERS_OTHER_LIMIT:
+            await reply(
+                turn.update,
+                locales.t(
+                    turn.lang,
+                    "proposals.partners_too_long",
+                    length=len(joined),
+                    limit=PARTNERS_OTHER_LIMIT,
+                ),
+            )
+            return STAY
+        # Answered as soon as something is typed: "[]" keeps the chosen OPD list (none yet).
+        fields = {"partners_other": joined}
+        if proposal.partner_opds is None:
+            fields["partner_opds"] = partner_json([])
+        shown = text
+    write = functools.partial(store.update, turn.db, pid, turn.user_id, **fields)
+    note = locales.t(turn.lang, "proposals.partner_added", value=shown)
+    # The menu is asked again under the note, so the ticks and Selesai are at hand.
+    return Move(to="partners", write=write, note=note)
+
+
+async def _choose_planning(turn: Turn, press: Callback) -> Move:
+    value = press.arg(1)
+    if value not in PLANNING:
+        return await _not_offered(turn)
+    if value == "new":
+        # A new programme has no reference in the documents: the follow-up is not asked.
+        to = "preview" if turn.data.get("editing") else _after(turn, "planning_ref")
+        return _store(turn, to, planning=value, planning_ref="")
+    return _store(turn, _after(turn, "planning"), planning=value)
+
+
+def _skipping(step: str) -> OnPress:
+    """An optional typed answer left out with Lewati: stored as ''."""
+
+    async def take(turn: Turn, press: Callback) -> Move:
+        if press.arg(1) != SKIP:
+            return await _not_offered(turn)
+        return _store(turn, _after(turn, step), None, **{step: ""})
+
+    return take
+
+
+async def _typed_budget(turn: Turn, text: str) -> Move:
+    """ "1,5 M", "750 juta", "Rp 250.000.000" ... read to rupiah and said back formatted; a
+    text the bot cannot read surely is asked again with examples (never guessed)."""
+    found = parse_budget(text)
+    if found is None:
+        await reply(turn.update, locales.t(turn.lang, "proposals.budget_bad"))
+        return STAY
+    label = locales.plain(turn.lang, "proposals.field.budget")
+    if found.amount is None:
+        shown = locales.plain(turn.lang, "proposals.budget_unknown")
+        note = stored_note(turn.lang, label, shown)
+        return _store(turn, _after(turn, "budget"), note, budget_status="unknown", budget=None)
+    note = stored_note(turn.lang, label, format_rupiah(found.amount))
+    return _store(
+        turn, _after(turn, "budget"), note, budget_status="estimated", budget=found.amount
+    )
+
+
+async def _budget_unknown(turn: Turn, press: Callback) -> Move:
+    if press.arg(1) != UNKNOWN:
+        return await _not_offered(turn)
+    return _store(turn, _after(turn, "budget"), budget_status="unknown", budget=None)
+
+
+async def _choose_source(turn: Turn, press: Callback) -> Move:
+    value = press.arg(1)
+    if value not in BUDGET_SOURCES:
+        return await _not_offered(turn)
+    return _store(turn, _after(turn, "budget_source"), budget_source=value)
 
 
 async def _length_ok(turn: Turn, text: str, low: int, high: int) -> bool:
@@ -270,7 +442,7 @@ async def _send(turn: Turn, proposal: Proposal) -> Move:
     """Kirim: a draft with an unanswered question goes back to it; else it is submitted,
     unless the participant has reached the limit meanwhile (checked in the same
     transaction as the change)."""
-    missing = first_missing(proposal)
+    missing = first_missing(turn.context.event, proposal)
     if missing is not None:
         return Move(to=missing)
     event = turn.context.event
@@ -309,7 +481,7 @@ async def _on_field(turn: Turn, press: Callback) -> Move:
     field = press.arg()
     if field == "back":
         return Move(to="preview")
-    if field in QUESTIONS:
+    if field in questions(turn.context.event):
         turn.data["editing"] = True  # saved with the step by the engine
         return Move(to=field)
     return STAY
@@ -392,6 +564,16 @@ def _text_step(step: str) -> Step:
     return Step(ask=_asking(views.text_question(step)), text=_typed(step))
 
 
+def _optional_text_step(step: str) -> Step:
+    """Typed, or left out with Lewati (prop:v:<step>:_skip)."""
+    return Step(
+        ask=_asking(views.text_question(step)),
+        text=_typed(step),
+        press=_taking(2, _skipping(step)),
+        actions=frozenset({f"{CHOICE}:{step}"}),
+    )
+
+
 STEPS: dict[str, Step] = {
     "dimension": _choice_step("dimension", views.dimension_question, _choose_dimension),
     "element": _choice_step("element", views.element_question, _choose_element),
@@ -412,6 +594,23 @@ STEPS: dict[str, Step] = {
         press=_taking(2, _confirm_office),
         actions=frozenset({f"{CHOICE}:lead_opd_guess"}),
     ),
+    # The optional questions (the event file's `proposals.optional_fields`).
+    "partners": Step(
+        ask=_asking(views.partners_question),
+        text=_typed_partner,
+        press=_taking(2, _toggle_partner),
+        actions=frozenset({f"{CHOICE}:partners"}),
+    ),
+    "planning": _choice_step("planning", views.planning_question, _choose_planning),
+    "planning_ref": _optional_text_step("planning_ref"),
+    "budget": Step(
+        ask=_asking(views.budget_question),
+        text=_typed_budget,
+        press=_taking(2, _budget_unknown),
+        actions=frozenset({f"{CHOICE}:budget"}),
+    ),
+    "budget_source": _choice_step("budget_source", views.budget_source_question, _choose_source),
+    "location": _optional_text_step("location"),
     "preview": Step(
         ask=_asking(views.preview),
         press=_taking(1, _on_preview),

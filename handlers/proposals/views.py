@@ -13,18 +13,36 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 import locales
+from domain.proposal_text import lines as _lines
+from domain.proposal_text import optional_values, render
 from handlers.base.callbacks import Feature
 from handlers.base.keyboards import button, labelled
 from locales import Html
-from schedules.event import Event, Opd
+from schedules.event import BASE_QUESTIONS, Event, Opd
 from storage.participants import Participant
-from storage.proposals import FIELDS, HORIZONS, Proposal
+from storage.proposals import BUDGET_SOURCES, FIELDS, HORIZONS, PLANNING, Proposal
 
-# The questions, in order: the stored fields (storage.proposals.FIELDS, in the order they are
-# asked), the two lead-office columns as one question "lead_opd" (an OPD or typed text). The
-# form's shape lives here because both the questions ("3/8 ...") and the steps use it.
-QUESTIONS = (*FIELDS[: FIELDS.index("lead_opd_id")], "lead_opd")
-TEXT_LIMITS = {"name": (5, 120), "problem": (1, 500), "description": (1, 700), "target": (1, 300)}
+# The eight questions every form asks, in order: the stored fields (storage.proposals.FIELDS,
+# in the order they are asked), the two lead-office columns as one question "lead_opd" (an OPD
+# or typed text). Then the optional ones the event file chooses (`questions`). The form's
+# shape lives here because both the questions ("3/12 ...") and the steps use it.
+QUESTIONS = BASE_QUESTIONS
+assert (*FIELDS[: FIELDS.index("lead_opd_id")], "lead_opd") == QUESTIONS
+# A question asked right after another, under its number: the reference after the planning
+# link, the source after the budget.
+FOLLOW_UPS = {"planning": "planning_ref", "budget": "budget_source"}
+TEXT_LIMITS = {
+    "name": (5, 120),
+    "problem": (1, 500),
+    "description": (1, 700),
+    "target": (1, 300),
+    "planning_ref": (1, 200),
+    "location": (2, 200),
+}
+PARTNERS_OTHER_LIMIT = 300  # all typed partners together
+SKIP = "_skip"  # prop:v:<step>:_skip, an optional answer left out
+DONE = "_done"  # prop:v:partners:_done
+UNKNOWN = "_unknown"  # prop:v:budget:_unknown
 OTHER_OFFICE_LIMIT = (3, 120)
 # The button value for "my office" when the profile names an institution that is no OPD.
 OWN_OFFICE = "_own"
@@ -32,6 +50,22 @@ CHOICE = "v"  # prop:v:<step>:<value>: a pressed answer
 
 Question = tuple[str, InlineKeyboardMarkup | None]
 View = Callable[[Event, str, Proposal, Participant | None], Question]
+
+
+def questions(event: Event) -> tuple[str, ...]:
+    """The questions this event's form asks, in order (follow-ups not counted)."""
+    return event.proposals.questions()
+
+
+def _ask(event: Event, lang: str, step: str, **values: object) -> Html:
+    """A question's text with its number: "3/12. ..." (a follow-up has none)."""
+    asked = questions(event)
+    number = asked.index(step) + 1 if step in asked else 0
+    return locales.t(lang, f"proposals.ask.{step}", n=number, total=len(asked), **values)
+
+
+def _skip_row(lang: str, step: str) -> list[InlineKeyboardButton]:
+    return [button(lang, "proposals.btn.skip", Feature.PROPOSAL, CHOICE, step, SKIP)]
 
 
 def dimension_question(
@@ -43,7 +77,7 @@ def dimension_question(
     for d in dims:
         label = ("✓ " if d.id == own else "") + d.name
         rows.append([labelled(label, Feature.PROPOSAL, CHOICE, "dimension", d.id)])
-    return locales.t(lang, "proposals.ask.dimension"), InlineKeyboardMarkup(rows)
+    return _ask(event, lang, "dimension"), InlineKeyboardMarkup(rows)
 
 
 def element_question(
@@ -56,17 +90,19 @@ def element_question(
         [labelled(name, Feature.PROPOSAL, CHOICE, "element", i)] for i, name in enumerate(elements)
     ]
     name = dimension.name if dimension else ""
-    return locales.t(lang, "proposals.ask.element", dimension=name), InlineKeyboardMarkup(rows)
+    return _ask(event, lang, "element", dimension=name), InlineKeyboardMarkup(rows)
 
 
 def text_question(step: str) -> View:
-    """A typed answer's question, with its length limits."""
+    """A typed answer's question, with its length limits (and Lewati when optional)."""
     low, high = TEXT_LIMITS[step]
+    optional = step in ("planning_ref", "location")
 
     def question(
         event: Event, lang: str, proposal: Proposal, profile: Participant | None
     ) -> Question:
-        return locales.t(lang, f"proposals.ask.{step}", low=low, limit=high), None
+        markup = InlineKeyboardMarkup([_skip_row(lang, step)]) if optional else None
+        return _ask(event, lang, step, low=low, limit=high), markup
 
     return question
 
@@ -78,7 +114,7 @@ def horizon_question(
         [button(lang, f"proposals.horizon.{h}", Feature.PROPOSAL, CHOICE, "horizon", h)]
         for h in HORIZONS
     ]
-    return locales.t(lang, "proposals.ask.horizon"), InlineKeyboardMarkup(rows)
+    return _ask(event, lang, "horizon"), InlineKeyboardMarkup(rows)
 
 
 def lead_office_question(
@@ -98,7 +134,62 @@ def lead_office_question(
         pair = others[i : i + 2]
         rows.append([labelled(o.name, Feature.PROPOSAL, CHOICE, "lead_opd", o.id) for o in pair])
     _, high = OTHER_OFFICE_LIMIT
-    return locales.t(lang, "proposals.ask.lead_opd", limit=high), InlineKeyboardMarkup(rows)
+    return _ask(event, lang, "lead_opd", limit=high), InlineKeyboardMarkup(rows)
+
+
+def partners_question(
+    event: Event, lang: str, proposal: Proposal, profile: Participant | None
+) -> Question:
+    """Every OPD but the lead office, two to a row, ✓ on the chosen ones (pressed again to
+    undo), then Selesai; other partners are typed."""
+    chosen = set(proposal.partner_ids)
+    offices = [o for o in event.opds if o.id != proposal.lead_opd_id]
+    rows: list[list[InlineKeyboardButton]] = []
+    for i in range(0, len(offices), 2):
+        rows.append(
+            [
+                labelled(
+                    ("✓ " if o.id in chosen else "") + o.name,
+                    Feature.PROPOSAL,
+                    CHOICE,
+                    "partners",
+                    o.id,
+                )
+                for o in offices[i : i + 2]
+            ]
+        )
+    rows.append(
+        [button(lang, "proposals.btn.partners_done", Feature.PROPOSAL, CHOICE, "partners", DONE)]
+    )
+    return _ask(event, lang, "partners"), InlineKeyboardMarkup(rows)
+
+
+def planning_question(
+    event: Event, lang: str, proposal: Proposal, profile: Participant | None
+) -> Question:
+    rows = [
+        [button(lang, f"proposals.planning.{p}", Feature.PROPOSAL, CHOICE, "planning", p)]
+        for p in PLANNING
+    ]
+    return _ask(event, lang, "planning"), InlineKeyboardMarkup(rows)
+
+
+def budget_question(
+    event: Event, lang: str, proposal: Proposal, profile: Participant | None
+) -> Question:
+    row = [button(lang, "proposals.budget_unknown", Feature.PROPOSAL, CHOICE, "budget", UNKNOWN)]
+    return _ask(event, lang, "budget"), InlineKeyboardMarkup([row])
+
+
+def budget_source_question(
+    event: Event, lang: str, proposal: Proposal, profile: Participant | None
+) -> Question:
+    buttons = [
+        button(lang, f"proposals.source.{s}", Feature.PROPOSAL, CHOICE, "budget_source", s)
+        for s in BUDGET_SOURCES
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return _ask(event, lang, "budget_source"), InlineKeyboardMarkup(rows)
 
 
 def office_guess_question(lang: str, office: Opd) -> Question:
@@ -116,7 +207,8 @@ def fields_question(
 ) -> Question:
     """Which answer to change (from the preview)."""
     rows = [
-        [button(lang, f"proposals.field.{s}", Feature.PROPOSAL, "fields", s)] for s in QUESTIONS
+        [button(lang, f"proposals.field.{s}", Feature.PROPOSAL, "fields", s)]
+        for s in questions(event)
     ]
     rows.append([button(lang, "common.back", Feature.PROPOSAL, "fields", "back")])
     return locales.t(lang, "proposals.ask.field"), InlineKeyboardMarkup(rows)
@@ -142,28 +234,6 @@ def preview(event: Event, lang: str, proposal: Proposal, profile: Participant | 
     return f"{title}\n\n{body}", InlineKeyboardMarkup([row])
 
 
-def render(event: Event, proposal: Proposal, lang: str) -> Html:
-    """The proposal as it is stored, every user-supplied value escaped."""
-    dimension = event.dimension(proposal.dimension)
-    horizon = (
-        locales.plain(lang, f"proposals.horizon.{proposal.horizon}") if proposal.horizon else ""
-    )
-    stage = event.stage(proposal.stage) if proposal.stage else None
-    return locales.t(
-        lang,
-        "proposals.render",
-        dimension=dimension.name if dimension else "",
-        element=proposal.element or "",
-        name=proposal.name or "",
-        problem=proposal.problem or "",
-        description=proposal.description or "",
-        target=proposal.target or "",
-        horizon=horizon,
-        office=event.office_name(proposal.lead_opd_id, proposal.lead_opd_other),
-        stage=stage.title if stage else "",
-    )
-
-
 def render_so_far(event: Event, proposal: Proposal, lang: str) -> Html:
     """The answers a draft has stored so far, one line each (every value escaped)."""
     dimension = event.dimension(proposal.dimension)
@@ -179,18 +249,9 @@ def render_so_far(event: Event, proposal: Proposal, lang: str) -> Html:
         "target": proposal.target or "",
         "horizon": horizon,
         "lead_opd": event.office_name(proposal.lead_opd_id, proposal.lead_opd_other),
+        **optional_values(event, proposal, lang),
     }
-    lines = [
-        locales.t(
-            lang,
-            "proposals.so_far_line",
-            label=locales.plain(lang, f"proposals.field.{question}"),
-            value=value,
-        )
-        for question, value in values.items()
-        if value
-    ]
-    return Html("\n").join(lines)
+    return _lines(lang, values)
 
 
 def resume_text(event: Event, lang: str, proposal: Proposal, step: str) -> Html:

@@ -1,13 +1,15 @@
-"""Staff: /panitia (admins manage organisers) and /statistik (organisers)."""
+"""Staff: /panitia (admins manage organisers), /pendamping (admins manage reviewers) and
+/statistik (organisers)."""
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers.base.callbacks import Feature, pattern
-from handlers.staff import panitia, statistik
+from handlers.staff import panitia, pendamping, statistik
 
 HANDLERS: list[BaseHandler] = [
     CommandHandler("panitia", panitia.panitia),
     CommandHandler("statistik", statistik.statistik),
+    CommandHandler("pendamping", pendamping.pendamping),
     CallbackQueryHandler(panitia.on_staff_callback, pattern=pattern(Feature.STAFF)),
     # An admin forwarding someone's message offers to make them an organiser; any other
     # forward goes on to the flows and the FAQ.

@@ -1,0 +1,176 @@
+"""/seleksi (organisers): the rounds, opening one (the flow in steps.py), closing one, the
+ranking, picking and confirming the program unggulan; and the voters' ballot buttons.
+
+sel:new, sel:view:<round>, sel:close:<round>, sel:pick:<round>:<proposal>,
+sel:confirm:<round> are for organisers (checked on the server for every press);
+sel:vote:<round>:<proposal> is for the voters of that round (checked the same way)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+import locales
+from domain import selection as rules
+from handlers.base.callbacks import Feature, press_of
+from handlers.base.context import BotContext, is_organiser, lang_of
+from handlers.base.flows import begin
+from handlers.base.guards import organisers_only, private_only
+from handlers.base.keyboards import button, labelled
+from handlers.base.links import Payload
+from handlers.base.replies import answer_callback, edit_or_send, expired, reply
+from handlers.selection import views
+from handlers.selection.steps import FLOW
+from storage import outbox, participants, users
+from storage import selection as store
+from storage.outbox import OutgoingMessage
+
+SEL = Feature.SELECTION
+
+
+@private_only(Payload.SELEKSI)
+@organisers_only
+async def seleksi(update: Update, context: BotContext) -> None:
+    lang = lang_of(update)
+    now = context.services.clock.now()
+    lines = [locales.t(lang, "selection.title")]
+    rows = []
+    for r in (await store.all_rounds(context.db))[:20]:  # the latest twenty
+        r = await rules.current(context.db, r.id, now) or r
+        dimension = context.event.dimension(r.dimension)
+        status = locales.plain(lang, f"selection.status.{r.status}")
+        label = f"#{r.id} {dimension.name if dimension else r.dimension} ({status})"
+        rows.append([labelled(label[:60], SEL, "view", r.id)])
+    if not rows:
+        lines.append(locales.t(lang, "selection.none"))
+    rows.append([button(lang, "selection.btn.new", SEL, "new")])
+    await reply(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def on_press(update: Update, context: BotContext) -> None:
+    press = press_of(update)
+    user = update.effective_user
+    if press is None or user is None:
+        return
+    if press.action == "vote":
+        await _vote(update, context)
+        return
+    if not await is_organiser(context, user.id):
+        await answer_callback(
+            update, locales.plain(lang_of(update), "common.not_allowed"), alert=True
+        )
+        return
+    await _organiser_press(update, context)
+
+
+async def _organiser_press(update: Update, context: BotContext) -> None:
+    press = press_of(update)
+    assert press is not None
+    lang = lang_of(update)
+    if press.action == "new" and not press.args:
+        await answer_callback(update)
+        await begin(update, context, FLOW, "dimension", {})
+        return
+    rid = press.int_arg(0)
+    now = context.services.clock.now()
+    round_ = await rules.current(context.db, rid, now) if rid is not None else None
+    if round_ is None:
+        await expired(update)
+        return
+    action = press.action
+    if action == "close" and len(press.args) == 1:
+        await store.close(context.db, round_.id)
+    elif action == "pick" and len(press.args) == 2:
+        pid = press.int_arg(1)
+        rows = await store.candidates(context.db, round_.id)
+        current = {int(c["proposal_id"]): bool(c["chosen"]) for c in rows}
+        if pid is None or pid not in current or round_.status != "closed":
+            await expired(update)
+            return
+        await store.set_chosen(context.db, round_.id, pid, not current[pid])
+    elif action == "confirm" and len(press.args) == 1:
+        if not await _confirm(context, round_.id):
+            await expired(update)
+            return
+    elif action != "view" or len(press.args) != 1:
+        await expired(update)
+        return
+    await answer_callback(update)
+    await _show(update, context, round_.id, lang)
+
+
+async def _show(update: Update, context: BotContext, rid: int, lang: str) -> None:
+    round_ = await store.get(context.db, rid)
+    assert round_ is not None
+    rows = await store.candidates(context.db, rid)
+    ranked = await rules.ranking(context.db, rid) if round_.status != "open" else []
+    text, markup = views.organiser_view(context.event, lang, round_, rows, ranked)
+    await edit_or_send(update, text, reply_markup=markup)
+
+
+async def _confirm(context: BotContext, rid: int) -> bool:
+    """The chosen programmes confirmed; each proposer told once (outbox), in one transaction."""
+    db = context.db
+    round_ = await store.get(db, rid)
+    if round_ is None:
+        return False
+    dimension = context.event.dimension(round_.dimension)
+    async with db.transaction():
+        if not await store.confirm(db, rid):
+            return False
+        messages = []
+        for c in await store.candidates(db, rid):
+            if not c["chosen"] or c["user_id"] is None:
+                continue
+            lang = await users.language(db, int(c["user_id"])) or "id"
+            text = locales.t(
+                lang,
+                "selection.chosen_notice",
+                id=c["proposal_id"],
+                name=c["name"] or "",
+                dimension=dimension.name if dimension else round_.dimension,
+            )
+            key = f"chosen:{rid}:{c['proposal_id']}"
+            messages.append(
+                OutgoingMessage("chosen", int(c["user_id"]), {"text": text}, str(rid), key)
+            )
+        await outbox.enqueue(db, messages)
+    if context.services.sender is not None:
+        context.services.sender.wake()
+    return True
+
+
+async def _vote(update: Update, context: BotContext) -> None:
+    """sel:vote:<round>:<proposal>: a vote added or taken back, until the round closes."""
+    press = press_of(update)
+    user = update.effective_user
+    assert press is not None and user is not None
+    lang = lang_of(update)
+    rid, pid = press.int_arg(0), press.int_arg(1)
+    now = context.services.clock.now()
+    round_ = await rules.current(context.db, rid, now) if rid is not None else None
+    person = await participants.get(context.db, user.id)
+    if round_ is None or pid is None or len(press.args) != 2:
+        await expired(update)
+        return
+    if not rules.may_vote(round_, person):
+        await answer_callback(update, locales.plain(lang, "selection.not_voter"), alert=True)
+        return
+    if round_.status != "open":
+        await answer_callback(update, locales.plain(lang, "selection.closed"), alert=True)
+        return
+    rows = await store.candidates(context.db, round_.id)
+    if pid not in {int(c["proposal_id"]) for c in rows}:
+        await expired(update)
+        return
+    result = await store.toggle_vote(context.db, round_.id, pid, user.id, round_.max_choices)
+    mine = await store.my_votes(context.db, round_.id, user.id)
+    if result == "full":
+        text = locales.plain(lang, "selection.full", max=round_.max_choices)
+        await answer_callback(update, text, alert=True)
+        return
+    note = locales.plain(lang, f"selection.vote_{result}", count=len(mine), max=round_.max_choices)
+    _text, markup = views.ballot(context.event, lang, round_, rows, mine)
+    query = update.callback_query
+    if query is not None:
+        await query.edit_message_reply_markup(reply_markup=markup)
+    await answer_callback(update, note)

@@ -1,0 +1,96 @@
+"""How a selection round looks: the ballot (with the voter's ticks) and the organiser's
+view (status, ranking, the programmes chosen). Pure functions of stored rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardMarkup
+
+import locales
+from domain.ranking import Ranked
+from handlers.base.callbacks import Feature
+from handlers.base.keyboards import button, labelled
+from locales import Html
+from schedules.event import Event
+from schedules.timefmt import format_datetime
+from storage.selection import Round
+
+SEL = Feature.SELECTION
+
+
+def _closes(event: Event, round_: Round, lang: str) -> str:
+    return format_datetime(datetime.fromisoformat(round_.closes_at), event.tz, lang)
+
+
+def ballot(
+    event: Event, lang: str, round_: Round, candidates: list[Any], mine: set[int]
+) -> tuple[Html, InlineKeyboardMarkup]:
+    dimension = event.dimension(round_.dimension)
+    lines = [
+        locales.t(
+            lang,
+            "selection.ballot",
+            dimension=dimension.name if dimension else round_.dimension,
+            max=round_.max_choices,
+            closes=_closes(event, round_, lang),
+        )
+    ]
+    rows = []
+    for c in candidates:
+        pid = int(c["proposal_id"])
+        lines.append(locales.t(lang, "selection.ballot_line", id=pid, name=c["name"] or ""))
+        mark = "✓ " if pid in mine else ""
+        rows.append([labelled(f"{mark}#{pid} {c['name'] or ''}"[:60], SEL, "vote", round_.id, pid)])
+    return Html("\n").join(lines), InlineKeyboardMarkup(rows)
+
+
+def organiser_view(
+    event: Event,
+    lang: str,
+    round_: Round,
+    candidates: list[Any],
+    ranked: list[Ranked],
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    dimension = event.dimension(round_.dimension)
+    names = {int(c["proposal_id"]): c["name"] or "" for c in candidates}
+    chosen = {int(c["proposal_id"]) for c in candidates if c["chosen"]}
+    lines = [
+        locales.t(
+            lang,
+            "selection.view_title",
+            id=round_.id,
+            dimension=dimension.name if dimension else round_.dimension,
+            status=locales.plain(lang, f"selection.status.{round_.status}"),
+            closes=_closes(event, round_, lang),
+            count=len(candidates),
+        )
+    ]
+    rows = []
+    if round_.status == "open":
+        rows.append([button(lang, "selection.btn.close", SEL, "close", round_.id)])
+    else:
+        lines.append(locales.t(lang, "selection.ranking_title"))
+        for r in ranked:
+            score = r.entry.score
+            lines.append(
+                locales.t(
+                    lang,
+                    "selection.ranking_line",
+                    rank=r.rank,
+                    id=r.entry.proposal_id,
+                    name=names.get(r.entry.proposal_id, ""),
+                    score=f"{score:.2f}".replace(".", ",") if score is not None else "–",
+                    votes=r.entry.votes,
+                    chosen=" ✅" if r.entry.proposal_id in chosen else "",
+                )
+            )
+        if round_.status == "closed":
+            for r in ranked:
+                pid = r.entry.proposal_id
+                mark = "✅ " if pid in chosen else "☐ "
+                label = f"{mark}{r.rank}. #{pid} {names.get(pid, '')}"[:60]
+                rows.append([labelled(label, SEL, "pick", round_.id, pid)])
+            rows.append([button(lang, "selection.btn.confirm", SEL, "confirm", round_.id)])
+    return Html("\n").join(lines), InlineKeyboardMarkup(rows) if rows else None

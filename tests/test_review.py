@@ -1,0 +1,111 @@
+"""Review by the tim pendamping (issue 15, part 2), end to end: /pendamping, /tinjau with a
+score per criterion, a recommendation and a comment; self-review refused; "perlu perbaikan"
+reaches the proposer, whose revision is a new version (the old one and its review kept);
+role checks and forged presses on every review button."""
+
+from __future__ import annotations
+
+import json
+
+from storage import proposals as store
+from storage import reviews
+from tests.proposal_helpers import register, seed_proposals
+
+PROPOSER, REVIEWER, OUTSIDER = 740_001, 740_002, 740_003
+
+
+async def test_review_with_every_criterion_revision_and_self_review(tg, bot, admin) -> None:
+    await register(bot.db, PROPOSER, name="Sari Dewi", dimension="governance")
+    await register(bot.db, REVIEWER, name="Dr. Hendra", dimension="governance")
+    await seed_proposals(bot.db, PROPOSER, 1, name="Layanan terpadu")
+    await seed_proposals(bot.db, REVIEWER, 1, name="Usulan peninjau sendiri")
+    proposer = tg.user(first_name="Sari", language_code="id", user_id=PROPOSER)
+    reviewer = tg.user(first_name="Hendra", language_code="id", user_id=REVIEWER)
+    outsider = tg.user(first_name="Tamu", language_code="id", user_id=OUTSIDER)
+    (pid,) = [p.id for p in await store.of_user(bot.db, PROPOSER)]
+
+    # Not yet a reviewer: refused, and so is a forged review button.
+    await reviewer.send("/tinjau")
+    await reviewer.expect("hanya untuk tim pendamping")
+    assert "hanya untuk tim pendamping" in str(await reviewer.press_data("rev:v:score:5"))
+    await outsider.send("/pendamping tambah 740003")
+    await outsider.expect("hanya untuk admin")
+
+    await admin.send(f"/pendamping tambah {REVIEWER} governance")
+    await admin.expect("kini menjadi tim pendamping untuk: Smart Governance")
+    await reviewer.expect("tim pendamping")
+
+    await reviewer.send("/tinjau")
+    shown = await reviewer.expect(f"Tinjauan usulan #{pid}")
+    assert "Layanan terpadu 0" in shown.text  # the proposal whole, never the reviewer's own
+    names = [
+        "Dampak",
+        "Kelayakan",
+        "Kesesuaian dengan RPJMD/visi daerah",
+        "Inovasi",
+        "Efisiensi biaya",
+    ]
+    for n, (name, score) in enumerate(zip(names, (4, 3, 5, 4, 2), strict=True), start=1):
+        await reviewer.expect(f"{n}/5. Nilai {name}")
+        if n == 2:  # a forged score and an old menu's press change nothing
+            assert "tidak berlaku" in str(await reviewer.press_data("rev:v:score:9"))
+        await reviewer.press(str(score))
+        await reviewer.expect(f"{name}: {score} tercatat")
+    await reviewer.expect("rekomendasi")
+    await reviewer.press("Perlu perbaikan")
+    await reviewer.expect("catatan")
+    await reviewer.send("Mohon lengkapi indikator kinerjanya?")  # a question mark is fine
+    await reviewer.expect("tinjauan sudah tersimpan")
+    (done,) = await reviews.of_proposal(bot.db, pid)
+    assert done.scores == {
+        "dampak": 4,
+        "kelayakan": 3,
+        "kesesuaian": 5,
+        "inovasi": 4,
+        "efisiensi": 2,
+    }
+    assert (done.recommendation, done.version) == ("perbaikan", 1)
+    assert done.comment == "Mohon lengkapi indikator kinerjanya?"
+
+    # The proposer is told (outbox), never by whom; the reviewer has nothing left.
+    told = await proposer.expect("perlu perbaikan", timeout=10)
+    assert "Mohon lengkapi indikator kinerjanya?" in told.text and "Hendra" not in told.text
+    await reviewer.send("/tinjau")
+    await reviewer.expect("Tidak ada usulan yang menunggu")  # own proposal never offered
+    assert await reviews.next_proposal_id(bot.db, REVIEWER, ["governance"]) is None
+
+    # The revision from /usulanku: a new version; version 1 and its review are kept.
+    await proposer.send("/usulanku")
+    await proposer.expect("Usulan saya")
+    await proposer.press(f"#{pid} Layanan terpadu 0")
+    view = await proposer.expect(f"Usulan #{pid}")
+    assert "1 tinjauan" in view.text and "Mohon lengkapi" in view.text
+    # A forged id (the reviewer's proposal) finds nothing: no new version anywhere.
+    assert "tidak ditemukan" in str(await proposer.press_data(f"usl:rev:{pid + 1}"))
+    assert (await store.get_for_staff(bot.db, pid + 1)).version == 1
+    await proposer.press("Perbaiki", view)
+    await proposer.expect("kini versi 2")
+    await proposer.expect("Bagian mana")  # one press: straight to which answer
+    await proposer.press("Sasaran, target, indikator")
+    await proposer.expect("6/12")
+    await proposer.send("Warga; indikator: waktu layanan turun 50%.")
+    await proposer.expect("pilih Ubah")
+    await proposer.press("Selesai")
+    await proposer.expect("tersimpan")
+    current = await store.get(bot.db, pid, PROPOSER)
+    assert current is not None and current.version == 2
+    assert current.target == "Warga; indikator: waktu layanan turun 50%."
+    (old,) = await store.versions(bot.db, pid)
+    assert old["version"] == 1 and old["data"]["target"] == "Target" and old["stage"] == 1
+    assert [r.version for r in await reviews.of_proposal(bot.db, pid)] == [1]
+
+    # Version 2 waits for a review again.
+    await reviewer.send("/tinjau")
+    await reviewer.expect(f"Tinjauan usulan #{pid} (versi 2)")
+
+    # /datasaya: the proposer sees the versions and the reviews received (no reviewer id).
+    await proposer.send("/datasaya")
+    data = json.loads((await proposer.expect("JSON")).document.content)
+    assert data["proposal_versions"][0]["version"] == 1
+    assert data["reviews_received"][0]["comment"] == "Mohon lengkapi indikator kinerjanya?"
+    assert "reviewer_id" not in data["reviews_received"][0]

@@ -1,0 +1,119 @@
+"""Selection per dimension (issue 15, part 3), end to end: an organiser opens a round, the
+dimension group and the Dewan get ballots, votes are changed, the round is closed, the
+ranking follows the README's rule on a seeded set whose answer is known, the programmes are
+confirmed and their proposers told; role checks and forged presses on every button."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage import proposals as store
+from storage import reviews, selection
+from tests.proposal_helpers import register, seed_proposals
+
+A, B, V1, V2, DEWAN, OUTSIDER = 750_001, 750_002, 750_003, 750_004, 750_005, 750_006
+
+
+def scores(value: int) -> dict[str, int]:
+    return {c: value for c in ("dampak", "kelayakan", "kesesuaian", "inovasi", "efisiensi")}
+
+
+async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organiser) -> None:
+    db = bot.db
+    await register(db, A, name="Ani", dimension="economy")
+    await register(db, B, name="Bayu", dimension="economy")
+    await register(db, OUTSIDER, name="Oki", dimension="economy")
+    await register(db, V1, name="Vina", dimension="governance")
+    await register(db, V2, name="Vito", dimension="governance")
+    await register(db, DEWAN, name="Dewi", dimension="all", opd_id="bappeda", role="dewan")
+    await seed_proposals(db, A, 1, name="Satu data")
+    await seed_proposals(db, B, 1, name="Layanan daring")
+    await seed_proposals(db, A, 1, name="Kanal aduan")
+    p1, p3 = [p.id for p in await store.of_user(db, A)]
+    (p2,) = [p.id for p in await store.of_user(db, B)]
+    # Known answer: p3 has the best mean (5.0); p1 and p2 tie on 4.0, p2 gets more votes.
+    await reviews.insert_done(
+        db,
+        [
+            (p1, 1, 1, scores(4), "layak"),
+            (p2, 1, 1, {**scores(5), "dampak": 3, "inovasi": 3, "efisiensi": 4}, "layak"),
+            (p3, 1, 1, scores(5), "perbaikan"),
+        ],
+    )
+    users = {
+        u: tg.user(first_name=f"U{u}", language_code="id", user_id=u)
+        for u in (V1, V2, DEWAN, OUTSIDER, A)
+    }
+
+    await users[V1].send("/seleksi")
+    await users[V1].expect("hanya untuk panitia")
+    await organiser.send("/seleksi")
+    await organiser.expect("Belum ada putaran")
+    await organiser.press("Buka putaran baru")
+    assert "hanya untuk panitia" in str(await users[V1].press_data("sel:v:dimension:governance"))
+    await organiser.expect("Pilih dimensi")
+    await organiser.press("Smart Governance")
+    await organiser.expect("kandidat")
+    await organiser.press("Semua usulan terkirim")
+    await organiser.expect("dipilih setiap peserta")
+    await organiser.press("2")
+    await organiser.expect("ditutup")
+    await organiser.press("1 hari lagi")
+    await organiser.expect("Dewan Smart City")
+    await organiser.press("Ya, Dewan ikut memilih")
+    opened = await organiser.expect("dibuka: 3 kandidat")
+    assert "ke 3 peserta" in opened.text  # V1, V2 and the Dewan; not the economy group
+    (round_,) = await selection.all_rounds(db)
+    rid = round_.id
+
+    ballots = {
+        u: await users[u].expect("Pemilihan program unggulan", timeout=15) for u in (V1, V2, DEWAN)
+    }
+    v1 = users[V1]
+    assert "Pilihan tersimpan (1/2)" in str(await v1.press(f"#{p2} Layanan daring 0", ballots[V1]))
+    await v1.press(f"#{p1} Satu data 0", ballots[V1])
+    assert "sudah memilih 2" in str(await v1.press(f"#{p3} Kanal aduan 0", ballots[V1]))
+    assert "dibatalkan (1/2)" in str(await v1.press(f"✓ #{p1} Satu data 0", ballots[V1]))
+    await v1.press(f"#{p3} Kanal aduan 0", ballots[V1])  # changed: p2 and p3
+    await users[V2].press(f"#{p2} Layanan daring 0", ballots[V2])
+    await users[DEWAN].press(f"#{p1} Satu data 0", ballots[DEWAN])
+    assert await selection.my_votes(db, rid, V1) == {p2, p3}
+
+    # Forged presses: an outsider's vote, a participant closing, a candidate of no round.
+    outsider = users[OUTSIDER]
+    assert "hanya untuk peserta" in str(
+        await outsider.press_data(f"sel:vote:{rid}:{p1}", ballots[V1])
+    )
+    assert "hanya untuk panitia" in str(await outsider.press_data(f"sel:close:{rid}", ballots[V1]))
+    assert "tidak berlaku" in str(await v1.press_data(f"sel:vote:{rid}:999", ballots[V1]))
+    with pytest.raises(sqlite3.IntegrityError):  # one vote per person and candidate
+        await db.execute(
+            "INSERT INTO votes (round_id, proposal_id, user_id, voted_at) VALUES (?, ?, ?, 'x')",
+            (rid, p2, V1),
+        )
+
+    await organiser.send("/seleksi")
+    await organiser.expect("Seleksi program unggulan")
+    await organiser.press(f"#{rid} Smart Governance (dibuka)")
+    await organiser.expect(f"Putaran #{rid}")
+    await organiser.press("Tutup sekarang")
+    ranking = await organiser.expect("Peringkat")
+    lines = [line for line in ranking.text.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    assert lines == [
+        f"1. #{p3} Kanal aduan 0: nilai 5,00, 1 suara",
+        f"2. #{p2} Layanan daring 0: nilai 4,00, 2 suara",
+        f"3. #{p1} Satu data 0: nilai 4,00, 1 suara",
+    ]
+    assert "sudah ditutup" in str(await v1.press(f"✓ #{p2} Layanan daring 0", ballots[V1]))
+    await organiser.press(f"☐ 1. #{p3} Kanal aduan 0")
+    await organiser.expect("Peringkat")
+    await organiser.press(f"☐ 2. #{p2} Layanan daring 0")
+    await organiser.expect("Peringkat")
+    await organiser.press("Tetapkan program unggulan")
+    await organiser.expect("ditetapkan")
+    assert await selection.chosen_proposal_ids(db) == [(rid, p2), (rid, p3)]
+    told = await users[A].expect("program unggulan", timeout=15)
+    assert f"#{p3}" in told.text
+    assert "tidak berlaku" in str(await organiser.press_data(f"sel:confirm:{rid}"))  # once
