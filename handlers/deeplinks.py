@@ -18,6 +18,7 @@ from handlers.broadcast import siaran
 from handlers.broadcast import steps as broadcast
 from handlers.export import commands as export
 from handlers.faq import commands as faq
+from handlers.language import commands as language
 from handlers.privacy import commands as privacy
 from handlers.proposals import commands as proposals
 from handlers.proposals import rekap
@@ -49,6 +50,7 @@ ROUTES: dict[Payload, Handler] = {
     Payload.EKSPOR: export.export_command,
     Payload.UMUMKAN: broadcast.umumkan,
     Payload.SIARAN: siaran.siaran,
+    Payload.BAHASA: language.bahasa,
 }
 
 

@@ -36,7 +36,8 @@ async def test_english_user_gets_english(tg, bot) -> None:
     assert "register" in msg.text
     await alice.send("/help")
     help_msg = await alice.expect("Available commands")
-    assert "/jadwal" in help_msg.text and "/ekspor" not in help_msg.text
+    assert "/schedule" in help_msg.text and "/jadwal" not in help_msg.text
+    assert "/export" not in help_msg.text
 
 
 async def test_help_depends_on_role(tg, bot, admin, organiser) -> None:

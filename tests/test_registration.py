@@ -97,6 +97,9 @@ async def walk_to_phone(
     `wait` seconds); stops when the phone question (step 6) is on screen."""
     words = L[lang]
     await user.send(command)
+    if lang == "en":  # Telegram not in Indonesian: the language is offered once, first
+        await user.expect("Please choose the bot's language", timeout=wait)
+        await user.press("English")
     await user.expect(words["notice"], timeout=wait)
     await user.press(words["agree"])
     await user.expect(words["step"].format(n=1), timeout=wait)
@@ -436,6 +439,9 @@ async def test_cancel_says_what_was_kept(tg, bot) -> None:
 async def test_resume_after_restart(tg, bot) -> None:
     fajar = tg.user(first_name="Fajar", language_code="en")
     await fajar.send("/daftar")
+    await fajar.expect("Please choose the bot's language")
+    await bot.restart()  # the offer is a step like the others
+    await fajar.press("English")
     await fajar.expect(L["en"]["notice"])
     await fajar.press(EN["agree"])
     await fajar.expect("Step 1/6")

@@ -31,6 +31,7 @@ class Feature(StrEnum):
     STAFF = "adm"
     EXPORT = "exp"
     BROADCAST = "bc"
+    LANGUAGE = "lang"
     FLOW = "flow"  # the flow engine's own buttons ("Jawaban / Pertanyaan", handlers/base/flows.py)
 
 

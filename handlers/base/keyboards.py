@@ -30,3 +30,10 @@ def rows_of(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyb
     return InlineKeyboardMarkup(
         [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
     )
+
+
+def language_buttons(feature: str, action: str) -> InlineKeyboardMarkup:
+    """Bahasa Indonesia / English (each labelled in its own language), `feature:action:<lang>`."""
+    return InlineKeyboardMarkup(
+        [[button(lang, "language.name", feature, action, lang) for lang in locales.LANGUAGES]]
+    )

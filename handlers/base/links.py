@@ -29,14 +29,19 @@ class Payload(StrEnum):
     EKSPOR = "ekspor"
     UMUMKAN = "umumkan"
     SIARAN = "siaran"
+    BAHASA = "bahasa"
 
 
-def url(bot_username: str | None, payload: Payload) -> str:
+def url(bot_username: str | None, payload: Payload | None) -> str:
+    """The link to the private chat, at `payload` (None: the chat itself, whose Start button
+    gives the welcome)."""
+    if payload is None:
+        return f"https://t.me/{bot_username}"
     return f"https://t.me/{bot_username}?start={payload.value}"
 
 
 def private_chat_button(
-    bot_username: str | None, lang: str, payload: Payload
+    bot_username: str | None, lang: str, payload: Payload | None
 ) -> InlineKeyboardMarkup:
     """A button that opens the private chat with the bot at `payload`."""
     label = locales.plain(lang, "common.open_private")

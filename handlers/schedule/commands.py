@@ -9,7 +9,8 @@ import locales
 from domain.event_reload import explain
 from handlers.base.callbacks import press_of
 from handlers.base.context import BotContext, lang_of
-from handlers.base.guards import admins_only
+from handlers.base.guards import admins_only, private_only
+from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from handlers.schedule import reload
 from handlers.schedule.calendar import send_calendar
@@ -69,8 +70,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     )
 
 
+@private_only(Payload.PENGINGAT)
 async def pengingat(update: Update, context: BotContext) -> None:
-    """/pengingat: turn one's own reminders off or on."""
+    """/pengingat: turn one's own reminders off or on (in a group: the private chat's button)."""
     lang = lang_of(update)
     user = update.effective_user
     person = await participants.get(context.db, user.id) if user else None

@@ -3,11 +3,12 @@
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers.base.callbacks import Feature, pattern
+from handlers.base.menus import names
 from handlers.staff import panitia, statistik
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler("panitia", panitia.panitia),
-    CommandHandler("statistik", statistik.statistik),
+    CommandHandler(names("panitia"), panitia.panitia),
+    CommandHandler(names("statistik"), statistik.statistik),
     CallbackQueryHandler(panitia.on_staff_callback, pattern=pattern(Feature.STAFF)),
     # An admin forwarding someone's message offers to make them an organiser; any other
     # forward goes on to the flows and the FAQ.

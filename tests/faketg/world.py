@@ -123,6 +123,23 @@ class WorldMixin(ServerState):
         self._enqueue({"edited_message": stored})
         return stored
 
+    def add_bot(self, group: SimChat, by: SimUser, status: str = "administrator") -> None:
+        """``by`` adds the bot to ``group``: Telegram sends the bot a my_chat_member update
+        (left -> member or administrator), as when someone adds a bot in the app."""
+        self._kicked.discard(group.id)
+        self._enqueue(
+            {
+                "my_chat_member": {
+                    "chat": self._chats[group.id],
+                    "from": by.to_dict(),
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "left", "user": self.bot_user},
+                    "new_chat_member": {"status": status, "user": self.bot_user},
+                }
+            }
+        )
+        self._log_line(group.id, f"* {by.first_name} added the bot")
+
     def _my_chat_member(self, uid: int, old: str, new: str) -> None:
         user = self._users[uid]
         bot_member_old: dict[str, Any] = {"status": old, "user": self.bot_user}
