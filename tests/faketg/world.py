@@ -123,18 +123,19 @@ class WorldMixin(ServerState):
         self._enqueue({"edited_message": stored})
         return stored
 
-    def add_bot(self, group: SimChat, by: SimUser, status: str = "administrator") -> None:
-        """``by`` adds the bot to ``group``: Telegram sends the bot a my_chat_member update
-        (left -> member or administrator), as when someone adds a bot in the app."""
+    def add_bot(self, group: SimChat, by: SimUser, old: str = "left") -> None:
+        """``by`` adds the bot to ``group`` as an administrator: Telegram sends the bot a
+        my_chat_member update (``old`` -> administrator; "member" for a promotion)."""
         self._kicked.discard(group.id)
+        new = self._member(group.id, self.bot_id)  # type: ignore[attr-defined]
         self._enqueue(
             {
                 "my_chat_member": {
                     "chat": self._chats[group.id],
                     "from": by.to_dict(),
                     "date": int(time.time()),
-                    "old_chat_member": {"status": "left", "user": self.bot_user},
-                    "new_chat_member": {"status": status, "user": self.bot_user},
+                    "old_chat_member": {"status": old, "user": self.bot_user},
+                    "new_chat_member": new,
                 }
             }
         )
