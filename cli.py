@@ -5,7 +5,7 @@ python bot.py schedule       print stages, sessions and every planned reminder
 python bot.py event reload   validate the event file and ask the running bot to reload it
 python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
 python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
-python bot.py export --format xlsx|csv|json --out FILE   export the proposals
+python bot.py export --format xlsx|csv|csv-comma|json --out FILE   export the proposals
 python bot.py opd rematch [--apply]   match free-text offices to the OPD (dry run first)
 python bot.py retention [--apply]     who holds personal data; erase it once retention ended
 """
@@ -351,7 +351,9 @@ def parser(run: Command) -> argparse.ArgumentParser:
         "--apply", action="store_true", help="erase (only after privacy.retention_until)"
     )
     retention_parser.set_defaults(func=cmd_retention)
-    export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
+    export_cmd = sub.add_parser(
+        "export", help="export the proposals (xlsx, csv with ;, csv-comma or json)"
+    )
     export_cmd.add_argument("--format", choices=tuple(EXPORTERS), default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")
     export_cmd.set_defaults(func=cmd_export)

@@ -104,7 +104,8 @@ async def fill_form(
     await user.expect("7/8")
     await user.press(horizon_label)
     await user.expect("8/8")
-    own_office = locales.plain("id", "proposals.own_office", office=OFFICE_OF[dimension][1])
+    short = next(o.short_name for o in EVENT.opds if o.id == OFFICE_OF[dimension][0])
+    own_office = locales.plain("id", "proposals.own_office", office=short)
     await user.press(office_label or own_office)
     return await user.expect("Pratinjau usulan")
 

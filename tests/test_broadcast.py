@@ -19,7 +19,7 @@ from tests.seeding import registered
 
 EVENT = future_event()
 DIMENSION = {d.id: d.name for d in EVENT.dimensions}
-OPD = {o.id: o.name for o in EVENT.opds}
+OPD = {o.id: o.short_name for o in EVENT.opds}  # the buttons show short names
 
 
 def label(key: str, **values: object) -> str:

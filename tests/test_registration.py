@@ -21,7 +21,7 @@ OPD_ORDER = [o.id for o in EVENT.opds]  # 8 per page
 # The offices these tests pick (the first page of the list, and bappeda), named as the event
 # file names them.
 OPD_NAME = {
-    opd_id: next(o.name for o in EVENT.opds if o.id == opd_id)
+    opd_id: next(o.short_name for o in EVENT.opds if o.id == opd_id)
     for opd_id in ("diskominfo", "disparbud", "dkpp", "dinkes", "dispendik", "dlh", "bappeda")
 }
 OPD_DIMENSION = {o.id: o.dimension for o in EVENT.opds}  # the group ticked for the office

@@ -13,8 +13,14 @@ from domain.exports.records import ExportData
 class Exporter(ABC):
     """One file format of the proposal export."""
 
-    format: ClassVar[str]  # the file extension and the name admins choose ("xlsx")
+    format: ClassVar[str]  # the name admins choose ("xlsx", "csv-comma")
     media_type: ClassVar[str]  # the file's MIME type
+    extension: ClassVar[str] = ""  # the file's extension when it is not the format's name
+
+    @property
+    def label(self) -> str:
+        """The format's button label."""
+        return self.format.upper()
 
     @abstractmethod
     def build(self, data: ExportData) -> bytes:
@@ -23,4 +29,4 @@ class Exporter(ABC):
     def filename(self, data: ExportData) -> str:
         """`usulan-program-<local date and time of the export>.<format>`."""
         local = data.generated_at.astimezone(data.event.tz)
-        return f"usulan-program-{local:%Y%m%d-%H%M}.{self.format}"
+        return f"usulan-program-{local:%Y%m%d-%H%M}.{self.extension or self.format}"

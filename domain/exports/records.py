@@ -21,7 +21,6 @@ from storage.db import Database
 from storage.participants import Participant
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LANG = "id"  # files are for the regency's office: Indonesian headers
 
 Columns = tuple[tuple[str, int], ...]
 
@@ -62,10 +61,14 @@ class ExportData:
     participants: list[Participant]
     per_user: dict[int, int]
     counts: dict[tuple[str, str], int]
+    # The language of the headers and labels: the admin's (Indonesian for the command line).
+    lang: str = locales.DEFAULT_LANGUAGE
 
 
-async def collect(db: Database, event: Event, now: datetime) -> ExportData:
-    """Everything an export holds, read in a few queries."""
+async def collect(
+    db: Database, event: Event, now: datetime, lang: str = locales.DEFAULT_LANGUAGE
+) -> ExportData:
+    """Everything an export holds, read in a few queries; headers and labels in `lang`."""
     return ExportData(
         event=event,
         generated_at=now,
@@ -73,6 +76,7 @@ async def collect(db: Database, event: Event, now: datetime) -> ExportData:
         participants=await participant_store.registered(db),
         per_user=await proposal_store.submitted_per_user(db),
         counts=await proposal_store.counts_by_dimension_office(db),
+        lang=lang,
     )
 
 
@@ -104,8 +108,10 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
     dims: dict[str, str] = {d.id: d.name for d in event.dimensions}
     offices = {o.id: o.name for o in event.opds}
     stages = {s.number for s in event.stages}
-    horizons = {h: locales.plain(LANG, f"proposals.horizon.{h}") for h in proposal_store.HORIZONS}
-    anonymous = locales.plain(LANG, "export.anonymised")
+    horizons = {
+        h: locales.plain(data.lang, f"proposals.horizon.{h}") for h in proposal_store.HORIZONS
+    }
+    anonymous = locales.plain(data.lang, "export.anonymised")
     local = _localiser(data)
     out = []
     for row in data.proposals:
@@ -147,11 +153,11 @@ def participant_records(data: ExportData) -> list[dict[str, Any]]:
             {
                 "full_name": p.full_name or "",
                 "office": event.office_name(p.opd_id, p.opd_other),
-                "role": locales.plain(LANG, f"export.role.{p.role}") if p.role else "",
-                "group": dims.get(p.dimension or "", locales.plain(LANG, "export.all_groups"))
+                "role": locales.plain(data.lang, f"export.role.{p.role}") if p.role else "",
+                "group": dims.get(p.dimension or "", locales.plain(data.lang, "export.all_groups"))
                 if p.dimension
                 else "",
-                "mode": locales.plain(LANG, f"export.mode.{p.mode}") if p.mode else "",
+                "mode": locales.plain(data.lang, f"export.mode.{p.mode}") if p.mode else "",
                 "registered_at": local(p.registered_at),
                 "proposals": data.per_user.get(p.user_id, 0),
             }
@@ -165,10 +171,10 @@ def summary_rows(data: ExportData) -> tuple[list[str], list[list[Any]]]:
     event = data.event
     dim_ids = [d.id for d in event.dimensions]
     header = [
-        locales.plain(LANG, "export.col.office"),
-        locales.plain(LANG, "export.col.group"),
+        locales.plain(data.lang, "export.col.office"),
+        locales.plain(data.lang, "export.col.group"),
         *[d.name for d in event.dimensions],
-        locales.plain(LANG, "export.col.total"),
+        locales.plain(data.lang, "export.col.total"),
     ]
     rows: list[list[Any]] = []
     offices = [(o.id, o.name, event.dimension(o.dimension)) for o in event.opds]
@@ -176,9 +182,9 @@ def summary_rows(data: ExportData) -> tuple[list[str], list[list[Any]]]:
         counts = [data.counts.get((d, office_id), 0) for d in dim_ids]
         rows.append([name, group.name if group else "", *counts, sum(counts)])
     other = [data.counts.get((d, ""), 0) for d in dim_ids]
-    rows.append([locales.plain(LANG, "export.rekap_other"), "", *other, sum(other)])
+    rows.append([locales.plain(data.lang, "export.rekap_other"), "", *other, sum(other)])
     totals = [sum(r[2 + i] for r in rows) for i in range(len(dim_ids))]
-    rows.append([locales.plain(LANG, "export.col.total"), "", *totals, sum(totals)])
+    rows.append([locales.plain(data.lang, "export.col.total"), "", *totals, sum(totals)])
     return header, rows
 
 
@@ -187,7 +193,7 @@ def headers(columns: Columns, data: ExportData) -> list[str]:
     zone = zone_name(data.event.tz, data.generated_at)
     out = []
     for key, _width in columns:
-        label = locales.plain(LANG, f"export.col.{key}")
+        label = locales.plain(data.lang, f"export.col.{key}")
         out.append(f"{label} ({zone})" if key in DATE_KEYS else label)
     return out
 

@@ -48,7 +48,7 @@ def pick_menu(lang: str, step: str, event: Event, picked: list[str]) -> InlineKe
     if step == "pick_dim":
         rows = [[labelled(mark(d.id, d.name), FEATURE, "t", d.id)] for d in event.dimensions]
     elif step == "pick_opd":
-        rows = _pairs([labelled(mark(o.id, o.name[:40]), FEATURE, "t", o.id) for o in event.opds])
+        rows = _pairs([labelled(mark(o.id, o.short_name), FEATURE, "t", o.id) for o in event.opds])
     elif step == "pick_role":
         rows = [[button(lang, f"broadcast.role_{r}", FEATURE, "s", r)] for r in ROLES]
     elif step == "pick_mode":

@@ -27,7 +27,7 @@ FORMAT = "fmt"  # the action of the format buttons: exp:fmt:<format>
 @admins_only
 async def export_command(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
-    buttons = [labelled(fmt.upper(), Feature.EXPORT, FORMAT, fmt) for fmt in EXPORTERS]
+    buttons = [labelled(e.label, Feature.EXPORT, FORMAT, fmt) for fmt, e in EXPORTERS.items()]
     await reply(
         update,
         locales.t(lang, "export.choose_format"),
@@ -48,7 +48,7 @@ async def format_button(update: Update, context: BotContext) -> None:
     await answer_callback(update)
     now = context.services.clock.now()
     try:
-        data = await collect(context.db, context.event, now)
+        data = await collect(context.db, context.event, now, lang)
         content = await asyncio.to_thread(exporter.build, data)
     except Exception:
         log.exception("Export (%s) failed", exporter.format)

@@ -91,12 +91,15 @@ def lead_office_question(
     office = event.office_name(profile.opd_id, profile.opd_other) if profile else ""
     if office:
         value = own.id if own is not None else OWN_OFFICE
-        label = locales.plain(lang, "proposals.own_office", office=office)
+        short = own.short_name if own is not None else office  # a button: the short name
+        label = locales.plain(lang, "proposals.own_office", office=short)
         rows.append([labelled(label, Feature.PROPOSAL, CHOICE, "lead_opd", value)])
     others = [o for o in event.opds if own is None or o.id != own.id]
     for i in range(0, len(others), 2):
         pair = others[i : i + 2]
-        rows.append([labelled(o.name, Feature.PROPOSAL, CHOICE, "lead_opd", o.id) for o in pair])
+        rows.append(
+            [labelled(o.short_name, Feature.PROPOSAL, CHOICE, "lead_opd", o.id) for o in pair]
+        )
     _, high = OTHER_OFFICE_LIMIT
     return locales.t(lang, "proposals.ask.lead_opd", limit=high), InlineKeyboardMarkup(rows)
 

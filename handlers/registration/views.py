@@ -56,7 +56,8 @@ def opd(context: BotContext, lang: str, profile: Participant | None, page: int) 
     pages = max(1, -(-len(opds) // OPD_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     chunk = opds[page * OPD_PAGE_SIZE : (page + 1) * OPD_PAGE_SIZE]
-    rows = [[labelled(o.name, REG, "opd", o.id)] for o in chunk]
+    # Short names on buttons (never a long name cut mid-word); the full name in texts.
+    rows = [[labelled(o.short_name, REG, "opd", o.id)] for o in chunk]
     nav = []
     if page > 0:
         nav.append(button(lang, "registration.prev_page", REG, "opdpage", page - 1))
