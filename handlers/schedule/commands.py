@@ -49,8 +49,13 @@ async def on_button(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
     press = press_of(update, 1)
     if press is not None and press.action == Action.CALENDAR:
+        # ics:<number> from a stage's view: that stage's sessions; bare ics: every stage.
+        one = context.event.stage(number) if (number := press.int_arg()) is not None else None
+        if press.arg() and one is None:
+            await expired(update)
+            return
         await answer_callback(update)
-        await send_calendar(update, context)
+        await send_calendar(update, context, one)
         return
     number = press.int_arg() if press is not None and press.action == Action.STAGE else None
     stage = context.event.stage(number) if number is not None else None
@@ -64,7 +69,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     hidden = hides_links(context.event, viewer, [stage])
     if hidden:
         blocks.append(links_note(lang, viewer))
-    markup = schedule_buttons(context.event, lang, viewer, context.bot.username, hidden)
+    markup = schedule_buttons(context.event, lang, viewer, context.bot.username, hidden, stage)
     await edit_or_send(
         update, split_messages(blocks)[0], reply_markup=markup, disable_web_page_preview=True
     )
