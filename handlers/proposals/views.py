@@ -16,7 +16,7 @@ import locales
 from handlers.base.callbacks import Feature
 from handlers.base.keyboards import button, labelled
 from locales import Html
-from schedules.event import Event, Opd
+from schedules.event import Dimension, Event, Opd
 from storage.participants import Participant
 from storage.proposals import FIELDS, HORIZONS, Proposal
 
@@ -50,7 +50,7 @@ def element_question(
     event: Event, lang: str, proposal: Proposal, profile: Participant | None
 ) -> Question:
     dimension = event.dimension(proposal.dimension)
-    elements = dimension.elements if dimension else []
+    elements = dimension.elements_in(lang) if dimension else []
     # The element travels as its index: names can be longer than callback data allows.
     rows = [
         [labelled(name, Feature.PROPOSAL, CHOICE, "element", i)] for i, name in enumerate(elements)
@@ -154,15 +154,22 @@ def render(event: Event, proposal: Proposal, lang: str) -> Html:
         lang,
         "proposals.render",
         dimension=dimension.name if dimension else "",
-        element=proposal.element or "",
+        element=_element(dimension, lang, proposal.element),
         name=proposal.name or "",
         problem=proposal.problem or "",
         description=proposal.description or "",
         target=proposal.target or "",
         horizon=horizon,
         office=event.office_name(proposal.lead_opd_id, proposal.lead_opd_other),
-        stage=stage.title if stage else "",
+        stage=stage.title_in(lang) if stage else "",
     )
+
+
+def _element(dimension: Dimension | None, lang: str, element: str | None) -> str:
+    """The stored (Indonesian) element in the reader's language."""
+    if not element:
+        return ""
+    return dimension.element_in(lang, element) if dimension else element
 
 
 def render_so_far(event: Event, proposal: Proposal, lang: str) -> Html:
@@ -173,7 +180,7 @@ def render_so_far(event: Event, proposal: Proposal, lang: str) -> Html:
     )
     values = {
         "dimension": dimension.name if dimension else "",
-        "element": proposal.element or "",
+        "element": _element(dimension, lang, proposal.element),
         "name": proposal.name or "",
         "problem": proposal.problem or "",
         "description": proposal.description or "",
