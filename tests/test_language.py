@@ -46,6 +46,13 @@ async def test_the_choice_wins_over_telegram_in_replies_menus_and_a_reminder(
         await rina.send("/help")
         help_text = (await rina.expect("Available commands")).text
         assert "/schedule" in help_text and "/jadwal" not in help_text
+        # Files too: the calendar in English, named in English.
+        await rina.send("/schedule")
+        await rina.expect("Schedule of")
+        await rina.press("Add to calendar")
+        calendar = await rina.expect("Calendar file")
+        assert calendar.document.filename == "workshop-schedule.ics"
+        assert b"Pengingat" not in calendar.document.content
         await tom.send("/help")
         assert "/jadwal" in (await tom.expect("Perintah yang tersedia")).text
         # Their own chat's menu is in the chosen language (Telegram picks the default menus

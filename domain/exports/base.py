@@ -7,6 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
+import locales
 from domain.exports.records import ExportData
 
 
@@ -27,6 +28,8 @@ class Exporter(ABC):
         """The whole file."""
 
     def filename(self, data: ExportData) -> str:
-        """`usulan-program-<local date and time of the export>.<format>`."""
+        """`usulan-program-<local date and time of the export>.<format>` (in English for an
+        English reader)."""
         local = data.generated_at.astimezone(data.event.tz)
-        return f"usulan-program-{local:%Y%m%d-%H%M}.{self.extension or self.format}"
+        stem = locales.plain(data.lang, "lists.export_file")
+        return f"{stem}-{local:%Y%m%d-%H%M}.{self.extension or self.format}"

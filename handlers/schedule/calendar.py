@@ -93,7 +93,10 @@ async def send_calendar(update: Update, context: BotContext, stage: Stage | None
     data = build_ics(context.event, viewer.person, lang, links=viewer.links, stage=stage)
     chat = update.effective_chat
     assert chat is not None
-    name = f"jadwal-bimtek-tahap-{stage.number}.ics" if stage else "jadwal-bimtek.ics"
+    if stage is not None:
+        name = locales.plain(lang, "lists.calendar_stage_file", number=stage.number) + ".ics"
+    else:
+        name = locales.plain(lang, "lists.calendar_file") + ".ics"
     await chat.send_document(
         InputFile(data, filename=name),
         caption=locales.t(lang, "schedule.calendar_caption"),
