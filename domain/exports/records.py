@@ -153,7 +153,7 @@ def participant_records(data: ExportData) -> list[dict[str, Any]]:
             {
                 "full_name": p.full_name or "",
                 "office": event.office_name(p.opd_id, p.opd_other),
-                "role": locales.plain(data.lang, f"export.role.{p.role}") if p.role else "",
+                "role": locales.plain(data.lang, f"registration.role_{p.role}") if p.role else "",
                 "group": dims.get(p.dimension or "", locales.plain(data.lang, "export.all_groups"))
                 if p.dimension
                 else "",

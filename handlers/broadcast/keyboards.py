@@ -50,7 +50,7 @@ def pick_menu(lang: str, step: str, event: Event, picked: list[str]) -> InlineKe
     elif step == "pick_opd":
         rows = _pairs([labelled(mark(o.id, o.short_name), FEATURE, "t", o.id) for o in event.opds])
     elif step == "pick_role":
-        rows = [[button(lang, f"broadcast.role_{r}", FEATURE, "s", r)] for r in ROLES]
+        rows = [[button(lang, f"registration.role_{r}", FEATURE, "s", r)] for r in ROLES]
     elif step == "pick_mode":
         rows = [[button(lang, f"broadcast.aud_desc_{m}", FEATURE, "s", m)] for m in MODES]
     elif step == "pick_stage":
