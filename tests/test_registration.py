@@ -36,7 +36,7 @@ def words(lang: str) -> dict:
         "id": {
             "notice": "Pemberitahuan Privasi",
             "step": "Langkah {n}/6",
-            "summary": "Periksa data",
+            "summary": "Mohon periksa data",
             "saved": "✅ Pendaftaran",
         },
         "en": {
@@ -332,7 +332,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await joni.press(ID["modes"]["offline"])
         await joni.expect("Langkah 6/6")
         await joni.send(ID["skip"])
-        summary = await joni.expect("Periksa data")
+        summary = await joni.expect("Mohon periksa data")
         assert "PT PLN (Persero) UP3 Pasuruan" in summary.text
         await joni.press(ID["save"])
         await joni.expect("✅ Pendaftaran")
@@ -352,7 +352,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await joss.expect("nomor Bapak/Ibu sendiri")
         assert (await participants.get(bot.db, joss.id)).phone is None
         await joss.send_contact(phone="+628777")
-        summary = await joss.expect("Periksa data")
+        summary = await joss.expect("Mohon periksa data")
         assert "+628777" in summary.text
         await joss.press(ID["save"])
         await joss.expect("✅ Pendaftaran")
@@ -388,7 +388,7 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     eko = tg.user(first_name="Eko", language_code="id")
     await walk_to_phone(eko, "id", "Eko Prasetyo", "diskominfo", "dewan", "all", "online")
     await eko.send(ID["skip"])
-    await eko.expect("Periksa data")
+    await eko.expect("Mohon periksa data")
     await eko.press(ID["change"])
     await eko.expect("Bagian mana")
     await eko.press(ID["fields"]["full_name"])
@@ -396,7 +396,7 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     name_question = await eko.expect("Silakan tulis nama lengkap")
     assert "Langkah" not in name_question.text
     await eko.send("Eko Prasetyo, S.T.")
-    summary = await eko.expect("Periksa data")
+    summary = await eko.expect("Mohon periksa data")
     assert "Eko Prasetyo, S.T." in summary.text
     # Becoming Tim Pelaksana while on "all dimensions" asks for one dimension.
     await eko.press(ID["change"])
@@ -405,7 +405,7 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     await eko.press(ID["roles"]["tim_pelaksana"])
     await eko.expect("Kelompok dimensi mana")
     await eko.press("✓ " + DIM_NAME["governance"])
-    await eko.expect("Periksa data")
+    await eko.expect("Mohon periksa data")
     await eko.press(ID["save"])
     await eko.expect("✅ Pendaftaran")
     await check_profile(

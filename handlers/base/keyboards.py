@@ -25,6 +25,16 @@ def labelled(label: str, feature: str, action: str, *args: object) -> InlineKeyb
     return InlineKeyboardButton(label, callback_data=encode(feature, action, *args))
 
 
+def fitted(label: str, limit: int = 60) -> str:
+    """A label of data that may be long (a proposal's name), cut at a word's end with "…",
+    never in the middle of a word."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-") + "…"
+
+
 def rows_of(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboardMarkup:
     """Buttons laid out `per_row` to a row."""
     return InlineKeyboardMarkup(
