@@ -73,7 +73,7 @@ async def test_group_start_and_help(tg, bot) -> None:
     group = tg.group(title="Bimtek Probolinggo")
     joko = tg.user(first_name="Joko", language_code="id")
     await joko.send("/start@bimtek_test_bot", chat=group)
-    await joko.expect("Halo!", chat=group)
+    await joko.expect("Halo, Bapak/Ibu. Saya asisten", chat=group)
     await joko.send("/bantuan", chat=group)
     text = (await joko.expect("Perintah yang tersedia", chat=group)).text
     assert "/jadwal" in text and "/datasaya" not in text
