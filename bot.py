@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -70,6 +71,7 @@ from handlers.start.commands import remember_user, unknown_command, unknown_pres
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import Chore, ReminderService
+from storage import outbox
 from storage.db import Database, DatabaseUnusable, check_usable
 
 log = logging.getLogger("bimtek")
@@ -178,11 +180,19 @@ def start_reminders(services: Services) -> ReminderService:
     service = ReminderService(
         services.event,
         services.clock,
-        people=lambda: meeting_links.reminder_recipients(services.db),
+        people=lambda since: meeting_links.reminder_recipients(services.db, since),
         enqueue=services.sender.enqueue,
     )
 
+    async def prune() -> None:
+        keep = timedelta(days=services.settings.outbox_keep_days)
+        # Wall time, as the rows' created_at is (the event clock may be a test's or sandbox's).
+        removed = await outbox.prune(services.db, datetime.now(UTC) - keep)
+        if removed:
+            log.info("Outbox: %d finished rows older than %s pruned", removed, keep)
+
     service.chores.append(Chore("reload-poll", poll, every=2.0))
+    service.chores.append(Chore("outbox-prune", prune, every=3600.0, at_start=True))
     daily = 86400.0
     job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
     service.chores.append(Chore("retention", job, daily, at_start=True, moments=retention.moments))

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     organiser_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
+    # Finished outbox rows older than this leave the outbox (their dedupe keys are kept).
+    outbox_keep_days: int = Field(default=30, ge=1)
 
     @field_validator("admin_ids", "organiser_ids", mode="before")
     @classmethod

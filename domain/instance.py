@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import socket
+import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from domain.delivery.sender import Spawn
 from storage import instance
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
 STALE_AFTER = timedelta(seconds=30)
@@ -83,4 +87,12 @@ class InstanceLease:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await instance.release(self.db, self.holder)
+        try:
+            await instance.release(self.db, self.holder)
+        except sqlite3.Error as exc:
+            # The disk is full or the file gone: the lease then ages out by itself.
+            log.warning(
+                "Could not release the instance lease (%s); it expires in %d s",
+                exc,
+                int(STALE_AFTER.total_seconds()),
+            )

@@ -51,10 +51,16 @@ def entitled(people: list[Participant], consenting: set[int]) -> list[Participan
     return [p for p in people if may_see_links(p, p.user_id in consenting, private=True)]
 
 
-async def reminder_recipients(db: Database) -> list[Participant]:
+async def reminder_recipients(db: Database, changed_since: str | None = None) -> list[Participant]:
     """Who reminders (which carry the link) can go to: registered participants with consent
-    in force whose chat has not blocked the bot."""
-    return entitled(await participants.reachable(db), await consents.active_user_ids(db))
+    in force whose chat has not blocked the bot (with `changed_since`: only those whose
+    profile changed since then)."""
+    found = await participants.reachable(db, changed_since)
+    if not found:
+        return []
+    few = changed_since is not None and len(found) <= 500  # else one query for all is cheaper
+    ids = [p.user_id for p in found] if few else None
+    return entitled(found, await consents.active_user_ids(db, among=ids))
 
 
 async def registered_with_links(db: Database) -> list[Participant]:

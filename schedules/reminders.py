@@ -16,10 +16,11 @@ Rules, and how they are kept:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 # APScheduler 3 ships neither type hints nor a py.typed marker (4.x will): untyped here.
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
@@ -34,6 +35,9 @@ from storage.participants import Participant
 log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 3
+CHANGE_MARGIN = timedelta(seconds=60)
+ENQUEUE_CHUNK = 1000
+CATCH_UP_DELAY = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -173,8 +177,9 @@ def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
 
 Enqueue = Callable[[list[OutgoingMessage]], Awaitable[int]]
 # Who may get reminders: registered participants with consent in force, not blocked
-# (domain.meeting_links.reminder_recipients; reminders carry the meeting link).
-People = Callable[[], Awaitable[list[Participant]]]
+# (domain.meeting_links.reminder_recipients; reminders carry the meeting link). Given an ISO
+# time, only those whose profile changed since then.
+People = Callable[[str | None], Awaitable[list[Participant]]]
 
 
 class ReminderService:
@@ -188,6 +193,8 @@ class ReminderService:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.chores: list[Chore] = []
         self._dropped_logged: set[str] = set()
+        self._planned_fires: set[tuple[str, str]] = set()  # fully enqueued since start-up
+        self._last_check: str | None = None
 
     def start(self) -> None:
         """Start in the running event loop; catch-up happens in the first run_due."""
@@ -200,7 +207,8 @@ class ReminderService:
             misfire_grace_time=None,
             coalesce=True,
             max_instances=1,
-            next_run_time=datetime.now(UTC),  # catch-up at once
+            # The catch-up starts a moment after start-up, so the first replies come first.
+            next_run_time=datetime.now(UTC) + CATCH_UP_DELAY,
         )
         for chore in self.chores:
             self.scheduler.add_job(
@@ -219,6 +227,7 @@ class ReminderService:
         returns how many reminder jobs."""
         if event is not None:
             self.event = event
+            self.forget_plan()
         for job in self.scheduler.get_jobs():
             if job.id.startswith(("fire:", "at:")):
                 job.remove()
@@ -249,22 +258,56 @@ class ReminderService:
         return count
 
     async def run_due(self) -> int:
-        """Enqueue every reminder due now (idempotent); returns how many rows were new."""
+        """Enqueue every reminder due now (idempotent); returns how many rows were new.
+
+        Everyone is read once per fire time (and at start-up: the catch-up). In between, the
+        check every few seconds reads only the participants whose profile changed since the
+        last check (registered, unmuted, changed group): they affect only their own rows."""
         now = self.clock.now()
-        people = await self.people()
+        # Read back a little: a change committed while this check runs is seen by the next.
+        check_started = _iso(datetime.now(UTC) - CHANGE_MARGIN)
+        due_fires = {_fire_key(f) for f in plan(self.event) if f.at <= now < f.session.start}
+        if due_fires - self._planned_fires:
+            people = await self.people(None)
+        else:
+            people = await self.people(self._last_check) if self._last_check else []
         for item in dropped(self.event, people, now):
             if item.key not in self._dropped_logged:
                 self._dropped_logged.add(item.key)
                 log.info("Reminder %s dropped: the session has already started", item.key)
-        messages = [
-            reminder_message(self.event, item, now) for item in due(self.event, people, now)
-        ]
-        if not messages:
-            return 0
-        added = await self.enqueue(messages)
+        # Planning and texts for tens of thousands take seconds of CPU: done in a worker
+        # thread, a chunk at a time, so that replies go on meanwhile (on the event loop and
+        # on the database, which each chunk holds only briefly).
+        event = self.event
+        items = await asyncio.to_thread(due, event, people, now)
+        added = 0
+        for start in range(0, len(items), ENQUEUE_CHUNK):
+            chunk = items[start : start + ENQUEUE_CHUNK]
+            texts = await asyncio.to_thread(_messages, event, chunk, now)
+            added += await self.enqueue(texts)
         if added:
             log.info("Reminders enqueued: %d", added)
+        # Only once the batch is in the outbox: a failed run is done again in full.
+        self._planned_fires = due_fires
+        self._last_check = check_started
         return added
+
+    def forget_plan(self) -> None:
+        """The next check reads everyone again (after an event reload)."""
+        self._planned_fires = set()
+
+
+def _messages(event: Event, items: list[Due], now: datetime) -> list[OutgoingMessage]:
+    return [reminder_message(event, item, now) for item in items]
+
+
+def _iso(moment: datetime) -> str:
+    """As participants.updated_at is written (storage.db.utcnow)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _fire_key(fire: Fire) -> tuple[str, str]:
+    return (fire.session.id, fire.offset)
 
 
 def describe_plan(event: Event, people: list[Participant], now: datetime) -> list[str]:

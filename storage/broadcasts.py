@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,8 @@ class Broadcast:
     report_chat_id: int
     report_lang: str
     progress_message_id: int | None
+    menu_message_id: int | None = None
+    queued_at: str | None = None  # the organiser's menu it was made from
 
 
 @dataclass(frozen=True)
@@ -91,12 +94,13 @@ async def create(
     send_at: datetime,
     report_chat_id: int,
     report_lang: str,
+    menu_message_id: int | None = None,
 ) -> int:
     """A new announcement, 'scheduled' at `send_at` (now for "send now")."""
     return await db.execute(
         """INSERT INTO broadcasts (created_by, audience, payload, summary, status, send_at,
-                                   created_at, report_chat_id, report_lang)
-           VALUES (?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)""",
+                                   created_at, report_chat_id, report_lang, menu_message_id)
+           VALUES (?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?)""",
         (
             created_by,
             json.dumps(audience),
@@ -106,8 +110,18 @@ async def create(
             utcnow(),
             report_chat_id,
             report_lang,
+            menu_message_id,
         ),
     )
+
+
+async def created_from_menu(db: Database, created_by: int, menu_message_id: int) -> int | None:
+    """The announcement this organiser created with a button of that message, if any."""
+    row = await db.fetchone(
+        "SELECT id FROM broadcasts WHERE created_by = ? AND menu_message_id = ?",
+        (created_by, menu_message_id),
+    )
+    return int(row["id"]) if row else None
 
 
 async def get(db: Database, broadcast_id: int) -> Broadcast | None:
@@ -137,26 +151,48 @@ async def due(db: Database, now: datetime) -> list[Broadcast]:
 
 
 async def sending(db: Database) -> list[Broadcast]:
-    rows = await db.fetchall("SELECT * FROM broadcasts WHERE status = 'sending' ORDER BY id")
+    """Announcements being sent whose recipients are all queued."""
+    rows = await db.fetchall(
+        "SELECT * FROM broadcasts WHERE status = 'sending' AND queued_at IS NOT NULL ORDER BY id"
+    )
     return [_from_row(r) for r in rows]
 
 
-async def start_sending(
-    db: Database, broadcast_id: int, messages: list[OutgoingMessage], now: datetime
-) -> bool:
-    """Write one outbox row per recipient and mark the announcement 'sending', in ONE
-    transaction: a crash leaves either nothing or everything to deliver. False when it was
-    not scheduled any more (cancelled meanwhile, or started by a previous run)."""
+async def start_sending(db: Database, broadcast_id: int, total: int, now: datetime) -> bool:
+    """Mark the announcement 'sending' (its recipients are queued next, `queue_recipients`).
+    False when it was not scheduled any more (cancelled meanwhile, or started before)."""
+    changed = await db.execute_rowcount(
+        """UPDATE broadcasts SET status = 'sending', started_at = ?, total = ?
+           WHERE id = ? AND status = 'scheduled'""",
+        (_iso(now), total, broadcast_id),
+    )
+    return changed > 0
+
+
+async def queue_recipients(
+    db: Database, broadcast_id: int, messages: list[OutgoingMessage], chunk: int = 1000
+) -> None:
+    """Write the recipients' outbox rows in short transactions, so that replies go on in
+    between; then mark the announcement queued, with its real total. A crash halfway leaves
+    it 'sending' without `queued_at`: it is queued again, and the dedupe keys skip whoever is
+    in already, so nobody is lost or doubled."""
+    for start in range(0, len(messages), chunk):
+        await outbox.enqueue(db, messages[start : start + chunk])
+        await asyncio.sleep(0)  # let a waiting reply have the database
     async with db.transaction():
-        changed = await db.execute_rowcount(
-            """UPDATE broadcasts SET status = 'sending', started_at = ?, total = ?
-               WHERE id = ? AND status = 'scheduled'""",
-            (_iso(now), len(messages), broadcast_id),
+        tally = await counts(db, broadcast_id)
+        await db.execute(
+            "UPDATE broadcasts SET queued_at = ?, total = ? WHERE id = ?",
+            (utcnow(), sum(tally.values()), broadcast_id),
         )
-        if not changed:
-            return False
-        await outbox.enqueue(db, messages)
-    return True
+
+
+async def unqueued(db: Database) -> list[Broadcast]:
+    """Announcements whose queueing a crash interrupted."""
+    rows = await db.fetchall(
+        "SELECT * FROM broadcasts WHERE status = 'sending' AND queued_at IS NULL ORDER BY id"
+    )
+    return [_from_row(r) for r in rows]
 
 
 async def set_progress_message(db: Database, broadcast_id: int, message_id: int) -> None:
@@ -166,8 +202,12 @@ async def set_progress_message(db: Database, broadcast_id: int, message_id: int)
 
 
 async def counts(db: Database, broadcast_id: int) -> dict[str, int]:
-    """Outbox status -> rows, for one announcement."""
-    return await outbox.counts(db, KIND, str(broadcast_id))
+    """Outbox status -> rows, for one announcement: read from the tally the triggers keep
+    (a handful of rows), never by counting the outbox."""
+    rows = await db.fetchall(
+        "SELECT status, n FROM outbox_tally WHERE ref = ? AND n > 0", (str(broadcast_id),)
+    )
+    return {r["status"]: int(r["n"]) for r in rows}
 
 
 async def finish(

@@ -44,7 +44,15 @@ async def history(db: Database, user_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def active_user_ids(db: Database) -> set[int]:
-    """Everyone with a consent in force (not withdrawn)."""
+async def active_user_ids(db: Database, among: list[int] | None = None) -> set[int]:
+    """Everyone with a consent in force (not withdrawn); only `among` these ids when given."""
+    if among is not None:
+        marks = ",".join("?" * len(among))
+        rows = await db.fetchall(
+            f"""SELECT DISTINCT user_id FROM consents
+                WHERE withdrawn_at IS NULL AND user_id IN ({marks})""",
+            among,
+        )
+        return {int(r["user_id"]) for r in rows}
     rows = await db.fetchall("SELECT DISTINCT user_id FROM consents WHERE withdrawn_at IS NULL")
     return {int(r["user_id"]) for r in rows}

@@ -27,6 +27,22 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# SQLite's primary result codes for "the write could not be made": the disk or the database
+# is full, or the file system refused the write (the error a full disk often becomes).
+_CANNOT_WRITE = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+
+
+def cannot_write(error: object) -> bool:
+    """True for a write SQLite could not make for lack of room or a refusing file system:
+    nothing can be saved until that is fixed, and nothing committed before is lost."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _CANNOT_WRITE  # extended codes keep the primary in the low byte
+    return "full" in str(error).lower() or "disk i/o" in str(error).lower()
+
+
 class DatabaseUnusable(RuntimeError):
     """The database file cannot be used (damaged, not SQLite, unreadable, read-only); the
     message is one line naming the file and what to do."""

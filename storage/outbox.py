@@ -32,7 +32,7 @@ def _iso(moment: datetime | None) -> str:
 
 async def enqueue(db: Database, messages: list[OutgoingMessage]) -> int:
     """Insert messages in one statement (thousands of rows hold the database for milliseconds);
-    a message whose dedupe_key exists already is skipped. Inside a caller's transaction it
+    a message whose dedupe_key exists already (in the outbox, or pruned from it) is skipped. Inside a caller's transaction it
     joins it. Returns how many rows were added."""
     if not messages:
         return 0
@@ -50,10 +50,13 @@ async def enqueue(db: Database, messages: list[OutgoingMessage]) -> int:
         for m in messages
     ]
     async with db.transaction() as conn:
+        # A key pruned from the outbox is still "sent": delivered_keys keeps it.
         cursor = await conn.executemany(
             """INSERT OR IGNORE INTO outbox
                (kind, ref, dedupe_key, chat_id, payload, not_before, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+               SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+               WHERE ?3 IS NULL
+                  OR NOT EXISTS (SELECT 1 FROM delivered_keys WHERE dedupe_key = ?3)""",
             rows,
         )
         added = cursor.rowcount
@@ -220,3 +223,47 @@ async def cancel_for_chat(db: Database, chat_id: int) -> int:
         "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending'",
         (chat_id,),
     )
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+FINISHED = ("sent", "failed", "blocked", "cancelled")
+_PRUNABLE = f"""status IN ({",".join(repr(s) for s in FINISHED)}) AND created_at < ?
+    AND NOT (kind = 'broadcast' AND ref IN (
+        SELECT CAST(id AS TEXT) FROM broadcasts WHERE status IN ('scheduled', 'sending')))"""
+
+
+async def prune(db: Database, before: datetime, batch: int = 2000) -> int:
+    """Finished rows made before `before` leave the outbox, in short transactions (replies go
+    on in between). Their dedupe keys move to delivered_keys first, in the same transaction,
+    so that nothing pruned is ever sent again. An announcement still sending keeps its rows
+    (its progress is counted from them); a finished one has its totals in `broadcasts`."""
+    cutoff = _iso(before)
+    removed = 0
+    while True:
+        async with db.transaction():
+            ids = [
+                r["id"]
+                for r in await db.fetchall(
+                    f"SELECT id FROM outbox WHERE {_PRUNABLE} ORDER BY id LIMIT ?",
+                    (cutoff, batch),
+                )
+            ]
+            if not ids:
+                return removed
+            marks = ",".join("?" * len(ids))
+            await db.execute(
+                f"""INSERT OR IGNORE INTO delivered_keys (dedupe_key, kind, chat_id, status, at)
+                    SELECT dedupe_key, kind, chat_id, status, COALESCE(sent_at, created_at)
+                    FROM outbox WHERE id IN ({marks}) AND dedupe_key IS NOT NULL""",
+                ids,
+            )
+            removed += await db.execute_rowcount(f"DELETE FROM outbox WHERE id IN ({marks})", ids)
+
+
+async def size(db: Database) -> tuple[int, int]:
+    """(outbox rows, delivered keys kept), for the log and the bench."""
+    row = await db.fetchone(
+        "SELECT (SELECT COUNT(*) FROM outbox), (SELECT COUNT(*) FROM delivered_keys)"
+    )
+    return (int(row[0]), int(row[1])) if row else (0, 0)

@@ -3,6 +3,7 @@ next question, so that a restart resumes where the user was."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,10 +102,14 @@ async def registered(db: Database) -> list[Participant]:
     return [_from_row(r) for r in rows]
 
 
-async def reachable(db: Database) -> list[Participant]:
-    """Registered participants whose chat has not blocked the bot."""
+async def reachable(db: Database, changed_since: str | None = None) -> list[Participant]:
+    """Registered participants whose chat has not blocked the bot; with `changed_since` (an
+    ISO time, as updated_at holds), only those whose row changed since then."""
+    since = "AND p.updated_at >= ?" if changed_since is not None else ""
     rows = await db.fetchall(
-        f"{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1 ORDER BY p.user_id"
+        f"""{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1 {since}
+            ORDER BY p.user_id""",
+        (changed_since,) if changed_since is not None else (),
     )
     return [_from_row(r) for r in rows]
 
@@ -161,3 +166,45 @@ async def holding_data(db: Database) -> list[Participant]:
     """Every participant whose personal data has not been erased (drafts included)."""
     rows = await db.fetchall(f"{_SELECT} WHERE p.status != 'deleted' ORDER BY p.user_id")
     return [_from_row(r) for r in rows]
+
+
+async def reachable_in_offices(db: Database, opd_ids: Iterable[str]) -> list[Participant]:
+    """Registered, reachable participants of these offices who have not muted reminders."""
+    ids = sorted(set(opd_ids))
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(
+        f"""{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1
+            AND p.reminders_muted = 0 AND p.opd_id IN ({marks}) ORDER BY p.user_id""",
+        ids,
+    )
+    return [_from_row(r) for r in rows]
+
+
+async def insert_registered(
+    db: Database,
+    people: Iterable[tuple[int, str, str, str, str, str]],
+    language: str = "id",
+    at: str | None = None,
+) -> None:
+    """Many registered participants at once, with their users row and consent, for
+    benchmarks: (user_id, full_name, opd_id, role, dimension, mode), registered `at`."""
+    now = at or utcnow()
+    rows = list(people)
+    async with db.transaction():
+        await db.executemany(
+            """INSERT INTO users (user_id, language, active, first_seen, last_seen)
+               VALUES (?, ?, 1, ?, ?)""",
+            [(r[0], language, now, now) for r in rows],
+        )
+        await db.executemany(
+            """INSERT INTO participants (user_id, status, full_name, opd_id, role, dimension,
+                                         mode, created_at, updated_at, registered_at)
+               VALUES (?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [(*r, now, now, now) for r in rows],
+        )
+        await db.executemany(
+            "INSERT INTO consents (user_id, notice_version, given_at) VALUES (?, ?, ?)",
+            [(r[0], "bench", now) for r in rows],
+        )

@@ -6,6 +6,8 @@ reader (replies, reminders, announcements, files) reads `language` and needs no 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from storage.db import Database, utcnow
 
 
@@ -17,23 +19,37 @@ async def touch(db: Database, user_id: int, telegram_language: str) -> bool:
 
 async def seen(db: Database, user_id: int, telegram_language: str) -> tuple[bool, str]:
     """Record that the user talked to us; a message from them also means they are reachable.
-    Returns (True the first time the bot hears from them, the language to answer them in)."""
+    Returns (True the first time the bot hears from them, the language to answer them in).
+    Writes only when something changed (the language, reachability) or the last write is a day
+    old: most updates cost one read. A choice made with /bahasa wins over Telegram's language."""
     now = utcnow()
-    async with db.transaction():
+    known = await db.fetchone(
+        "SELECT language, chosen_language, active, last_seen FROM users WHERE user_id = ?",
+        (user_id,),
+    )
+    if known is None:
         first = await db.execute_rowcount(
             """INSERT OR IGNORE INTO users (user_id, language, active, first_seen, last_seen)
                VALUES (?, ?, 1, ?, ?)""",
             (user_id, telegram_language, now, now),
         )
-        if not first:
-            # A choice made with /bahasa wins over Telegram's language.
-            await db.execute(
-                """UPDATE users SET language = COALESCE(chosen_language, ?), active = 1,
-                          last_seen = ? WHERE user_id = ?""",
-                (telegram_language, now, user_id),
-            )
-        row = await db.fetchone("SELECT language FROM users WHERE user_id = ?", (user_id,))
-    return first > 0, str(row["language"]) if row else telegram_language
+        if first:
+            return True, telegram_language
+        return False, await language(db, user_id) or telegram_language
+    wanted = known["chosen_language"] or telegram_language
+    if (known["language"], known["active"]) == (wanted, 1) and known["last_seen"] >= _a_day_before(
+        now
+    ):
+        return False, wanted
+    await db.execute(
+        "UPDATE users SET language = ?, active = 1, last_seen = ? WHERE user_id = ?",
+        (wanted, now, user_id),
+    )
+    return False, wanted
+
+
+def _a_day_before(moment: str) -> str:
+    return (datetime.fromisoformat(moment) - timedelta(days=1)).isoformat(timespec="seconds")
 
 
 async def choose_language(db: Database, user_id: int, language: str) -> None:

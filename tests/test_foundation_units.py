@@ -248,3 +248,23 @@ async def test_interrupted_sends_go_again_except_reminders_that_went_out(tmp_pat
         assert await outbox.in_doubt_count(db) == 1
     finally:
         await db.close()
+
+
+async def test_remembering_a_user_writes_only_what_changed(tmp_path: Path) -> None:
+    from storage import users
+
+    db = await Database(tmp_path / "u.sqlite3").open()
+    try:
+        assert await users.touch(db, 42, "id") is True  # the first time
+        written = db.conn.total_changes
+        for _ in range(5):
+            assert await users.touch(db, 42, "id") is False
+        assert db.conn.total_changes == written  # nothing changed: nothing written
+        await users.touch(db, 42, "en")
+        assert db.conn.total_changes == written + 1 and await users.language(db, 42) == "en"
+        await users.set_active(db, 42, False)
+        await users.touch(db, 42, "en")  # a message means reachable again
+        row = await db.fetchone("SELECT active FROM users WHERE user_id = 42")
+        assert row["active"] == 1
+    finally:
+        await db.close()

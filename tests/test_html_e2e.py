@@ -36,7 +36,8 @@ async def test_siaran_of_a_sending_announcement_keeps_its_formatting(tg, bot, or
         report_lang="id",
     )
     message = OutgoingMessage("broadcast", 4242, {"text": "x"}, str(broadcast_id), "bc:t:4242")
-    assert await broadcasts.start_sending(bot.db, broadcast_id, [message], now)
+    assert await broadcasts.start_sending(bot.db, broadcast_id, 1, now)
+    await broadcasts.queue_recipients(bot.db, broadcast_id, [message])
     await organiser.send("/siaran")
     listing = await organiser.expect("Terkirim 0 / 1")
     assert summary in listing.text  # escaped once: read literally

@@ -373,6 +373,7 @@ async def test_forged_callbacks_cannot_reach_another_participants_proposal(tg, b
         assert "tidak ditemukan" in await alert_of(intruder.press_data(data, own_list))
     # The intruder also tries to plant the owner's id into a form of their own.
     await intruder.press_data("prop:send", own_list)
+    await intruder.press_data(f"prop:send:{pid}", own_list)
     seen = await intruder.wait_idle(0.3)
     assert all("Rahasia pemilik" not in m.text for m in seen)
     after = await store.get(bot.db, pid, 780_001)
@@ -447,3 +448,26 @@ async def test_forged_numbers_in_callbacks_are_refused_not_raised(tg, bot) -> No
     await rina.press("Kebijakan", element_menu)
     await rina.expect("3/8")
     assert (await store.latest_draft(bot.db, 795_001)).element == "Kebijakan"
+
+
+async def test_second_press_of_kirim_says_already_sent(tg, bot) -> None:
+    """Kirim pressed again on the same preview (its reply lost after the commit): the
+    proposal is not submitted twice and the participant is told it was sent."""
+    uid = 719_001
+    await register(bot.db, uid, name="Sri Wahyuni", dimension="living")
+    sri = tg.user(first_name="Sri", language_code="id", user_id=uid)
+    preview = await fill_form(sri, "living", ELEMENT["living"], "Posyandu digital")
+    send_data = preview.find_button(SUBMIT)["callback_data"]
+    await sri.press(SUBMIT)
+    await sri.expect("sudah terkirim")
+    sent = await only_proposal(bot.db, uid)
+    again = await sri.press_data(send_data, preview)
+    assert again.show_alert
+    assert again.text == locales.plain("id", "proposals.already_sent", id=sent.id)
+    # A new draft in progress does not make the old button submit it either.
+    await sri.send("/usul")
+    await sri.expect("1/8")
+    third = await sri.press_data(send_data, preview)
+    assert third.text == again.text
+    rows = await bot.db.fetchall("SELECT id, status FROM proposals WHERE user_id = ?", (uid,))
+    assert {r["id"]: r["status"] for r in rows} == {sent.id: "submitted", sent.id + 1: "draft"}

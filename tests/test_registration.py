@@ -688,3 +688,23 @@ def test_name_rules() -> None:
         assert clean_name(bad) is None, bad
     assert clean_org("PT PLN (Persero) UP3 Pasuruan") == "PT PLN (Persero) UP3 Pasuruan"
     assert clean_org("1234") is None
+
+
+async def test_second_press_of_simpan_says_already_saved(tg, bot) -> None:
+    """After Simpan was committed but its reply lost (a crash, a dropped response), the
+    same button pressed again says the registration is saved and changes nothing."""
+    wulan = tg.user(first_name="Wulan", language_code="id")
+    await walk_to_phone(wulan, "id", "Wulan Sari", "dkpp", "tim_pelaksana", "economy", "offline")
+    await wulan.send(L["id"]["skip"])
+    summary = await wulan.expect(L["id"]["summary"])
+    save_data = summary.find_button(ID["save"])["callback_data"]
+    await wulan.press(ID["save"])
+    await wulan.expect(L["id"]["saved"])
+    registered_at = (await participants.get(bot.db, wulan.id)).registered_at
+    before = len(wulan.messages)
+    again = await wulan.press_data(save_data, summary)
+    assert again.show_alert
+    assert again.text == locales.plain("id", "registration.already_saved")
+    await wulan.wait_idle(0.3)
+    assert len(wulan.messages) == before
+    assert (await participants.get(bot.db, wulan.id)).registered_at == registered_at

@@ -260,3 +260,32 @@ async def _wait_sent(db_path: Path, count: int) -> None:
         raise AssertionError("outbox rows not marked sent")
     finally:
         await db.close()
+
+
+async def test_unmuting_inside_a_reminder_window_gets_the_due_reminder_once(
+    tg, tmp_path: Path
+) -> None:
+    """Between fire times the check reads only the participants who changed: one who turns
+    reminders back on after the fire time still gets the due reminder, once."""
+    start = now() + timedelta(minutes=40)
+    path = write_event(tmp_path / "e.yaml", [[session("u1", start)]], ["1h"])
+    settings = _settings(tg, tmp_path, path)
+    await _seed_all(settings.database_path, [(7701, "id", {}), (7702, "id", {})])
+    db = await Database(settings.database_path).open()
+    await participants.set_reminders_muted(db, 7702, True)
+    await db.close()
+    on, off = (
+        tg.user(first_name=n, language_code="id", user_id=i)
+        for n, i in (("On", 7701), ("Off", 7702))
+    )
+    bot = await RunningBot(settings).start()
+    try:
+        await on.expect("Pengingat bimtek", timeout=8)  # the catch-up, for everyone at once
+        await off.expect_silence(1.0)
+        await participants.set_reminders_muted(bot.db, 7702, False)
+        await off.expect("Pengingat bimtek", timeout=8)  # read as a changed participant
+        await on.expect_silence(4.0)  # later checks add nothing
+        await off.expect_silence(0.1)
+        assert (len(on.messages), len(off.messages)) == (1, 1)
+    finally:
+        await bot.stop()

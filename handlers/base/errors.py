@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -14,6 +13,7 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 
 import locales
 from handlers.base.context import BotApp, BotContext, lang_of
+from storage.db import cannot_write
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +23,10 @@ log = logging.getLogger(__name__)
 _told: deque[int] = deque(maxlen=256)
 
 
-def _storage_full(error: object) -> bool:
-    """SQLite's "database or disk is full": nothing can be saved until there is room."""
-    return isinstance(error, sqlite3.OperationalError) and "full" in str(error).lower()
-
-
 async def on_error(update: object, context: BotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
-    if isinstance(error, Forbidden | NetworkError) or _storage_full(error):
+    if isinstance(error, Forbidden | NetworkError) or cannot_write(error):
         log.warning("Update %s: %s: %s", update_id, type(error).__name__, error)
     else:
         log.error("Update %s caused an error", update_id, exc_info=error)
@@ -42,7 +37,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if update.update_id in _told:
         return
     _told.append(update.update_id)
-    key = "common.cannot_save" if _storage_full(error) else "common.error"
+    key = "common.cannot_save" if cannot_write(error) else "common.error"
     try:
         await update.effective_chat.send_message(locales.t(lang_of(update), key))
     except TelegramError as exc:

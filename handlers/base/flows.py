@@ -118,6 +118,7 @@ OnContact = Callable[[Turn, Contact], Awaitable[Move]]
 OnMessage = Callable[[Turn, Message], Awaitable[Move]]
 OnTurn = Callable[[Turn], Awaitable[None]]
 Guard = Callable[[Update, BotContext], Awaitable[bool]]
+Settled = Callable[[Update, BotContext, Callback], Awaitable[str | None]]
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,10 @@ class FlowSpec:
     any_step_actions: frozenset[str] = frozenset()  # e.g. a "cancel" button on every menu
     any_step_press: OnPress | None = None  # what those buttons do, at whichever step
     arity: int | None = None  # how many callback arguments to split (the rest stays whole)
+    # A press that no longer fits the flow may be the second press of a final button whose
+    # work was committed before the reply was lost (a crash, a dropped response): `settled`
+    # names what was done (a locale text), so the person is told instead of "expired".
+    settled: Settled | None = None
 
 
 def _fits(step: Step, press: Callback) -> bool:
@@ -269,7 +274,8 @@ async def take_press(update: Update, context: BotContext, spec: FlowSpec) -> Non
     state = await flows.get(context.db, user.id)
     menu_id = query.message.message_id if query.message else None
     if press is None or not _press_fits(spec, state, press, menu_id):
-        await answer_callback(update, locales.plain(lang, "common.expired"), alert=True)
+        done = await spec.settled(update, context, press) if spec.settled and press else None
+        await answer_callback(update, done or locales.plain(lang, "common.expired"), alert=True)
         return
     assert state is not None
     turn = Turn(update, context, state, spec, press)

@@ -18,7 +18,7 @@ from domain.delivery.sender import Spawn
 from handlers.base.context import BotApp, Services, services_of
 from locales import number
 from storage import broadcasts
-from storage.broadcasts import KIND, Broadcast
+from storage.broadcasts import KIND, Broadcast, Recipient
 from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -78,30 +78,40 @@ class BroadcastService:
                 await asyncio.wait_for(self._wake.wait(), TICK)
 
     async def launch_due(self) -> None:
-        """Write the outbox rows of every announcement whose time has come."""
+        """Queue the recipients of every announcement whose time has come, and finish
+        queueing any that a crash interrupted."""
         async with self._lock:
             services = self.services
             now = services.clock.now()
+            for b in await broadcasts.unqueued(services.db):
+                log.info("Broadcast %s: queueing its recipients again after a restart", b.id)
+                await self._queue(b, now)
             for b in await broadcasts.due(services.db, now):
                 await self._launch(b, now)
 
     async def _launch(self, b: Broadcast, now: datetime) -> None:
+        found = await recipients(self.services.db, self.services.event, b.audience)
+        if await broadcasts.start_sending(self.services.db, b.id, len(found), now):
+            await self._queue(b, now, found)
+
+    async def _queue(
+        self, b: Broadcast, now: datetime, found: list[Recipient] | None = None
+    ) -> None:
         services = self.services
-        found = await recipients(services.db, services.event, b.audience)
-        ref = str(b.id)
+        if found is None:
+            found = await recipients(services.db, services.event, b.audience)
         messages = [
             OutgoingMessage(
                 KIND,
                 r.user_id,
                 b.payload,
-                ref=ref,
+                ref=str(b.id),
                 dedupe_key=f"bc:{b.id}:{r.user_id}",
                 not_before=now,
             )
             for r in found
         ]
-        if not await broadcasts.start_sending(services.db, b.id, messages, now):
-            return
+        await broadcasts.queue_recipients(services.db, b.id, messages)
         if services.sender is not None:
             services.sender.wake()
         log.info("Broadcast %s: %s recipients queued", b.id, len(messages))

@@ -233,5 +233,6 @@ FLOW = FlowSpec(
     allowed=_organiser,
     any_step_actions=frozenset({"x"}),
     any_step_press=cancel,
+    settled=timing.settled,
     arity=1,  # bc:t:<OPD id>: an id is never split, whatever it contains
 )

@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from telegram import Message, Update
+
 import locales
 from domain.audience import describe, recipients
 from handlers.base.callbacks import Callback
+from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import END, STAY, Move, Turn
 from handlers.base.replies import edit_or_send, reply
 from handlers.broadcast.keyboards import confirm_time_menu, show_menu, when_menu
@@ -140,6 +143,7 @@ class _NewAnnouncement:
             send_at=self.send_at,
             report_chat_id=chat.id,
             report_lang=turn.lang,
+            menu_message_id=turn.message.message_id if turn.message else None,
         )
         await audit.record(
             turn.db,
@@ -171,3 +175,20 @@ class _NewAnnouncement:
         when = format_datetime(self.moment, event.tz, lang)
         await edit_or_send(turn.update, locales.t(lang, "broadcast.scheduled", when=when, **values))
         service.wake()
+
+
+async def settled(update: Update, context: BotContext, press: Callback) -> str | None:
+    """A second press of "Kirim sekarang" / a time / "Ya, jadwalkan" after the announcement
+    was made from this menu (its reply lost): say so, and make nothing twice."""
+    query, user = update.callback_query, update.effective_user
+    if press.action not in _FINAL_ACTIONS or query is None or user is None:
+        return None
+    if not isinstance(query.message, Message):
+        return None
+    made = await broadcasts.created_from_menu(context.db, user.id, query.message.message_id)
+    if made is None:
+        return None
+    return locales.plain(lang_of(update), "broadcast.already_made", id=made)
+
+
+_FINAL_ACTIONS = ("now", "at", "yes")

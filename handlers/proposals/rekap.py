@@ -79,12 +79,7 @@ def rekap_text(event: Event, counts: Counts, missing: list[Opd], lang: str) -> H
 async def _nudge_recipients(context: BotContext, missing: list[Opd]) -> list[Participant]:
     """Registered, reachable participants of exactly the missing offices; those who muted
     reminders chose quiet, so they are left out."""
-    ids = {o.id for o in missing}
-    return [
-        p
-        for p in await participants.reachable(context.db)
-        if p.opd_id in ids and not p.reminders_muted
-    ]
+    return await participants.reachable_in_offices(context.db, (o.id for o in missing))
 
 
 @private_only(Payload.REKAP)

@@ -248,9 +248,9 @@ async def _confirm_office(turn: Turn, press: Callback) -> Move:
 
 
 async def _on_preview(turn: Turn, press: Callback) -> Move:
-    """prop:send, prop:edit, prop:cancel, prop:done."""
+    """prop:send|edit|cancel|done:<proposal id>."""
     proposal = await _proposal(turn)
-    if proposal is None:
+    if proposal is None or press.int_arg() != proposal.id:
         return await turn.alert("common.expired")
     lang = turn.lang
     if press.action == "send":
@@ -290,6 +290,18 @@ async def _send(turn: Turn, proposal: Proposal) -> Move:
         text = locales.t(turn.lang, "proposals.limit_reached", limit=limit)
     await reply(turn.update, text)
     return STAY
+
+
+async def _settled(update: Update, context: BotContext, press: Callback) -> str | None:
+    """A second press of Kirim (prop:send:<id>) after the submission was committed and its
+    reply lost: the proposal is not sent twice, and the person is told it was sent."""
+    user, proposal_id = update.effective_user, press.int_arg()
+    if press.action != "send" or user is None or proposal_id is None:
+        return None
+    proposal = await store.get(context.db, proposal_id, user.id)
+    if proposal is None or proposal.is_draft:
+        return None
+    return locales.plain(lang_of(update), "proposals.already_sent", id=proposal.id)
 
 
 async def _on_field(turn: Turn, press: Callback) -> Move:
@@ -399,7 +411,7 @@ STEPS: dict[str, Step] = {
     ),
     "preview": Step(
         ask=_asking(views.preview),
-        press=_taking(0, _on_preview),
+        press=_taking(1, _on_preview),
         actions=frozenset({"send", "edit", "cancel", "done"}),
     ),
     "fields": Step(
@@ -417,5 +429,6 @@ FLOW = FlowSpec(
     on_cancel=_on_cancel,
     menu_bound=True,  # a press must come from the menu the step last sent
     before_input=_before_input,
+    settled=_settled,
     arity=2,  # prop:v:<step>:<value>: the value is never split (an id may contain ':')
 )

@@ -139,7 +139,9 @@ def preview(event: Event, lang: str, proposal: Proposal, profile: Participant | 
     else:
         title = locales.t(lang, "proposals.preview_edit", id=proposal.id)
         actions = [("proposals.btn.edit", "edit"), ("proposals.btn.done", "done")]
-    row = [button(lang, key, Feature.PROPOSAL, action) for key, action in actions]
+    # The buttons carry the id: a second Kirim after a lost reply can say "already sent", and
+    # a preview's buttons act on that proposal only.
+    row = [button(lang, key, Feature.PROPOSAL, action, proposal.id) for key, action in actions]
     return f"{title}\n\n{body}", InlineKeyboardMarkup([row])
 
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 
-from telegram import Contact, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram import Contact, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
 import locales
 from domain import people
 from domain.offices import match_office
 from domain.privacy import give_consent
 from handlers.base.callbacks import Callback, Feature
-from handlers.base.context import choose_language
+from handlers.base.context import BotContext, choose_language, lang_of
 from handlers.base.flows import END, STAY, FlowSpec, Move, Step, Turn, stored_note
 from handlers.base.menus import set_own_menu
 from handlers.base.replies import edit_or_send, reply
@@ -315,6 +315,18 @@ async def on_summary(turn: Turn, press: Callback) -> Move:
     )
 
 
+async def settled(update: Update, context: BotContext, press: Callback) -> str | None:
+    """A second press of Simpan (its reply lost in a crash): already registered, nothing
+    changes, and the person is told so."""
+    user = update.effective_user
+    if (press.action, press.arg()) != ("summary", "save") or user is None:
+        return None
+    profile = await participants.get(context.db, user.id)
+    if profile is None or not profile.is_registered:
+        return None
+    return locales.plain(lang_of(update), "registration.already_saved")
+
+
 async def on_pick_field(turn: Turn, press: Callback) -> Move:
     field = press.arg()
     if field not in people.FIELDS:
@@ -376,5 +388,6 @@ FLOW = FlowSpec(
     steps=STEPS,
     wrong_input=wrong_input,
     on_cancel=on_cancel,
+    settled=settled,
     arity=1,  # reg:<step>:<value>, the value kept whole
 )

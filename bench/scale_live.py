@@ -1,0 +1,111 @@
+"""The real bot (a child process, `bot.py run`) with 1k / 10k / 50k registered participants,
+against the fake Telegram server (issue: scale). Printed per size:
+- start-up to the first reply, inside a reminder window (every participant's reminder is
+  due at start: the catch-up queues them all while /jadwal is asked);
+- /jadwal p50 / p95 from 30 users inside that window, while the reminders go out;
+- the bot's idle CPU (% of one core over 10 s) with nothing due.
+
+Run: .venv/bin/python bench/scale_live.py [sizes...]   (default: 1000 10000 50000)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.scale_bench import seed  # noqa: E402
+from storage.db import Database  # noqa: E402
+from tests.faketg import FakeTelegram  # noqa: E402
+from tests.harness import TOKEN, BotProcess, make_settings  # noqa: E402
+from tests.schedule_helpers import now, session, write_event  # noqa: E402
+
+ASKERS = 30
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def jadwal_latency(tg: FakeTelegram, user_id: int, within: float = 60) -> float:
+    user = tg.get_user(user_id) or tg.user(first_name="Q", language_code="id", user_id=user_id)
+    began = time.monotonic()
+    await user.send("/jadwal")
+    got = await user.expect("Tahap", timeout=within)
+    return got.sent_at - began
+
+
+async def inside_a_window(count: int, tmp: Path) -> tuple[float, list[float]]:
+    tg = FakeTelegram(token=TOKEN, bot_username="scale_bot")
+    await tg.start()
+    path = write_event(tmp / f"w{count}.yaml", [[session("w", now() + timedelta(hours=2))]], ["3h"])
+    level = "INFO" if os.environ.get("SCALE_LOG") else "WARNING"
+    settings = make_settings(tg, tmp / f"w{count}.sqlite3", event_file=path, log_level=level)
+    db = await Database(settings.database_path).open()
+    await seed(db, count)
+    await db.close()
+    asker = 1_000_000  # a seeded participant
+    tg.user(first_name="First", language_code="id", user_id=asker)
+    began = time.monotonic()
+    bot = BotProcess(settings).start()
+    try:
+        await jadwal_latency(tg, asker, within=120)
+        startup = time.monotonic() - began  # from the process's start: Python and imports too
+        latencies = []
+        for i in range(ASKERS):
+            latencies.append(await jadwal_latency(tg, 1_000_001 + i))
+    finally:
+        await bot.stop()
+        await tg.stop()
+    if os.environ.get("SCALE_LOG"):
+        print(bot.log())
+    return startup, latencies
+
+
+async def idle_cpu(count: int, tmp: Path) -> float:
+    tg = FakeTelegram(token=TOKEN, bot_username="scale_bot")
+    await tg.start()
+    path = write_event(tmp / f"i{count}.yaml", [[session("i", now() + timedelta(days=3))]], ["1h"])
+    settings = make_settings(tg, tmp / f"i{count}.sqlite3", event_file=path, log_level="WARNING")
+    db = await Database(settings.database_path).open()
+    await seed(db, count)
+    await db.close()
+    bot = BotProcess(settings).start()
+    assert bot.proc is not None
+    try:
+        await jadwal_latency(tg, 1_000_000, within=120)
+        await asyncio.sleep(3)
+        before = cpu_seconds(bot.proc.pid)
+        await asyncio.sleep(10)
+        return (cpu_seconds(bot.proc.pid) - before) / 10 * 100
+    finally:
+        await bot.stop()
+        await tg.stop()
+
+
+async def main(sizes: list[int]) -> None:
+    print(
+        "| participants | start-up to first reply (window) | /jadwal p50 / p95 (window) | idle CPU |"
+    )
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for count in sizes:
+            startup, latencies = await inside_a_window(count, Path(tmp))
+            cpu = await idle_cpu(count, Path(tmp))
+            p95 = sorted(latencies)[int(len(latencies) * 0.95) - 1]
+            print(
+                f"| {count:,} | {startup:.2f} s | {statistics.median(latencies):.3f} s / "
+                f"{p95:.3f} s | {cpu:.1f} % |"
+            )
+
+
+if __name__ == "__main__":
+    asyncio.run(main([int(a) for a in sys.argv[1:]] or [1000, 10000, 50000]))

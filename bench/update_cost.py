@@ -1,0 +1,93 @@
+"""Print the bot's CPU per 1,000 updates beside a minimal python-telegram-bot echo bot
+(bench/echo_bot.py), and the ratio (issue: scale). Both run as their own process against
+the fake Telegram server with flood limits off; 200 users send /jadwal and FAQ questions.
+The bot's CPU time is read from /proc before and after (utime + stime).
+
+Run: .venv/bin/python bench/update_cost.py [updates]   (default 1000)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storage.db import Database  # noqa: E402
+from tests.faketg import FakeTelegram  # noqa: E402
+from tests.harness import TOKEN, BotProcess, make_settings  # noqa: E402
+from tests.seeding import registered  # noqa: E402
+
+USERS = 200
+TEXTS = ["/jadwal", "di mana lokasi bimtek?", "kapan batas usulan?", "apa itu smart city"]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def drive(tg: FakeTelegram, pid: int, updates: int, answers: int) -> float:
+    """Send `updates` messages from USERS users; wait for `answers` replies each; CPU used."""
+    users = [
+        tg.user(first_name=f"U{i}", language_code="id", user_id=880_000 + i) for i in range(USERS)
+    ]
+    await asyncio.sleep(2.0)  # start-up done (its CPU is not counted)
+    before = cpu_seconds(pid)
+
+    async def one(index: int) -> None:
+        user = users[index % USERS]
+        await user.send(TEXTS[index % len(TEXTS)])
+
+    for start in range(0, updates, USERS):
+        await asyncio.gather(*(one(i) for i in range(start, min(updates, start + USERS))))
+        await tg.wait_idle(quiet=0.3, timeout=120)
+    sent = sum(len(u.messages) for u in users)
+    if sent < answers:
+        raise SystemExit(f"only {sent} replies of {answers}")
+    return cpu_seconds(pid) - before
+
+
+async def main(updates: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tg = FakeTelegram(token=TOKEN, bot_username="bench_bot")
+        await tg.start()
+        settings = make_settings(tg, Path(tmp) / "u.sqlite3", log_level="WARNING")
+        db = await Database(settings.database_path).open()
+        for i in range(USERS):
+            await registered(db, 880_000 + i)
+        await db.close()
+        bot = BotProcess(settings).start()
+        assert bot.proc is not None
+        try:
+            ours = await drive(tg, bot.proc.pid, updates, updates)
+        finally:
+            await bot.stop()
+        await tg.stop()
+
+        tg = FakeTelegram(token=TOKEN, bot_username="echo_bot")
+        await tg.start()
+        env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": tg.base_url}
+        echo = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "bench" / "echo_bot.py"), env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            theirs = await drive(tg, echo.pid, updates, updates)
+        finally:
+            echo.terminate()
+            await echo.wait()
+        await tg.stop()
+    per = 1000 / updates
+    print(f"updates: {updates} from {USERS} users (/jadwal and FAQ questions)")
+    print(f"bot:      {ours * per:.2f} s CPU per 1,000 updates")
+    print(f"echo bot: {theirs * per:.2f} s CPU per 1,000 updates")
+    print(f"ratio:    {ours / theirs:.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
