@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -51,6 +51,7 @@ from config import (
     unreachable_help,
 )
 from domain import meeting_links, retention
+from domain.backups import DailyBackup
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import Sender
 from domain.faq import book as faq_book
@@ -63,7 +64,11 @@ from handlers.base.guards import private_only
 from handlers.base.links import Payload
 from handlers.base.menus import names
 from handlers.base.router import FlowRouter
-from handlers.base.updates import PerChatUpdateProcessor, TolerantApplicationBuilder
+from handlers.base.updates import (
+    PerChatUpdateProcessor,
+    TolerantApplicationBuilder,
+    use_tolerant_webhook,
+)
 from handlers.broadcast.service import BroadcastService
 from handlers.privacy.retention import RetentionJob
 from handlers.schedule.reload import poll_reload_requests
@@ -71,7 +76,8 @@ from handlers.start.commands import remember_user, unknown_command, unknown_pres
 from schedules.clock import Clock
 from schedules.event import Event, EventFileError, load_event
 from schedules.reminders import Chore, ReminderService
-from storage import outbox
+from storage import outbox, processed_updates
+from storage import status as bot_status
 from storage.db import Database, DatabaseUnusable, check_usable
 
 log = logging.getLogger("bimtek")
@@ -150,7 +156,25 @@ async def startup(app: BotApp) -> None:
     services.broadcasts.start(errors.spawner(app))
     await menus.set_default_menus(app)
     await menus.set_staff_menus(app)
-    log.info("Bot @%s ready: %s", app.bot.username, services.event.event.name)
+    settings = services.settings
+    mode = "webhook" if settings.webhook_url else "polling"
+    await bot_status.put(services.db, "run", mode=mode, webhook_url=settings.webhook_url)
+    log.info("Bot @%s ready (%s): %s", app.bot.username, mode, services.event.event.name)
+
+
+async def stopping(app: BotApp) -> None:
+    """After PTB stopped taking updates and before it closes its HTTP connections (post_stop):
+    stop the background services, letting the sends in flight finish (SIGTERM, e.g.
+    `systemctl stop`). `shutdown` does the same for a stop that skips this hook."""
+    services = services_of(app)
+    if services.reminders is not None:
+        services.reminders.stop()
+        services.reminders = None
+    if services.broadcasts is not None:
+        await services.broadcasts.stop()
+        services.broadcasts = None
+    if services.sender is not None:
+        await services.sender.stop()
 
 
 async def shutdown(app: BotApp) -> None:
@@ -162,10 +186,11 @@ async def shutdown(app: BotApp) -> None:
         await services.broadcasts.stop()
         services.broadcasts = None
     if services.sender is not None:
-        await services.sender.stop()
+        await services.sender.stop(grace=0)
     if services.lease is not None:
         await services.lease.release()
         services.lease = None
+        await bot_status.put(services.db, "stopped")
     await services.db.close()
 
 
@@ -193,9 +218,26 @@ def start_reminders(services: Services) -> ReminderService:
 
     service.chores.append(Chore("reload-poll", poll, every=2.0))
     service.chores.append(Chore("outbox-prune", prune, every=3600.0, at_start=True))
-    daily = 86400.0
+
+    async def prune_updates() -> None:
+        await processed_updates.prune(services.db)
+
+    service.chores.append(Chore("prune-updates", prune_updates, every=3600.0))
     job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
-    service.chores.append(Chore("retention", job, daily, at_start=True, moments=retention.moments))
+    service.chores.append(
+        Chore("retention", job, 86400.0, at_start=True, moments=retention.moments)
+    )
+    settings = services.settings
+    daily = DailyBackup(
+        services.db, settings.backups, settings.backup_keep, settings.backup_time, services.event.tz
+    )
+    services.backups = daily
+
+    async def backup() -> None:
+        await daily.run_if_due(services.clock.now())
+
+    # Checked every 5 minutes (and at start-up: a first backup at once): one a day.
+    service.chores.append(Chore("backup", backup, every=300.0, at_start=True))
     service.start()
     return service
 
@@ -205,15 +247,18 @@ def build_application(
 ) -> BotApp:
     """The Application with its services; `startup` runs in post_init (or call it yourself)."""
     event = event or load_event(settings.event_file)
+    use_tolerant_webhook()  # an unreadable update is skipped in webhook mode too
+    db = Database(settings.database_path)
     builder = (
         TolerantApplicationBuilder()
         .token(settings.token())
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
-        .concurrent_updates(PerChatUpdateProcessor(64))
+        .concurrent_updates(PerChatUpdateProcessor(64, db))
         # Telegram's flood limits for every message, replies first (domain/delivery/ratelimit.py).
         .rate_limiter(ChatRateLimiter())
         .post_init(startup)
+        .post_stop(stopping)
         .post_shutdown(shutdown)
     )
     if settings.telegram_api_base_url:
@@ -223,7 +268,7 @@ def build_application(
     flows = build_flows()
     app.bot_data["services"] = Services(
         settings=settings,
-        db=Database(settings.database_path),
+        db=db,
         event=event,
         flows=flows,
         clock=clock or Clock(),
@@ -241,6 +286,22 @@ def _file_url(settings: Settings) -> str:
     return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """PTB's run_webhook / Updater.start_webhook arguments for the WEBHOOK_* settings (cmd_run
+    and the tests start the webhook the same way). PTB sets the webhook at start-up (and
+    polling deletes it), so switching modes needs no manual step; Telegram keeps the updates
+    that arrive meanwhile. PTB answers 403 to a request without the secret token."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path,
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     check_usable(settings.database_path)  # a damaged or read-only file: one line, at once
     app = build_application(settings)
@@ -248,7 +309,24 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if notice:
         print(notice, file=sys.stderr)
     try:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if settings.webhook_url:
+            log.info("Receiving updates by webhook: %s", settings.webhook_url)
+            app.run_webhook(**webhook_options(settings))
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except BadRequest as exc:  # only setWebhook answers 400 while starting
+        raise StartupError(
+            f"Telegram refused WEBHOOK_URL {settings.webhook_url}: {exc.message}"
+        ) from exc
+    except OSError as exc:
+        if not settings.webhook_url:
+            raise
+        # tornado could not listen (the port is taken, or a privileged one)
+        raise StartupError(
+            f"Cannot listen for the webhook on {settings.webhook_listen}:"
+            f"{settings.webhook_port} ({exc.strerror or exc}). Set another WEBHOOK_PORT "
+            f"(each bot on this server needs its own)."
+        ) from exc
     except InvalidToken as exc:
         # Telegram answered 401/404 to getMe: the token was revoked or mistyped.
         raise MissingTokenError(REJECTED_TOKEN_HELP) from exc

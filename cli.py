@@ -4,10 +4,15 @@ python bot.py check          validate configuration and event file, print a summ
 python bot.py schedule       print stages, sessions and every planned reminder
 python bot.py event reload   validate the event file and ask the running bot to reload it
 python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
-python bot.py faq eval F.csv top-1 accuracy, out-of-scope rejection, latency and misses
+python bot.py faq eval F.csv top-1, rejection, offered-when-unsure, latency, per style, misses
+                             (--split tune|heldout, --no-misses)
 python bot.py export --format xlsx|csv|csv-comma|json --out FILE   export the proposals
 python bot.py opd rematch [--apply]   match free-text offices to the OPD (dry run first)
 python bot.py retention [--apply]     who holds personal data; erase it once retention ended
+python bot.py backup [FILE]  a consistent copy of the database, also while the bot runs
+python bot.py restore FILE   check a backup and put it back (the bot stopped)
+python bot.py status         the running bot, outbox, next reminder, last backup and error;
+                             exit 1 when no bot runs or its heartbeat is too old (monitoring)
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +45,33 @@ from storage.db import Database
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
-class RedactToken(logging.Filter):
-    """Replace the bot token wherever it appears in a log record (httpx logs request URLs)."""
+def _secrets(token: str | Sequence[str] | None) -> list[str]:
+    if token is None:
+        return []
+    return [token] if isinstance(token, str) else [t for t in token if t]
 
-    def __init__(self, token: str | None) -> None:
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<BOT_TOKEN>" if ":" in secret else "<SECRET>")
+    return text
+
+
+class RedactToken(logging.Filter):
+    """Replace the bot token (and the webhook secret) wherever they appear in a log record
+    (httpx logs request URLs)."""
+
+    def __init__(self, token: str | Sequence[str] | None) -> None:
         super().__init__()
-        self.token = token
+        self.secrets = _secrets(token)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
+        if self.secrets:
             message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<BOT_TOKEN>")
+            cleaned = redact(message, self.secrets)
+            if cleaned != message:
+                record.msg = cleaned
                 record.args = None
         return True
 
@@ -61,9 +81,9 @@ class OneLineFormatter(logging.Formatter):
     same line (the update id in the message says where to look). The token is replaced in
     the whole line, exception text included (PTB's InvalidToken quotes it)."""
 
-    def __init__(self, fmt: str, token: str | None) -> None:
+    def __init__(self, fmt: str, token: str | Sequence[str] | None) -> None:
         super().__init__(fmt)
-        self.token = token
+        self.secrets = _secrets(token)
 
     def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
         _, value, _ = ei
@@ -74,7 +94,29 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = " | ".join(part for part in super().format(record).splitlines() if part.strip())
-        return text.replace(self.token, "<BOT_TOKEN>") if self.token else text
+        return redact(text, self.secrets)
+
+
+class JsonFormatter(OneLineFormatter):
+    """LOG_FORMAT=json: one JSON object per line for log collectors (journald, Loki, ELK):
+    time (UTC, ISO-8601), level, logger, message, and the exception's type and one-line
+    text. No stack traces; the token and the webhook secret are redacted as in text logs."""
+
+    def __init__(self, token: str | Sequence[str] | None) -> None:
+        super().__init__("%(message)s", token)
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": " | ".join(record.getMessage().splitlines()),
+        }
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            entry["error_type"] = type(error).__name__
+            entry["error"] = " | ".join(str(error).splitlines())
+        return redact(json.dumps(entry, ensure_ascii=False), self.secrets)
 
 
 class QuietStartupFailure(logging.Filter):
@@ -89,9 +131,14 @@ class QuietStartupFailure(logging.Filter):
 
 def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    token = settings.bot_token.get_secret_value() if settings.bot_token else None
-    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", token))
-    handler.addFilter(RedactToken(token))
+    secrets = settings.secrets()
+    formatter: logging.Formatter = (
+        JsonFormatter(secrets)
+        if settings.log_format == "json"
+        else OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
+    handler.setFormatter(formatter)
+    handler.addFilter(RedactToken(secrets))
     handler.addFilter(QuietStartupFailure())
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     # httpx logs every request URL, token included, at INFO: keep it to warnings.
@@ -217,14 +264,14 @@ def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
     from domain.faq.evaluation import evaluate
 
     try:
-        report = evaluate(args.file, args.lang)
+        report = evaluate(args.file, args.lang, args.split)
     except (OSError, KeyError, UnicodeDecodeError) as exc:
         print(
             f"Cannot read {args.file}: a CSV with the header question,expected_id ({exc})",
             file=sys.stderr,
         )
         return 2
-    print(report.format())
+    print(report.format(misses=not args.no_misses))
     return 0
 
 
@@ -273,6 +320,11 @@ def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
             await db.close()
 
     outcome = asyncio.run(run())
+    if args.apply and outcome.erased:
+        from domain import backups
+
+        removed = backups.purge(settings.backups)
+        print(f"Deleted {removed} backups in {settings.backups} (they held the erased data).")
     ends = outcome.ends.astimezone(event.tz).strftime("%Y-%m-%d %H:%M %Z")
     until = event.privacy.retention_until.isoformat()
     print(f"Retention: personal data is kept until {until} and erased from {ends}.")
@@ -312,6 +364,86 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    """One screen from the database alone (opened read-only: nothing is written, nothing
+    migrated). Exit 0 healthy, 1 not running or stale (see domain/status.py)."""
+    from domain import status
+
+    event = load_event(settings.event_file)
+    max_age = args.max_age if args.max_age is not None else settings.status_max_age
+    if not settings.database_path.exists():
+        print(
+            f"No database at {settings.database_path} (DATABASE_PATH): the bot has not run "
+            f"with this setting yet.",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def run() -> status.Report:
+        db = await Database(settings.database_path, readonly=True).open()
+        try:
+            return await status.gather(db, event, Clock().now(), max_age)
+        finally:
+            await db.close()
+
+    report = asyncio.run(run())
+    print(f"Event:           {event.event.name}")
+    for line in status.describe(report, event.tz):
+        print(line)
+    return 0 if report.healthy else 1
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """SQLite's online backup API: consistent even while the bot writes. Without FILE, into
+    BACKUP_DIR with the daily backups' naming (so they rotate with them)."""
+    from domain import backups
+
+    target = Path(args.file) if args.file else settings.backups / backups.backup_name(Clock().now())
+    if not settings.database_path.is_file():
+        print(
+            f"The database {settings.database_path} does not exist (DATABASE_PATH).",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def run() -> int:
+        db = await Database(settings.database_path).open()
+        try:
+            return await backups.make_backup(db, target, via="cli")
+        finally:
+            await db.close()
+
+    size = asyncio.run(run())
+    print(f"Backup written: {target} ({size:,} bytes, integrity checked)")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    """Check FILE (integrity, migration version) and put it in DATABASE_PATH's place; refused
+    while the bot runs. Deletions recorded in the replaced database are applied again."""
+    from domain import backups
+
+    event = load_event(settings.event_file)
+    try:
+        done = asyncio.run(
+            backups.restore(
+                Path(args.file), settings.database_path, event, settings.backups, Clock().now()
+            )
+        )
+    except backups.RestoreRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"Restored {args.file} (schema version {done.check.version}) as {settings.database_path}."
+    )
+    if done.kept_as is not None:
+        print(f"The database it replaced is kept as {done.kept_as}.")
+    if done.erased_again:
+        print(f"Erased again the data of {done.erased_again} people who had deleted it since.")
+    print("Start the bot again (e.g. systemctl start bimtek@<name>).")
+    return 0
+
+
 def parser(run: Command) -> argparse.ArgumentParser:
     """The command line; `run` (the bot itself) comes from bot.py."""
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
@@ -338,6 +470,8 @@ def parser(run: Command) -> argparse.ArgumentParser:
     evaluation = faq_sub.add_parser("eval", help="accuracy, rejection, latency on a CSV")
     evaluation.add_argument("file", type=Path, help="CSV with question,expected_id")
     evaluation.add_argument("--lang", choices=("id", "en"), default="id")
+    evaluation.add_argument("--split", help="only the rows of this split (tune, heldout)")
+    evaluation.add_argument("--no-misses", action="store_true", help="figures only")
     evaluation.set_defaults(func=cmd_faq_eval)
     opd_cmd = sub.add_parser("opd", help="office (OPD) commands")
     opd_sub = opd_cmd.add_subparsers(dest="opd_command", required=True)
@@ -351,6 +485,19 @@ def parser(run: Command) -> argparse.ArgumentParser:
         "--apply", action="store_true", help="erase (only after privacy.retention_until)"
     )
     retention_parser.set_defaults(func=cmd_retention)
+    backup_cmd = sub.add_parser("backup", help="a consistent copy of the database (while it runs)")
+    backup_cmd.add_argument("file", nargs="?", help="the copy to write (default: in BACKUP_DIR)")
+    backup_cmd.set_defaults(func=cmd_backup)
+    restore_cmd = sub.add_parser("restore", help="check a backup and put it back (bot stopped)")
+    restore_cmd.add_argument("file", help="the backup to restore")
+    restore_cmd.set_defaults(func=cmd_restore)
+    status_cmd = sub.add_parser(
+        "status", help="the running bot, outbox, next reminder, backup, errors (exit 1: unhealthy)"
+    )
+    status_cmd.add_argument(
+        "--max-age", type=int, default=None, help="heartbeat limit in seconds (STATUS_MAX_AGE)"
+    )
+    status_cmd.set_defaults(func=cmd_status)
     export_cmd = sub.add_parser(
         "export", help="export the proposals (xlsx, csv with ;, csv-comma or json)"
     )

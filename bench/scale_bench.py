@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain import meeting_links  # noqa: E402
+from domain import audience, meeting_links  # noqa: E402
 from schedules.clock import Clock  # noqa: E402
 from schedules.event import load_event  # noqa: E402
 from schedules.reminders import ReminderService  # noqa: E402
@@ -111,6 +111,12 @@ async def one_size(count: int, tmp: Path) -> dict[str, str]:
             await participants.reachable_in_offices(db, missing or [event.opds[-1].id])
 
         row["/rekap's queries, median"] = ms(statistics.median(await timed(rekap, 5)))
+        group = {"type": "dimensions", "values": ["economy"]}
+        counted = await timed(lambda: audience.reach(db, event, group), 5)
+        listed = await timed(lambda: audience.recipients(db, event, group), 5)
+        row["/umumkan's recipient count (per-kind counts) / the full list"] = (
+            f"{ms(statistics.median(counted))} / {ms(statistics.median(listed))}"
+        )
         made = await broadcasts.create(
             db, created_by=1, audience={"type": "all", "values": []}, payload={"text": "x"},
             summary="x", send_at=datetime.now(UTC), report_chat_id=1, report_lang="id",

@@ -6,6 +6,7 @@ offline or online participants, or the participants of one stage's sessions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import locales
@@ -43,6 +44,24 @@ async def recipients(db: Database, event: Event, audience: Audience) -> list[Rec
     return [r for r in everyone if matches(audience, r, event)]
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How many people an audience reaches, and how many of them have blocked the bot."""
+
+    total: int
+    blocked: int
+
+
+async def reach(db: Database, event: Event, audience: Audience) -> Reach:
+    """The count of `recipients`, by the same rule, from per-kind counts (no list of people)."""
+    total = blocked = 0
+    for kind, count in await broadcasts.recipient_groups(db):
+        if matches(audience, kind, event):
+            total += count
+            blocked += 0 if kind.active else count
+    return Reach(total, blocked)
+
+
 def describe(audience: Audience, lang: str, event: Event) -> str:
     """The audience in words, e.g. "Dimensi: Smart Branding, Smart Economy" (plain text)."""
     kind, values = audience.get("type"), audience.get("values") or []
@@ -70,10 +89,10 @@ def describe(audience: Audience, lang: str, event: Event) -> str:
     return locales.plain(lang, "broadcast.aud_desc_all")
 
 
-def count_line(found: list[Recipient], lang: str) -> locales.Html:
+def count_line(found: Reach, lang: str) -> locales.Html:
     """ "N recipients", and how many of them have blocked the bot."""
-    blocked = sum(1 for r in found if not r.active)
-    line = locales.t(lang, "broadcast.count", n=locales.number(len(found), lang))
-    if blocked:
-        line += " " + locales.t(lang, "broadcast.count_blocked", n=locales.number(blocked, lang))
+    line = locales.t(lang, "broadcast.count", n=locales.number(found.total, lang))
+    if found.blocked:
+        n = locales.number(found.blocked, lang)
+        line += " " + locales.t(lang, "broadcast.count_blocked", n=n)
     return line

@@ -97,8 +97,11 @@ class Database:
     """A single shared connection. aiosqlite serialises calls on its own thread, so every
     statement is atomic; `transaction()` groups several into one commit."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        # Read-only: for `bot.py status` (and checking backups), which must change nothing,
+        # not even migrate; the file must exist.
+        self.readonly = readonly
         self._conn: aiosqlite.Connection | None = None
         # One transaction at a time: other coroutines' statements wait until it commits, so
         # they can never be swept into (or rolled back with) somebody else's transaction.
@@ -112,6 +115,8 @@ class Database:
         return self._conn
 
     async def open(self) -> Database:
+        if self.readonly:
+            return await self._open_readonly()
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -130,6 +135,20 @@ class Database:
             await self.close()
             raise DatabaseUnusable(self.path, exc) from exc
         await self.migrate()
+        return self
+
+    async def _open_readonly(self) -> Database:
+        try:
+            if not self.path.is_file():
+                raise sqlite3.OperationalError("unable to open database file")
+            uri = f"file:{self.path.resolve()}?mode=ro"
+            self._conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+            self._conn.row_factory = aiosqlite.Row
+            await self._conn.execute("PRAGMA busy_timeout=5000")
+            await self._conn.execute("SELECT count(*) FROM sqlite_master")
+        except sqlite3.Error as exc:
+            await self.close()
+            raise DatabaseUnusable(self.path, exc) from exc
         return self
 
     async def close(self) -> None:
@@ -198,6 +217,11 @@ class Database:
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self._turn(), self.conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
+
+    def turn(self) -> Any:
+        """Hold the connection between transactions (for the online backup: a copy never
+        takes half of somebody's transaction)."""
+        return self._turn()
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:

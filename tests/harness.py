@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
-from bot import ALLOWED_UPDATES, build_application, startup
+from bot import ALLOWED_UPDATES, build_application, startup, webhook_options
 from config import PROJECT_ROOT, Settings
 from schedules.clock import Clock
 from schedules.event import Event, load_event
@@ -57,11 +59,14 @@ class RunningBot:
         await self.app.initialize()
         await startup(self.app)
         await self.app.start()
-        await self.app.updater.start_polling(
-            poll_interval=0.0,
-            timeout=1,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        if self.settings.webhook_url:
+            await self.app.updater.start_webhook(**webhook_options(self.settings))
+        else:
+            await self.app.updater.start_polling(
+                poll_interval=0.0,
+                timeout=1,
+                allowed_updates=ALLOWED_UPDATES,
+            )
         return self
 
     async def stop(self) -> None:
@@ -72,6 +77,10 @@ class RunningBot:
             await app.updater.stop()
         if app.running:
             await app.stop()
+        # As run_polling does: post_stop (bot.stopping) lets in-flight sends finish while
+        # the HTTP connections are still open.
+        if app.post_stop is not None:
+            await app.post_stop(app)
         await app.shutdown()
         # As run_polling does: post_shutdown (bot.shutdown) stops the sender, the broadcast
         # and reminder services and closes the database. app.shutdown() does not call it.
@@ -105,6 +114,13 @@ class BotProcess:
                 "ADMIN_IDS": ",".join(map(str, s.admin_ids)),
                 "ORGANISER_IDS": ",".join(map(str, s.organiser_ids)),
                 "LOG_LEVEL": s.log_level,
+                "LOG_FORMAT": s.log_format,
+                "WEBHOOK_URL": s.webhook_url or "",
+                "WEBHOOK_LISTEN": s.webhook_listen,
+                "WEBHOOK_PORT": str(s.webhook_port),
+                "WEBHOOK_SECRET": s.webhook_secret.get_secret_value() if s.webhook_secret else "",
+                "BACKUP_DIR": str(s.backups),
+                "BACKUP_KEEP": str(s.backup_keep),
             }
         )
         env.update(self.extra_env)
@@ -127,6 +143,18 @@ class BotProcess:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(5)
 
+    async def terminate(self, within: float = 30.0) -> float:
+        """SIGTERM, as `systemctl stop` sends; returns how long the process took to exit."""
+        assert self.proc is not None
+        started = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        while self.proc.poll() is None:
+            if time.monotonic() - started > within:
+                self.kill()
+                raise AssertionError(f"the bot did not stop within {within} s of SIGTERM")
+            await asyncio.sleep(0.05)
+        return time.monotonic() - started
+
     async def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
@@ -139,6 +167,30 @@ class BotProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (for the bot's webhook server in tests)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def webhook_settings(
+    tg: Any, db_path: Path, secret: str = "s3cret-Token_1", **overrides: Any
+) -> Settings:
+    """Settings for webhook mode: the fake server posts to the bot on a free loopback port."""
+    port = free_port()
+    return make_settings(
+        tg,
+        db_path,
+        webhook_url=f"http://127.0.0.1:{port}/hook/bimtek",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret=secret,
+        **overrides,
+    )
 
 
 def future_event() -> Event:

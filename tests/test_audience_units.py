@@ -104,3 +104,45 @@ def test_a_stage_for_everyone_and_stages_that_do_not_exist() -> None:
 def test_an_unknown_audience_reaches_nobody() -> None:
     assert not matches({"type": "everyone"}, person(), EVENT)
     assert not matches({}, person(), EVENT)
+
+
+async def test_reach_counts_exactly_the_recipients_of_every_audience(tmp_path) -> None:
+    """The count shown while choosing (per-kind counts) and the list sent to (people) apply
+    the one rule: they agree for every kind of audience."""
+    from domain.audience import reach, recipients
+    from storage import consents, users
+    from storage.db import Database
+    from tests.harness import future_event
+    from tests.seeding import registered
+
+    event = future_event()
+    db = await Database(tmp_path / "a.sqlite3").open()
+    try:
+        people = [
+            (1, "tim_pelaksana", "governance", "diskominfo", "offline"),
+            (2, "tim_pelaksana", "economy", "dkpp", "online"),
+            (3, "dewan", "all", "bappeda", "online"),
+            (4, "narasumber", "all", None, "offline"),
+            (5, "tim_pelaksana", "economy", "dkpp", "online"),
+        ]
+        for uid, role, dim, opd, mode in people:
+            await registered(db, uid, role=role, dimension=dim, opd_id=opd, mode=mode)
+        await users.set_active(db, 5, False)  # blocked the bot: counted apart
+        await consents.withdraw(db, 2)  # no consent in force: reached by nothing
+        audiences = [
+            {"type": "all", "values": []},
+            {"type": "dimensions", "values": ["economy"]},
+            {"type": "dimensions", "values": ["governance", "living"]},
+            {"type": "role", "values": ["dewan"]},
+            {"type": "opds", "values": ["dkpp", "bappeda"]},
+            {"type": "mode", "values": ["online"]},
+            *({"type": "stage", "values": [s.number]} for s in event.stages),
+        ]
+        for audience in audiences:
+            listed = await recipients(db, event, audience)
+            counted = await reach(db, event, audience)
+            assert counted.total == len(listed), audience
+            assert counted.blocked == sum(1 for r in listed if not r.active), audience
+        assert (await reach(db, event, {"type": "dimensions", "values": ["economy"]})).total == 3
+    finally:
+        await db.close()

@@ -4,6 +4,7 @@ delivered to the participant, /faqbelum, and flows taking precedence over the FA
 
 from __future__ import annotations
 
+from domain.faq import index as faq_index
 from domain.faq.book import load_books
 from domain.privacy import NOTICE_VERSION
 from handlers.base.flows import FlowSpec, Move, Step, Turn
@@ -233,3 +234,24 @@ async def test_user_in_a_flow_is_not_answered_by_the_faq(tg, bot) -> None:
     await flow_store.clear(bot.db, budi.id)
     await budi.send("link zoomnya mana pak?")
     await budi.expect(ZOOM_NEXT)
+
+
+async def test_did_you_mean_middle_tier(tg, bot, monkeypatch) -> None:
+    """A strong but unsure first candidate: its answer under "Mungkin maksud Bapak/Ibu",
+    then the other two candidates and "Tanya panitia". The tier's threshold is lowered so
+    that UNSURE, whose best candidate is "bawaan", falls in it whatever the calibration."""
+    monkeypatch.setattr(faq_index, "MAYBE_AT", 0.0)
+    rina = tg.user(first_name="Rina", language_code="id")
+    await rina.send(UNSURE)
+    maybe = await rina.expect("Mungkin maksud Bapak/Ibu")
+    assert question("bawaan") in maybe.text and "Renstra" in maybe.text  # its answer
+    others = await rina.expect("Bila bukan itu yang dimaksud")
+    labels = [row[0] for row in others.buttons]
+    assert labels[-1] == "Tanya panitia" and len(labels) == 3
+    assert question("bawaan") not in labels
+    (logged,) = await faq_log.latest(bot.db)
+    assert logged.status == "unsure" and logged.best_id == "bawaan"
+    await rina.press(labels[0], others)
+    await rina.expect(labels[0])
+    await rina.press("Tanya panitia", others)
+    await rina.expect("panitia")

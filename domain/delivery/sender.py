@@ -37,6 +37,7 @@ Spawn = Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]]
 
 MAX_ATTEMPTS = 6  # 1 + 2 + 4 + 8 + 16 s of backoff: a 30-second outage loses nothing
 CONCURRENCY = 40  # messages in flight at once; the limiter keeps them to the allowed rate
+STOP_GRACE = 10.0  # seconds in-flight sends get to finish at a stop (systemd waits 30 s)
 BULK = {"bulk": True, "max_retries": 0}  # rate_limit_args: lower priority, 429s handled here
 
 
@@ -67,14 +68,24 @@ class Sender:
         if self._task is None:
             self._task = spawn(self._run())
 
-    async def stop(self) -> None:
-        tasks = [t for t in (self._task, *self._in_flight.values()) if t is not None]
-        for task in tasks:
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Stop taking rows, give the deliveries in flight up to `grace` seconds to finish
+        (SIGTERM: a request on its way gets its answer recorded, so a restart neither sends
+        it again nor leaves it in doubt), then cancel what is left (it goes out after a
+        restart, or is in doubt if it had been dispatched)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        in_flight = list(self._in_flight.values())
+        if in_flight and grace > 0:
+            await asyncio.wait(in_flight, timeout=grace)
+        for task in in_flight:
             task.cancel()
-        for task in tasks:
+        for task in in_flight:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._task = None
         self._in_flight.clear()
 
     async def _run(self) -> None:

@@ -32,6 +32,8 @@ PLACEHOLDERS: frozenset[str] = frozenset(
         "dimensions",
         "stage_count",
         "my_group",
+        "proposal_fields",
+        "next_goal",
     }
 )
 REQUIRED_IDS: tuple[str, ...] = (
@@ -60,6 +62,14 @@ REQUIRED_IDS: tuple[str, ...] = (
     "hasil-akhir",
     "kontak",
     "privasi",
+    # the topics of issue #13
+    "wajib-hadir",
+    "rekaman",
+    "konsumsi",
+    "wifi",
+    "terlambat",
+    "salah-opd",
+    "agenda",
 )
 CATEGORY_IDS: tuple[str, ...] = (
     "schedule",
@@ -103,11 +113,13 @@ class FaqEntry:
 
 @dataclass(frozen=True)
 class FaqMatch:
-    """Result of matching a question: ``entry`` is None when the matcher is not sure."""
+    """Result of matching a question: ``entry`` is None when the matcher is not sure; then
+    ``maybe`` says the first candidate is strong enough to be shown as "did you mean"."""
 
     entry: FaqEntry | None
     score: float
     candidates: tuple[FaqEntry, ...]
+    maybe: bool = False
 
 
 @dataclass
@@ -153,6 +165,7 @@ class FaqBook:
             entry=candidates[0] if ranking.sure else None,
             score=ranking.score,
             candidates=candidates,
+            maybe=ranking.maybe and not ranking.sure,
         )
 
 
@@ -232,4 +245,5 @@ def _in_book(match: FaqMatch, book: FaqBook) -> FaqMatch:
         entry=local(match.entry) if match.entry else None,
         score=match.score,
         candidates=tuple(local(e) for e in match.candidates),
+        maybe=match.maybe,
     )

@@ -19,6 +19,7 @@ from schedules.event import Event, Session, Stage
 from schedules.timefmt import format_date, format_datetime, format_range, format_time, zone_name
 from storage.db import Database
 from storage.participants import Participant
+from storage.proposals import FIELDS as PROPOSAL_FIELDS
 
 
 def _session_line(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
@@ -111,6 +112,29 @@ def _dimensions(event: Event, lang: str) -> str:
     )
 
 
+def proposal_questions() -> tuple[str, ...]:
+    """The questions /usul asks, in order: the stored proposal fields, with the two lead-office
+    columns as one question (as handlers/proposals/views.QUESTIONS has them). The FAQ lists
+    them from here, so a field added to the form is described without editing the FAQ."""
+    names = ("lead_opd" if f.startswith("lead_opd") else f for f in PROPOSAL_FIELDS)
+    return tuple(dict.fromkeys(names))
+
+
+def _proposal_fields(lang: str) -> str:
+    return "\n".join(
+        locales.t(
+            lang, "faq_more.fact_proposal_field", field=locales.plain(lang, f"proposals.field.{q}")
+        )
+        for q in proposal_questions()
+    )
+
+
+def _next_goal(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
+    if pair is None or not pair[0].goal_in(lang):
+        return locales.t(lang, "faq_more.fact_no_goal")
+    return escape(pair[0].goal_in(lang))
+
+
 def my_group(event: Event, profile: Participant | None, lang: str) -> str:
     """The participant's dimension group, or a hint to register."""
     if profile is None or not profile.is_registered or not profile.dimension:
@@ -152,6 +176,8 @@ def event_facts(
         "dimensions": _dimensions(event, lang),
         "stage_count": escape(len(event.stages)),
         "my_group": my_group(event, profile, lang),
+        "proposal_fields": _proposal_fields(lang),
+        "next_goal": _next_goal(event, pair, lang),
     }
 
 

@@ -1,29 +1,35 @@
 """The FAQ's index: BM25 (rank-bm25) over every phrasing of every entry, the resolution of
-words the FAQ does not know (informal affixes, rapidfuzz typo correction against the FAQ's
-own vocabulary), and the calibrated "not sure" decision.
+words the FAQ does not know (informal affixes, run-together words and typos with SymSpell,
+domain/faq/spelling.py), and the calibrated "sure" / "did you mean" / "not sure" decision.
 
 Entries are numbered in the order they are given; the index knows only their phrasings."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rank_bm25 import BM25Okapi
-from rapidfuzz import fuzz, process
 
-from domain.faq.text import Analyzer, is_indonesian_word
+from domain.faq.spelling import Speller
+from domain.faq.text import Analyzer, is_indonesian_word, root_words
 
-# Calibration of the "not sure" decision (see bench/faq_bench.py).
-MIN_COVERAGE = 0.45  # idf-weighted share of the question's words known to the best entry
+# The "sure" decision: a logistic model per language over Index.features (intercept first:
+# coverage, known-word coverage, phrasing coverage, margin, unknown share, question word, log
+# score), fitted on the tuning half by bench/faq_calibrate.py --write, which sets these lines.
+CALIBRATION: dict[str, tuple[float, ...]] = {
+    "id": (-1.657, 0.712, 0.114, 0.559, 0.304, -0.706, 0.165, 0.858),
+    "en": (-0.619, 0.353, 0.185, 0.160, 0.602, -0.316, 0.049, 0.585),
+}
+SURE_AT = 0.825  # probability needed to answer
+MAYBE_AT = 0.821  # probability needed for "did you mean <question>?"
 PARTIAL_CREDIT = 0.5  # credit for a word the FAQ knows, but not the best entry
-MIN_MARGIN = 0.03  # relative BM25 lead of the best entry over the second ("usulan" alone: tie)
 UNKNOWN_WEIGHT = 2.0  # weight of a word unknown to the FAQ, in units of the highest idf
 COMBINED_WEIGHT = 1.0  # weight of the whole-entry BM25 score added to the best phrasing's
-FUZZY_CUTOFF = 84.0  # rapidfuzz ratio needed to correct a typo
-FUZZY_MIN_LEN = 4  # shorter words are never "corrected"
+FUZZY_MIN_LEN = 3  # shorter words are never "corrected"
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Ranking:
     best: tuple[int, ...]
     score: float
     sure: bool
+    maybe: bool = False
 
 
 class Index:
@@ -52,12 +59,33 @@ class Index:
         for doc, i in zip(docs, self.doc_entry, strict=True):
             self.entry_terms[i].update(doc)
         self.terms = set().union(*self.entry_terms)
-        known = surface | set(analyzer.synonyms) | analyzer.stopwords
-        self.vocab = sorted(w for w in known if len(w) >= FUZZY_MIN_LEN)
         self.bm25 = BM25Okapi(docs)
         self.bm25_entries = BM25Okapi([_concat(docs, self.doc_entry, i) for i in range(self.size)])
         self.weight, self.unknown_weight = _entry_idf(self.entry_terms)
+        self.doc_terms = [set(doc) for doc in docs]
+        self.entry_docs: list[list[int]] = [[] for _ in range(self.size)]
+        for d, i in enumerate(self.doc_entry):
+            self.entry_docs[i].append(d)
+        lexicon = analyzer.lexicon
+        own = lexicon.own_slang.get(analyzer.lang, {})
+        spoken = set(own) | set(own.values()) | set(lexicon.javanese) | set(analyzer.slang)
+        known_words = surface | set(analyzer.synonyms) | analyzer.stopwords | spoken
+        self.known_words = frozenset(w for w in known_words if " " not in w)
+        # The speller's words: the FAQ's and its lexicon's (not the whole chat dictionary,
+        # whose keys are abbreviations). Indonesian typos are looked up among real words too
+        # (PySastrawi's roots), so that a typo of a word the FAQ lacks is not "corrected"
+        # into a FAQ word.
+        spell_words = surface | set(analyzer.synonyms) | analyzer.stopwords | set(own)
+        spell_words |= {w for v in own.values() for w in v.split()} | set(lexicon.javanese)
+        roots = root_words() if analyzer.lang == "id" else frozenset()
+        self.speller = Speller(
+            (w for w in spell_words if " " not in w), (r for r in roots if len(r) >= 4)
+        )
         self.resolve = lru_cache(maxsize=8192)(self._resolve)
+        self.question_terms = frozenset(analyzer.term(w) for w in lexicon.keep)
+        # Real words that are no typos: the ones above, and English function words, which
+        # Indonesian chat mixes in ("for" is not a typo of "form").
+        self.real_words = self.known_words | lexicon.stopwords["en"] | lexicon.stopwords["id"]
 
     def _known_variant(self, word: str) -> str | None:
         """Term of the first informal-affix variant of ``word`` that the FAQ knows."""
@@ -75,34 +103,48 @@ class Index:
             return term
         return self._known_variant(word) or term
 
-    def _resolve(self, word: str) -> str | None:
-        """Term of a question word; unknown words get affix variants, then typo correction.
-
-        Returns None for a misspelt stopword.
-        """
+    def _resolve(self, word: str, split: bool = True) -> tuple[str, ...]:
+        """Terms of a question word: the word's own term when the FAQ knows it, an informal
+        affix variant, the known words of a run-together word ("linkzoom"), or the FAQ word
+        a typo stands for. A real word the FAQ does not know stays as it is; a misspelt
+        stopword gives no term."""
         term = self.analyzer.term(word)
         if term in self.terms or word.isdigit():
-            return term
+            return (term,)
         variant = self._known_variant(word)
         if variant is not None:
-            return variant
-        if self.analyzer.lang == "id" and is_indonesian_word(word):
+            return (variant,)
+        if word in self.real_words or (self.analyzer.lang == "id" and is_indonesian_word(word)):
             # A real word the FAQ does not know ("disediakan") is not a typo of one it knows
             # ("disiapkan"): correcting it would answer a question nobody asked.
-            return term
-        if len(word) >= FUZZY_MIN_LEN:
-            hit = process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            if hit is not None:
-                fixed = hit[0]
-                return None if fixed in self.analyzer.stopwords else self.analyzer.term(fixed)
-        return term
+            return (term,)
+        parts = self.speller.split(word) if split else None
+        if parts is not None:
+            out: list[str] = []
+            for part in parts:
+                for w in self.analyzer.slang.get(part, part).split():
+                    if w not in self.analyzer.stopwords:
+                        out.extend(self._resolve(w, split=False))
+            return tuple(out)
+        # English has no dictionary larger than the FAQ's here: its typos stay unknown.
+        lookup = self.analyzer.lang == "id" and len(word) >= FUZZY_MIN_LEN
+        fixed = self.speller.correct(word) if lookup else None
+        if fixed is None:
+            return (term,)
+        fixed = self.analyzer.slang.get(fixed, fixed)
+        if " " in fixed or fixed in self.analyzer.stopwords:
+            return ()
+        fixed_term = self.analyzer.term(fixed)
+        if fixed_term in self.terms:
+            return (fixed_term,)
+        variant = self._known_variant(fixed)
+        return (variant,) if variant is not None else (term,)
 
     def query_terms(self, text: str) -> list[str]:
         """Distinct index terms of a question, in order."""
         seen: dict[str, None] = {}
         for word in self.analyzer.words(text):
-            term = self.resolve(word)
-            if term is not None:
+            for term in self.resolve(word):
                 seen.setdefault(term, None)
         return list(seen)
 
@@ -137,23 +179,95 @@ class Index:
             best = [b + COMBINED_WEIGHT * float(c) for b, c in zip(best, combined, strict=True)]
         return best
 
+    def known_coverage(self, terms: list[str], entry_index: int) -> float:
+        """Idf-weighted share of the question's FAQ-known terms that the entry knows: words the
+        FAQ has never seen (context, names) do not count against a clear match."""
+        known = self.entry_terms[entry_index]
+        total = hit = 0.0
+        for t in terms:
+            if t in self.terms:
+                w = self.weight[t]
+                total += w
+                hit += w if t in known else 0.0
+        return hit / total if total else 0.0
+
+    def phrasing_coverage(self, terms: list[str], entry_index: int) -> float:
+        """The largest idf-weighted share of one of the entry's phrasings found in the
+        question: a long question that holds a whole phrasing matches it."""
+        asked = set(terms)
+        best = 0.0
+        for d in self.entry_docs[entry_index]:
+            doc = self.doc_terms[d]
+            total = sum(self.weight.get(t, 0.0) for t in doc)
+            if total:
+                best = max(best, sum(self.weight.get(t, 0.0) for t in doc & asked) / total)
+        return best
+
+    def features(self, terms: list[str], scores: list[float], order: list[int]) -> list[float]:
+        """What the "sure" decision is made of (see CALIBRATION)."""
+        top = order[0]
+        first, second = scores[top], scores[order[1]] if len(order) > 1 else 0.0
+        weights = [self.weight.get(t, self.unknown_weight) for t in terms]
+        unknown = sum(w for t, w in zip(terms, weights, strict=True) if t not in self.terms)
+        return [
+            self.coverage(terms, top),
+            self.known_coverage(terms, top),
+            self.phrasing_coverage(terms, top),
+            min(1.0, max(0.0, (first - second) / first)) if first else 0.0,
+            unknown / sum(weights) if weights else 1.0,
+            1.0 if any(t in self.question_terms for t in terms) else 0.0,
+            math.log1p(first),
+        ]
+
     def rank(self, text: str) -> Ranking:
-        """The closest entries to a question, and whether the best one is sure: it covers
-        enough of the question's words and leads the runner-up."""
-        terms = self.query_terms(text)
+        """The closest entries to a question, and how sure the index is of the best one: a
+        probability from the calibrated features; "sure" above SURE_AT, "maybe" (shown as
+        "did you mean") above MAYBE_AT."""
+        ranking = self._rank(self.query_terms(text))
+        question = last_clause(text)
+        if question is not None:
+            # A long message with context first: the question is often its last clause.
+            inner = self._rank(self.query_terms(question))
+            if inner.score > ranking.score:
+                return inner
+        return ranking
+
+    def _rank(self, terms: list[str]) -> Ranking:
         scores = self.entry_scores(terms)
         order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
         best = tuple(i for i in order[:3] if scores[i] > 0)
         if not best:
             return Ranking(best=(), score=0.0, sure=False)
-        coverage = self.coverage(terms, order[0])
-        top, second = scores[order[0]], scores[order[1]] if len(order) > 1 else 0.0
-        margin = (top - second) / top
+        probability = confidence(self.features(terms, scores, order), self.analyzer.lang)
         return Ranking(
             best=best,
-            score=round(coverage * min(1.0, margin / MIN_MARGIN), 4),
-            sure=coverage >= MIN_COVERAGE and margin >= MIN_MARGIN,
+            score=round(probability, 4),
+            sure=probability >= SURE_AT,
+            maybe=probability >= MAYBE_AT,
         )
+
+
+_CLAUSE = re.compile(r"[,;.!?]+\s+|\s+(?:tapi|tetapi|namun|jadi|sebenarnya|kira-kira)\s+", re.I)
+LONG_WORDS = 10  # a message of at least this many words may hold context before its question
+
+
+def last_clause(text: str) -> str | None:
+    """The last clause of a long message ("Kemarin saya ..., tapi ... bisa ditarik tidak?"),
+    when it has at least three words; None for a short message."""
+    if len(text.split()) < LONG_WORDS:
+        return None
+    parts = [p for p in _CLAUSE.split(text.strip()) if p.strip()]
+    if len(parts) < 2 or len(parts[-1].split()) < 3:
+        return None
+    return parts[-1]
+
+
+def confidence(features: Sequence[float], lang: str) -> float:
+    """Logistic model of "the best entry is the right one", fitted on the tuning half of
+    tests/data/faq_eval_styles.csv by bench/faq_calibrate.py."""
+    weights = CALIBRATION[lang]
+    z = weights[0] + sum(w * f for w, f in zip(weights[1:], features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def _concat(docs: list[list[str]], doc_entry: list[int], entry_index: int) -> list[str]:

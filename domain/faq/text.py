@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ class Lexicon:
     suffixes: tuple[str, ...]
     prefixes: tuple[str, ...]
     nasal: dict[str, str]
+    protected: frozenset[str] = frozenset()
+    javanese: dict[str, str] = field(default_factory=dict)
+    own_slang: dict[str, dict[str, str]] = field(default_factory=dict)  # the lexicon's own
 
     @classmethod
     def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
@@ -43,16 +46,44 @@ class Lexicon:
         raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         keep = frozenset(_words(raw, "keep"))
         affixes = raw.get("affixes", {})
+        protected = frozenset(_words(raw, "protected"))
+        javanese = _word_map(raw, "javanese")
+        # Javanese phrases ("kados pundi") join the phrases; single words are slang-like.
+        phrases = {k: v for k, v in javanese.items() if " " in k} | _word_map(raw, "phrases")
+        words = {k: v for k, v in javanese.items() if " " not in k}
+        chat = chat_dictionary(protected | set(_words(raw, "stopwords_id")) | keep)
         return cls(
-            phrases=_word_map(raw, "phrases"),
-            slang={"id": _word_map(raw, "slang"), "en": _word_map(raw, "slang_en")},
+            phrases=phrases,
+            slang={"id": chat | words | _word_map(raw, "slang"), "en": _word_map(raw, "slang_en")},
             synonyms=_word_map(raw, "synonyms"),
             stopwords={lang: frozenset(_words(raw, f"stopwords_{lang}")) - keep for lang in LANGS},
             keep=keep,
             suffixes=tuple(_words(affixes, "suffixes")),
             prefixes=tuple(_words(affixes, "prefixes")),
             nasal=_word_map(affixes, "nasal"),
+            protected=protected,
+            javanese=javanese,
+            own_slang={"id": _word_map(raw, "slang"), "en": _word_map(raw, "slang_en")},
         )
+
+
+def chat_dictionary(protected: Iterable[str]) -> dict[str, str]:
+    """indoNLP's colloquial Indonesian dictionary (Kamus Alay, about 4,300 entries), made
+    safe: an entry is used only for a word that is not protected (a domain word, stopword or
+    question word) and not itself a real Indonesian word, and only when it changes the word.
+    "bimtek" stays "bimtek"; "blh" becomes "boleh"."""
+    from indoNLP.preprocessing.slang_data import SLANG_DATA  # data only, no dependencies
+
+    keep = set(protected)
+    out: dict[str, str] = {}
+    for key, value in SLANG_DATA.items():
+        word, standard = normalise(key), normalise(value)
+        if not word or " " in word or word in keep or not standard or standard == word:
+            continue
+        if is_root_word(word):  # a real word ("tak", "pas") keeps its own meaning
+            continue
+        out[word] = standard
+    return out
 
 
 def _words(raw: Mapping[str, Any], key: str) -> list[str]:
@@ -95,6 +126,21 @@ def _sastrawi_stemmer() -> Any:
 
 def _sastrawi() -> Callable[[str], str]:
     return _sastrawi_stemmer().stem
+
+
+def root_words() -> frozenset[str]:
+    """PySastrawi's dictionary of Indonesian root words (about 30,000)."""
+    return _root_words()
+
+
+@cache
+def _root_words() -> frozenset[str]:
+    return frozenset(_sastrawi_stemmer().delegatedStemmer.dictionary.words)
+
+
+def is_root_word(word: str) -> bool:
+    """True for a root word of PySastrawi's dictionary (no stemming: fast)."""
+    return word in _root_words()
 
 
 @lru_cache(maxsize=8192)

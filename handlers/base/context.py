@@ -17,6 +17,7 @@ from storage import users
 from storage.db import Database
 
 if TYPE_CHECKING:
+    from domain.backups import DailyBackup
     from domain.delivery.sender import Sender
     from domain.instance import InstanceLease
     from handlers.base.router import FlowRouter
@@ -38,6 +39,7 @@ class Services:
     sender: Sender | None = None
     reminders: ReminderService | None = None
     broadcasts: BroadcastService | None = None
+    backups: DailyBackup | None = None
     faq_load_ms: float = 0.0
 
 

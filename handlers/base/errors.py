@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 import locales
+from domain import error_reports
 from handlers.base.context import BotApp, BotContext, lang_of
 from storage.db import cannot_write
 
@@ -30,6 +31,8 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("Update %s: %s: %s", update_id, type(error).__name__, error)
     else:
         log.error("Update %s caused an error", update_id, exc_info=error)
+        if error is not None:
+            await _report(context, update, error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(error, Forbidden):
@@ -42,6 +45,37 @@ async def on_error(update: object, context: BotContext) -> None:
         await update.effective_chat.send_message(locales.t(lang_of(update), key))
     except TelegramError as exc:
         log.warning("Update %s: could not tell the user about the error: %s", update_id, exc)
+
+
+def update_type(update: object) -> str:
+    """Which kind of update failed ("message", "callback_query", ...), or "background" for
+    the bot's own loops (the outbox sender, announcements, scheduled jobs)."""
+    if not isinstance(update, Update):
+        return "background"
+    for name in Update.ALL_TYPES:
+        if getattr(update, name, None) is not None:
+            return str(name)
+    return "update"
+
+
+async def _report(context: BotContext, update: object, error: BaseException) -> None:
+    """Tell the admins (rate-limited, without personal data: domain/error_reports.py). A
+    failure here must not hide the original error, which is logged already."""
+    services = context.services
+    if services.sender is None or not services.settings.admin_ids:
+        return
+    try:
+        await error_reports.report(
+            services.db,
+            error,
+            update_type(update),
+            services.settings.admin_ids,
+            services.sender.enqueue,
+            services.clock.now(),
+            services.event.tz,
+        )
+    except Exception as exc:
+        log.warning("Could not report the error to the admins: %s", type(exc).__name__)
 
 
 def spawner(app: BotApp) -> Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]]:

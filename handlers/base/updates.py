@@ -1,11 +1,16 @@
 """Concurrent update processing that keeps each chat's updates in order.
 
 Fifty participants pressing buttons at once are served in parallel, but two quick presses by
-one participant are handled one after the other, so a flow never sees its own steps race."""
+one participant are handled one after the other, so a flow never sees its own steps race.
+An update Telegram delivers twice (a webhook retried after its answer was lost, a switch
+between webhook and polling) is processed once: finished updates are recorded in SQLite."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
+import json
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -13,31 +18,57 @@ from typing import Any
 from telegram import Update
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.ext import ApplicationBuilder, BaseUpdateProcessor, ExtBot
+from telegram.ext._utils import webhookhandler
+
+from storage import processed_updates
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = 64, db: Database | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        self.db = db
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = self._key(update)
         if key is None:
-            await coroutine
+            await self._once(update, coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await self._once(update, coroutine)
         finally:
             self._users[key] -= 1
             if self._users[key] == 0:  # forget idle chats so the dict does not grow forever
                 del self._users[key]
                 self._locks.pop(key, None)
+
+    async def _once(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Process the update unless it was processed before. Recorded only once finished, so
+        an update a crash interrupted is processed again when Telegram delivers it again.
+        A copy arriving while the first is in progress waits behind it (same chat, same lock)."""
+        update_id = update.update_id if isinstance(update, Update) else 0
+        if self.db is None or update_id <= 0:
+            await coroutine
+            return
+        try:
+            duplicate = await processed_updates.seen(self.db, update_id)
+        except Exception:  # a database fault must not drop the update: its handler reports it
+            duplicate = False
+        if duplicate:
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()  # never run
+            log.info("Update %s was delivered again; skipped", update_id)
+            return
+        await coroutine
+        with contextlib.suppress(Exception):
+            await processed_updates.mark(self.db, update_id)
 
     @staticmethod
     def _key(update: object) -> int | None:
@@ -99,3 +130,32 @@ class TolerantApplicationBuilder(ApplicationBuilder[Any, Any, Any, Any, Any, Any
             rate_limiter=DefaultValue.get_value(self._rate_limiter),
             local_mode=DefaultValue.get_value(self._local_mode),
         )
+
+
+class TolerantWebhookHandler(webhookhandler.TelegramHandler):
+    """PTB's webhook request handler, with TolerantBot's rule for an update it cannot read.
+
+    PTB answers such a webhook request 400 (Telegram then posts it again and again) and logs
+    the raw update, names included. Here, before PTB's own `post` (which checks the secret
+    token and parses), an authenticated body that PTB could not read is replaced by the empty
+    update with the same id, so it is answered 200 and skipped, with one log line."""
+
+    def prepare(self) -> None:
+        header = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+        if self.secret_token is not None and header != self.secret_token:
+            return  # post() refuses it (403): nothing of it is read or logged
+        if not isinstance(self.bot, TolerantBot):
+            return
+        try:
+            raw = json.loads(self.request.body)
+        except ValueError:
+            return
+        readable = self.bot._readable(raw)
+        if readable is not raw:
+            self.request.body = json.dumps(readable).encode()
+
+
+def use_tolerant_webhook() -> None:
+    """Make PTB's webhook server use TolerantWebhookHandler (its WebhookAppClass takes the
+    handler class from its module when the webhook starts). Called by bot.build_application."""
+    webhookhandler.TelegramHandler = TolerantWebhookHandler  # type: ignore[misc]

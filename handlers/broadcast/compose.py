@@ -8,13 +8,12 @@ from typing import Any
 from telegram import Message
 
 import locales
-from domain.audience import count_line, describe, recipients
+from domain.audience import Reach, count_line, describe, reach
 from domain.delivery.sender import send_payload
 from handlers.base.callbacks import Callback
 from handlers.base.flows import STAY, Move, Turn, remember_menu
 from handlers.base.replies import reply
 from handlers.broadcast.keyboards import compose_menu, preview_menu, show_menu
-from storage.broadcasts import Recipient
 
 SUMMARY_LENGTH = 120  # of the plain-text summary kept for /siaran and the audit
 
@@ -38,7 +37,7 @@ def payload_of(message: Message) -> tuple[dict[str, Any], str] | None:
 async def ask_compose(turn: Turn) -> None:
     """Back from the preview ("Ubah"): ask for the message that replaces the first one."""
     if "payload" not in turn.data:
-        found = await recipients(turn.db, turn.context.event, turn.data["audience"])
+        found = await reach(turn.db, turn.context.event, turn.data["audience"])
         await show_compose(turn, found)
         return
     lang = turn.lang
@@ -51,9 +50,9 @@ async def ask_compose(turn: Turn) -> None:
     await show_menu(turn, text, compose_menu(lang))
 
 
-async def show_compose(turn: Turn, found: list[Recipient]) -> None:
+async def show_compose(turn: Turn, found: Reach) -> None:
     """Right after the audience is chosen: whom it reaches, and the request for the message.
-    `found` is the list the choice was checked with, so the view queries nobody again."""
+    `found` is the count the choice was checked with, so the view queries nobody again."""
     lang = turn.lang
     desc = describe(turn.data["audience"], lang, turn.context.event)
     text = (
@@ -111,7 +110,7 @@ async def ask_preview(turn: Turn) -> None:
     text = (
         locales.t(lang, "broadcast.preview_question", audience=describe(audience, lang, event))
         + "\n"
-        + count_line(await recipients(turn.db, event, audience), lang)
+        + count_line(await reach(turn.db, event, audience), lang)
     )
     control = await chat.send_message(text, reply_markup=preview_menu(lang))
     await remember_menu(turn, control)

@@ -17,7 +17,7 @@ from typing import Any
 from telegram import Update
 
 import locales
-from domain.audience import TYPES, count_line, recipients
+from domain.audience import TYPES, count_line, reach
 from handlers.base.callbacks import Callback, Feature
 from handlers.base.context import BotContext, is_organiser
 from handlers.base.flows import END, FlowSpec, Move, OnPress, Step, Turn, begin
@@ -80,7 +80,7 @@ async def ask_pick(turn: Turn) -> None:
     picked = turn.data.get("picked", [])
     text: str = locales.t(lang, f"broadcast.ask_{step}")
     if picked:
-        found = await recipients(turn.db, event, _picked_audience(turn))
+        found = await reach(turn.db, event, _picked_audience(turn))
         text += "\n\n" + count_line(found, lang)
     await show_menu(turn, text, pick_menu(lang, step, event, picked))
 
@@ -123,8 +123,8 @@ async def single(turn: Turn, press: Callback) -> Move:
 async def _audience_chosen(turn: Turn, audience: dict[str, Any]) -> Move:
     """An audience that reaches nobody is refused; otherwise on to the message. The compose
     question shows the recipients just counted (ask=False), rather than counting again."""
-    found = await recipients(turn.db, turn.context.event, audience)
-    if not found:
+    found = await reach(turn.db, turn.context.event, audience)
+    if not found.total:
         return await turn.alert("broadcast.nobody")
     turn.state.data = {"audience": audience}
 

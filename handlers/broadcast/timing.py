@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from telegram import Message, Update
 
 import locales
-from domain.audience import describe, recipients
+from domain.audience import describe, reach
 from handlers.base.callbacks import Callback
 from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import END, STAY, Move, Turn
@@ -109,7 +109,7 @@ async def _create(turn: Turn, moment: datetime | None) -> Move:
     told (with the new id) and sending starts now or at its time."""
     now = turn.context.services.clock.now()
     audience = turn.data["audience"]
-    count = len(await recipients(turn.db, turn.context.event, audience))
+    count = (await reach(turn.db, turn.context.event, audience)).total
     new = _NewAnnouncement(turn, moment, now, count)
     return Move(to=END, write=new.write, then=new.answer)
 

@@ -31,7 +31,13 @@ class Action(StrEnum):
 
 
 async def answer_text(update: Update, context: BotContext, entry: FaqEntry, lang: str) -> Html:
-    """The answer to an entry, filled with the facts for this user and chat."""
+    """The answer to an entry under its question, filled with the facts for this user and chat."""
+    body = await answer_body(update, context, entry, lang)
+    return locales.t(lang, "faq.answer", question=entry.question, answer=body)
+
+
+async def answer_body(update: Update, context: BotContext, entry: FaqEntry, lang: str) -> Html:
+    """The answer to an entry alone, filled with the facts for this user and chat."""
     user = update.effective_user
     facts = await facts_for_user(
         context.db,
@@ -41,7 +47,7 @@ async def answer_text(update: Update, context: BotContext, entry: FaqEntry, lang
         user.id if user else None,
         private=is_private(update),
     )
-    return locales.t(lang, "faq.answer", question=entry.question, answer=Html(entry.render(facts)))
+    return Html(entry.render(facts))
 
 
 def _home(lang: str, group_bot: str | None = None) -> tuple[str, InlineKeyboardMarkup]:

@@ -18,7 +18,7 @@ from handlers.base.context import BotContext, is_private, lang_of
 from handlers.base.keyboards import button, labelled
 from handlers.base.links import Payload, private_chat_button
 from handlers.base.replies import reply
-from handlers.faq.commands import Action, answer_text
+from handlers.faq.commands import Action, answer_body, answer_text
 from storage import faq_log
 
 
@@ -109,6 +109,9 @@ async def answer(update: Update, context: BotContext, question: str) -> FaqMatch
     number = await faq_log.add(
         context.db, user.id, chat.id, lang, question[:2000], best, match.score
     )
+    if match.maybe and match.candidates:
+        await _maybe(update, context, match, number, lang)
+        return match
     rows = [
         [labelled(e.question, Feature.FAQ, Action.SUGGESTION, e.id)] for e in match.candidates[:3]
     ]
@@ -116,6 +119,20 @@ async def answer(update: Update, context: BotContext, question: str) -> FaqMatch
     key = "faq.not_sure" if match.candidates else "faq.not_sure_none"
     await _send(update, locales.t(lang, key), InlineKeyboardMarkup(rows))
     return match
+
+
+async def _maybe(
+    update: Update, context: BotContext, match: FaqMatch, number: int, lang: str
+) -> None:
+    """A strong but unsure first candidate: "Mungkin maksud Bapak/Ibu: <question>?" with its
+    answer, then the other two candidates and "Tanya panitia" (the question is logged, as
+    for "not sure", so that the organisers can still be asked)."""
+    first, others = match.candidates[0], match.candidates[1:3]
+    answer = await answer_body(update, context, first, lang)
+    await _send(update, locales.t(lang, "faq_more.maybe", question=first.question, answer=answer))
+    rows = [[labelled(e.question, Feature.FAQ, Action.SUGGESTION, e.id)] for e in others]
+    rows.append([button(lang, "faq.ask_organiser", Feature.FAQ, Action.ASK, number)])
+    await _send(update, locales.t(lang, "faq_more.maybe_others"), InlineKeyboardMarkup(rows))
 
 
 def small_talk(text: str) -> str | None:

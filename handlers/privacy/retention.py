@@ -22,10 +22,13 @@ class RetentionJob:
         services = self.services
         assert services.sender is not None  # created in bot.startup before the scheduler
         async with self._running:
-            return await retention.run(
+            outcome = await retention.run(
                 services.db,
                 services.event,
                 services.clock.now(),
                 services.settings.admin_ids,
                 services.sender.enqueue,
             )
+            if outcome.erased and services.backups is not None:
+                await services.backups.after_erasure(services.clock.now())
+            return outcome

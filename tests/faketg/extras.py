@@ -1,5 +1,5 @@
-"""The bot's own settings: getMe, logOut/close, webhooks (only so that getUpdates can refuse
-while one is set), command menus, the menu button, name and descriptions."""
+"""The bot's own settings: getMe, logOut/close, command menus, the menu button, name and
+descriptions (webhooks are in webhooks.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ class ExtrasMixin(ServerState):
         self.menu_buttons: dict[int | None, dict] = {}
         #: setMyName / setMyDescription / setMyShortDescription: {(field, lang): value}
         self.bot_info: dict[tuple[str, str | None], str] = {}
-        self._webhook_url = ""
 
     def _api_getMe(self, p: _Params) -> dict:
         return {
@@ -40,23 +39,6 @@ class ExtrasMixin(ServerState):
 
     def _api_close(self, p: _Params) -> bool:
         return True
-
-    def _api_setWebhook(self, p: _Params) -> bool:
-        self._webhook_url = str(p.get("url") or "")
-        return True
-
-    def _api_deleteWebhook(self, p: _Params) -> bool:
-        self._webhook_url = ""
-        if p.bool("drop_pending_updates"):
-            self._updates.clear()
-        return True
-
-    def _api_getWebhookInfo(self, p: _Params) -> dict:
-        return {
-            "url": self._webhook_url,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
 
     @staticmethod
     def _scope_key(scope: Any) -> str:

@@ -16,7 +16,8 @@ module, all on the shared state of state.py:
 * callbacks.py: button presses and answerCallbackQuery;
 * limits.py: Telegram's flood limits (429 with ``retry_after``) and their replay;
 * faults.py: injected errors, delays, blocked users, kicked bots;
-* extras.py: getMe, webhooks, command menus, the menu button, the bot's profile;
+* webhooks.py: setWebhook / deleteWebhook / getWebhookInfo and posting updates to the bot;
+* extras.py: getMe, command menus, the menu button, the bot's profile;
 * observe.py: what tests read and wait for (messages, calls, transcripts, expect, idle).
 
 A method is a mixin's ``_api_<Name>`` (the Telegram method name, matched case-insensitively).
@@ -44,6 +45,7 @@ from .messages import MessagesMixin
 from .observe import ObserveMixin
 from .updates import UpdatesMixin
 from .validation import ValidationMixin
+from .webhooks import WebhooksMixin
 from .wire import COUNTED_METHODS, ApiError, RequestRecord, _Params, read_params
 from .world import WorldMixin
 
@@ -59,6 +61,7 @@ __all__ = [
 class FakeTelegram(
     WorldMixin,
     UpdatesMixin,
+    WebhooksMixin,
     MessagesMixin,
     EditsMixin,
     ChatsMixin,
@@ -116,6 +119,7 @@ class FakeTelegram(
     async def stop(self) -> None:
         self._closing = True
         self._notify()
+        await self._stop_webhooks()
         self._cancel_queries()
         if self._runner is not None:
             runner, self._runner = self._runner, None

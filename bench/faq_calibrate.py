@@ -1,0 +1,116 @@
+"""Fit the FAQ's "sure" decision (domain/faq/index.py CALIBRATION, SURE_AT, MAYBE_AT) on the
+TUNING data only: the `tune` half of tests/data/faq_eval_styles.csv and the project's own
+tests/data/faq_eval.csv. The held-out half is never read here.
+
+Run from the project root: ``python bench/faq_calibrate.py [--write]``; it prints the constants
+(--write puts them into domain/faq/index.py).
+A logistic regression (numpy, L2) over Index.features: label 1 when the book's best entry is
+the expected one. SURE_AT is the lowest threshold that keeps out-of-scope questions unanswered
+(MIN_REJECTED on the tuning data); MAYBE_AT the one where a suggestion is right 2 times in 3.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from domain.faq import index as faq_index  # noqa: E402
+from domain.faq.book import answer_question, load_books  # noqa: E402
+from domain.faq.evaluation import EvalRow, evaluate_rows, read_eval_rows  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+L2 = 0.05
+MIN_REJECTED = 0.97  # out-of-scope questions left unanswered on the tuning data
+
+
+def tuning_rows() -> list[EvalRow]:
+    styles = [r for r in read_eval_rows(DATA / "faq_eval_styles.csv") if r.split == "tune"]
+    return styles + read_eval_rows(DATA / "faq_eval.csv")
+
+
+def samples(rows: list[EvalRow], lang: str) -> tuple[np.ndarray, np.ndarray]:
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for book in [load_books()[lang]]:
+        idx = book._index
+        for row in rows:
+            terms = idx.query_terms(row.question)
+            scores = idx.entry_scores(terms)
+            order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
+            if not scores or scores[order[0]] <= 0:
+                continue
+            xs.append(idx.features(terms, scores, order))
+            ys.append(float(bool(row.expected) and book.entries[order[0]].id == row.expected))
+    return np.array(xs), np.array(ys)
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Logistic regression by Newton's method with an L2 penalty (not on the intercept)."""
+    a = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(a.shape[1])
+    penalty = np.eye(a.shape[1]) * L2 * len(x)
+    penalty[0, 0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-a @ w))
+        grad = a.T @ (p - y) + penalty @ w
+        hess = (a * (p * (1 - p))[:, None]).T @ a + penalty
+        w -= np.linalg.solve(hess, grad)
+    return w
+
+
+def main() -> int:
+    rows = tuning_rows()
+    w = {}
+    for lang in ("id", "en"):
+        w[lang] = fit(*samples(rows, lang))
+    faq_index.CALIBRATION = {lang: tuple(float(v) for v in ws) for lang, ws in w.items()}
+    sure_at = 0.95
+    for threshold in np.arange(0.30, 0.995, 0.005):
+        faq_index.SURE_AT = float(threshold)
+        report = evaluate_rows(rows)
+        if report.rejection_rate >= MIN_REJECTED:
+            sure_at = float(threshold)
+            break
+    faq_index.SURE_AT = sure_at
+    band: list[tuple[float, bool]] = []
+    for row in rows:
+        m = answer_question(row.question, "id")
+        if m.entry is None and m.candidates:
+            band.append((m.score, m.candidates[0].id == row.expected))
+    band.sort(reverse=True)
+    maybe_at, right = sure_at, 0
+    for n, (score, ok) in enumerate(band, start=1):
+        right += ok
+        if n >= 3 and right / n >= 2 / 3:
+            maybe_at = score
+    faq_index.MAYBE_AT = maybe_at
+    for lang, ws in w.items():
+        print(f"CALIBRATION[{lang}] = ({', '.join(f'{v:.3f}' for v in ws)})")
+    print(f"SURE_AT = {sure_at:.3f}")
+    print(f"MAYBE_AT = {maybe_at:.3f}")
+    print(evaluate_rows(rows).format(misses=False))
+    if "--write" in sys.argv:
+        write(w, sure_at, maybe_at)
+    return 0
+
+
+def write(w: dict[str, np.ndarray], sure_at: float, maybe_at: float) -> None:
+    """Put the fitted constants into domain/faq/index.py."""
+    path = ROOT / "domain" / "faq" / "index.py"
+    text = path.read_text(encoding="utf-8")
+    for lang, ws in w.items():
+        values = ", ".join(f"{v:.3f}" for v in ws)
+        text = re.sub(rf'    "{lang}": \([^)]*\),', f'    "{lang}": ({values}),', text)
+    text = re.sub(r"SURE_AT = [0-9.]+", f"SURE_AT = {sure_at:.3f}", text)
+    text = re.sub(r"MAYBE_AT = [0-9.]+", f"MAYBE_AT = {maybe_at:.3f}", text)
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

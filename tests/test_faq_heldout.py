@@ -1,0 +1,112 @@
+"""The FAQ on questions it was never tuned for (issue #18): the floors on the HELD-OUT half
+of tests/data/faq_eval_styles.csv, and unit tests of what makes them pass: run-together
+words, the chat dictionary, Javanese, domain words never rewritten, typos, the proposal
+fields and the middle tier ("did you mean")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from domain.faq import index as faq_index
+from domain.faq.book import answer_question, load_books
+from domain.faq.evaluation import EvalReport, evaluate, read_eval_rows
+from domain.faq.facts import proposal_questions
+from domain.faq.text import default_lexicon
+from handlers.proposals.views import QUESTIONS
+
+STYLES_CSV = Path(__file__).parent / "data" / "faq_eval_styles.csv"
+
+
+@pytest.fixture(scope="module")
+def heldout() -> EvalReport:
+    return evaluate(STYLES_CSV, split="heldout")
+
+
+def test_eval_set_has_halves_styles_and_every_entry() -> None:
+    rows = read_eval_rows(STYLES_CSV)
+    assert len(rows) >= 300
+    assert {r.split for r in rows} == {"tune", "heldout"}
+    styles = {"formal", "chat", "typos", "javanese", "english", "short", "long"}
+    assert {r.style for r in rows} == styles
+    ids = {e.id for e in load_books()["id"].entries}
+    assert {r.expected for r in rows if r.expected} == ids
+    assert sum(1 for r in rows if not r.expected) >= 50
+
+
+def test_heldout_floors(heldout: EvalReport) -> None:
+    # Measured when written (README, "FAQ figures"): top-1 93.2 %, rejected 100 %, right
+    # entry offered when unsure 5 of 7, every style >= 88 %. The floors are the issue's
+    # targets where they are met, and just under the figure where not (offered: 97 % missed).
+    assert heldout.in_scope >= 130 and heldout.out_of_scope >= 25
+    assert heldout.top1_accuracy >= 0.90, heldout.format(misses=False)
+    assert heldout.rejection_rate >= 0.95, heldout.format(misses=False)
+    assert heldout.offered_rate >= 0.70, heldout.format(misses=False)
+    assert heldout.top3 / heldout.in_scope >= 0.95, heldout.format(misses=False)
+    for style in heldout.styles:
+        assert heldout.style_accuracy(style) >= 0.80, (style, heldout.format(misses=False))
+
+
+def terms(text: str, lang: str = "id") -> list[str]:
+    return load_books()[lang]._index.query_terms(text)
+
+
+def test_run_together_words_are_split() -> None:
+    speller = load_books()["id"]._index.speller
+    assert speller.split("linkzoom") == ["link", "zoom"]
+    assert speller.split("kapantahap") == ["kapan", "tahap"]
+    assert speller.split("zoom") is None  # one word stays one word
+    assert terms("linkzoom nya mana") == terms("link zoom nya mana")
+    assert answer_question("linkzoom nya mana?", "id").entry.id == "tautan-rapat"
+
+
+def test_chat_dictionary() -> None:
+    slang = default_lexicon().slang["id"]
+    assert slang["blh"] == "boleh"  # from indoNLP's list
+    assert slang["dgn"] == "dengan"
+    assert slang["klmpk"] == "kelompok"  # the lexicon's own
+    assert terms("blh ikut online?") == terms("boleh ikut online?")
+
+
+def test_javanese_words_map_to_indonesian() -> None:
+    slang = default_lexicon().slang["id"]
+    assert slang["kedah"] == "harus" and slang["pundi"] == "mana" and slang["menapa"] == "apa"
+    assert terms("kula kedah mbekta menapa?") == terms("saya harus bawa apa?")
+    assert answer_question("acarane wonten pundi?", "id").candidates[0].id == "lokasi"
+
+
+def test_domain_words_are_never_rewritten() -> None:
+    slang = default_lexicon().slang["id"]
+    for word in ("bimtek", "opd", "zoom", "rpjmd", "sppd", "usulan", "tahap"):
+        assert word not in slang, word
+    assert terms("bimtek") == ["bimtek"]
+
+
+def test_real_words_are_not_corrected_but_typos_are() -> None:
+    assert terms("disediakan") != terms("disiapkan")  # a real word the FAQ lacks
+    assert terms("registrsi") == terms("registrasi")
+    assert terms("sertifkat") == terms("sertifikat")
+    assert terms("passport", "en") == ["passport"]  # English typos are never "corrected"
+
+
+def test_proposal_entries_list_exactly_the_form_questions() -> None:
+    assert proposal_questions() == QUESTIONS
+    for lang, book in load_books().items():
+        for entry_id in ("cara-usul", "isi-usulan"):
+            entry = book.get(entry_id)
+            assert entry is not None and "{proposal_fields}" in entry.answer, (lang, entry_id)
+
+
+def test_middle_tier_is_between_sure_and_not_sure(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "boleh bawa anak?"  # out of the FAQ, close to "bawaan"
+    plain = answer_question(question, "id")
+    assert plain.entry is None and plain.candidates
+    assert plain.maybe == (plain.score >= faq_index.MAYBE_AT)
+    monkeypatch.setattr(faq_index, "MAYBE_AT", plain.score - 0.001)
+    maybe = answer_question(question, "id")
+    assert maybe.entry is None and maybe.maybe and maybe.candidates == plain.candidates
+    monkeypatch.setattr(faq_index, "MAYBE_AT", plain.score + 0.001)
+    assert not answer_question(question, "id").maybe
+    sure = answer_question("link zoom", "id")
+    assert sure.entry is not None and not sure.maybe  # a sure answer is never "maybe"
