@@ -39,6 +39,7 @@ import handlers.certificates
 import handlers.export
 import handlers.faq
 import handlers.feedback
+import handlers.language
 import handlers.materials
 import handlers.privacy
 import handlers.proposals
@@ -68,6 +69,7 @@ from handlers.base.callbacks import Feature, pattern
 from handlers.base.context import BotApp, BotContext, Services, services_of
 from handlers.base.guards import private_only
 from handlers.base.links import Payload
+from handlers.base.menus import names
 from handlers.base.router import FlowRouter
 from handlers.base.updates import (
     PerChatUpdateProcessor,
@@ -125,7 +127,8 @@ def build_handlers(flows: FlowRouter) -> list[tuple[int, BaseHandler[Any, Any, A
         *handlers.privacy.HANDLERS,
         *handlers.staff.HANDLERS,
         *handlers.start.HANDLERS,
-        CommandHandler(["batal", "cancel"], private_only(Payload.BATAL)(flows.cancel)),
+        *handlers.language.HANDLERS,
+        CommandHandler(names("batal"), private_only(Payload.BATAL)(flows.cancel)),
         # The engine's own buttons: "Jawaban / Pertanyaan" on a question typed in a flow.
         CallbackQueryHandler(flows.on_question_press, pattern=pattern(Feature.FLOW)),
         *handlers.faq.HANDLERS,

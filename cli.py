@@ -6,7 +6,7 @@ python bot.py event reload   validate the event file and ask the running bot to 
 python bot.py faq ask "..."  answer one question like the bot would (--lang id|en, --json)
 python bot.py faq eval F.csv top-1, rejection, offered-when-unsure, latency, per style, misses
                              (--split tune|heldout, --no-misses)
-python bot.py export --format xlsx|csv|json|docx --out FILE   export the proposals (docx: the programme profiles)
+python bot.py export --format xlsx|csv|csv-comma|json|docx --out FILE   export the proposals (docx: the programme profiles)
 python bot.py opd rematch [--apply]   match free-text offices to the OPD (dry run first)
 python bot.py retention [--apply]     who holds personal data; erase it once retention ended
 python bot.py backup [FILE]  a consistent copy of the database, also while the bot runs
@@ -569,7 +569,9 @@ def parser(run: Command) -> argparse.ArgumentParser:
         "--max-age", type=int, default=None, help="heartbeat limit in seconds (STATUS_MAX_AGE)"
     )
     status_cmd.set_defaults(func=cmd_status)
-    export_cmd = sub.add_parser("export", help="export the proposals (xlsx, csv or json)")
+    export_cmd = sub.add_parser(
+        "export", help="export the proposals (xlsx, csv with ;, csv-comma or json)"
+    )
     export_cmd.add_argument("--format", choices=tuple(EXPORTERS), default="xlsx")
     export_cmd.add_argument("--out", required=True, help="the file to write")
     export_cmd.set_defaults(func=cmd_export)

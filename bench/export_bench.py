@@ -28,7 +28,7 @@ from storage.db import Database  # noqa: E402
 from tests.seeding import registered  # noqa: E402
 
 EVENT_FILE = Path(__file__).resolve().parent.parent / "data" / "events" / "demo-future.yaml"
-TARGETS = {"xlsx": 2.0, "csv": 0.5, "json": 0.5, "docx": 3.0, "rekap": 0.1}
+TARGETS = {"xlsx": 2.0, "csv": 0.5, "csv-comma": 0.5, "json": 0.5, "docx": 3.0, "rekap": 0.1}
 TRICKY = ['=HYPERLINK("http://x","klik")', "-1+2", "Program 🚀 desa", "<b>tebal</b>"]
 
 

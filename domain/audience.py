@@ -70,7 +70,9 @@ def describe(audience: Audience, lang: str, event: Event) -> str:
         return locales.plain(lang, "broadcast.aud_desc_dimensions", names=", ".join(names))
     if kind == "role":
         return locales.plain(
-            lang, "broadcast.aud_desc_role", role=locales.plain(lang, f"broadcast.role_{values[0]}")
+            lang,
+            "broadcast.aud_desc_role",
+            role=locales.plain(lang, f"registration.role_{values[0]}"),
         )
     if kind == "opds":
         names = [o.name for o in event.opds if o.id in values]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import locales
 from domain.budget import format_rupiah
 from locales import Html
-from schedules.event import Event
+from schedules.event import Dimension, Event
 from storage.proposals import Proposal
 
 
@@ -22,17 +22,24 @@ def render(event: Event, proposal: Proposal, lang: str) -> Html:
         lang,
         "proposals.render",
         dimension=dimension.name if dimension else "",
-        element=proposal.element or "",
+        element=element_in(dimension, lang, proposal.element),
         name=proposal.name or "",
         problem=proposal.problem or "",
         description=proposal.description or "",
         target=proposal.target or "",
         horizon=horizon,
         office=event.office_name(proposal.lead_opd_id, proposal.lead_opd_other),
-        stage=stage.title if stage else "",
+        stage=stage.title_in(lang) if stage else "",
     )
     extra = lines(lang, optional_values(event, proposal, lang))
     return Html("\n").join([base, extra]) if extra else base
+
+
+def element_in(dimension: Dimension | None, lang: str, element: str | None) -> str:
+    """The stored (Indonesian) element in the reader's language."""
+    if not element:
+        return ""
+    return dimension.element_in(lang, element) if dimension else element
 
 
 def partner_names(event: Event, proposal: Proposal) -> list[str]:

@@ -19,6 +19,7 @@ from handlers.broadcast import siaran
 from handlers.broadcast import steps as broadcast
 from handlers.export import commands as export
 from handlers.faq import commands as faq
+from handlers.language import commands as language
 from handlers.privacy import commands as privacy
 from handlers.proposals import commands as proposals
 from handlers.proposals import rekap
@@ -54,6 +55,7 @@ ROUTES: dict[Payload, Handler] = {
     Payload.SIARAN: siaran.siaran,
     Payload.TINJAU: review.tinjau,
     Payload.SELEKSI: selection.seleksi,
+    Payload.BAHASA: language.bahasa,
 }
 
 

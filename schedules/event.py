@@ -103,9 +103,26 @@ class EventInfo(_Model):
 
 class Dimension(_Model):
     id: Literal["governance", "branding", "economy", "living", "society", "environment"]
-    name: str
+    name: str  # a proper name ("Smart Living"), the same in every language
     description: str = ""
+    description_en: str | None = Field(default=None, description="shown to English users")
+    # Proposals store the Indonesian element; English users see the element of the same place.
     elements: list[str] = Field(min_length=3, max_length=3)
+    elements_en: list[str] | None = Field(default=None, min_length=3, max_length=3)
+
+    def description_in(self, lang: str) -> str:
+        return in_language(lang, self.description, self.description_en)
+
+    def elements_in(self, lang: str) -> list[str]:
+        if lang == "en" and self.elements_en:
+            return list(self.elements_en)
+        return list(self.elements)
+
+    def element_in(self, lang: str, element: str) -> str:
+        """A stored (Indonesian) element in `lang`; text that is not one of them as it is."""
+        if element in self.elements:
+            return self.elements_in(lang)[self.elements.index(element)]
+        return element
 
 
 class Opd(_Model):

@@ -95,7 +95,7 @@ async def test_statistik_counts_and_names_empty_opd(tg, bot, organiser) -> None:
     text = (await organiser.expect("Statistik pendaftaran")).text
     assert "4 peserta terdaftar" in text
     assert "Tim Pelaksana OPD: 2" in text and "Dewan Smart City: 1" in text
-    assert "Narasumber/Pendamping: 1" in text and "Lainnya: 0" in text
+    assert "Narasumber/Tim Pendamping: 1" in text and "Lainnya: 0" in text
     assert "Smart Governance: 1" in text and "Semua dimensi: 2" in text
     assert "Smart Living: 1" in text and "Smart Economy: 0" in text
     assert "Luring (tatap muka): 2" in text and "Daring (online): 2" in text

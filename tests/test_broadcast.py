@@ -19,7 +19,7 @@ from tests.seeding import registered
 
 EVENT = future_event()
 DIMENSION = {d.id: d.name for d in EVENT.dimensions}
-OPD = {o.id: o.name for o in EVENT.opds}
+OPD = {o.id: o.short_name for o in EVENT.opds}  # the buttons show short names
 
 
 def label(key: str, **values: object) -> str:
@@ -66,7 +66,7 @@ async def choose_audience(org, kind: str, picks=(), single: str | None = None) -
     await org.expect("Kepada siapa")
     await org.press(label(f"aud_{kind}"))
     if picks or single is not None:
-        await org.expect("Pilih")
+        await org.expect("Silakan pilih")
     for pick in picks:
         await org.press("▫️ " + pick)
         await org.expect("Jumlah penerima")  # the menu shows the choice and the count
@@ -83,7 +83,7 @@ async def send_now(org, text: str) -> None:
     await org.send(text)
     await org.expect("Kirim pengumuman di atas")
     await org.press(label("btn_send"))
-    await org.expect("Kirim sekarang, atau jadwalkan")
+    await org.expect("Kirim sekarang atau jadwalkan")
     await org.press(label("btn_now"))
 
 
@@ -139,7 +139,7 @@ async def test_every_audience_choice_reaches_exactly_its_people(tg, tmp_path) ->
                 None,
                 {810003, 810006, 810004, 810005},  # "all dimensions" belong to every group
             ),
-            ("role", (), label("role_dewan"), {810004}),
+            ("role", (), locales.plain("id", "registration.role_dewan"), {810004}),
             ("opds", (OPD["disparbud"], OPD["dlh"]), None, {810002, 810006}),
             ("mode", (), label("aud_desc_online"), {810003, 810004, 810005}),
             ("stage", (), EVENT.stage(4).title_in("id"), {810004, 810005}),
@@ -186,7 +186,7 @@ async def test_preview_is_what_recipients_get_and_edit_replaces_it(tg, bot, orga
     assert photo_preview.kind == "photo"
     await organiser.expect("Kirim pengumuman di atas")
     await organiser.press(label("btn_send"))
-    await organiser.expect("Kirim sekarang, atau jadwalkan")
+    await organiser.expect("Kirim sekarang atau jadwalkan")
     await organiser.press(label("btn_now"))
     await organiser.expect("Laporan pengumuman", timeout=15)
     for sim in sims.values():
@@ -219,7 +219,7 @@ async def test_scheduled_send_list_and_cancel(tg, bot, organiser) -> None:
     await organiser.send("Besok bawa Renstra")
     await organiser.expect("Kirim pengumuman di atas")
     await organiser.press(label("btn_send"))
-    await organiser.expect("Kirim sekarang, atau jadwalkan")
+    await organiser.expect("Kirim sekarang atau jadwalkan")
     await organiser.send("kirim pada besok 07.30")
     await organiser.expect("Jadwalkan pengumuman pada")
     await organiser.press(label("btn_schedule_yes"))
@@ -229,7 +229,7 @@ async def test_scheduled_send_list_and_cancel(tg, bot, organiser) -> None:
     await organiser.send("Pengumuman yang batal")
     await organiser.expect("Kirim pengumuman di atas")
     await organiser.press(label("btn_send"))
-    await organiser.expect("Kirim sekarang, atau jadwalkan")
+    await organiser.expect("Kirim sekarang atau jadwalkan")
     await organiser.press(re.compile("^🕒 .*16[.:]00"))
     second = await organiser.expect("dijadwalkan pada")
     second_id = int(re.search(r"#(\d+)", second.text).group(1))
@@ -290,7 +290,7 @@ async def test_storm_of_429_and_5xx_lose_nothing(tg, bot, organiser) -> None:
     await organiser.send("Ruang pindah ke Aula Diskominfo")
     await organiser.expect("Kirim pengumuman di atas")
     await organiser.press(label("btn_send"))
-    await organiser.expect("Kirim sekarang, atau jadwalkan")
+    await organiser.expect("Kirim sekarang atau jadwalkan")
     tg.inject_retry_after("sendMessage", retry_after=1, times=15)
     tg.inject_error("sendMessage", 502, times=4)
     await organiser.press(label("btn_now"))
@@ -352,7 +352,7 @@ async def test_roles_are_checked_on_commands_and_buttons(tg, bot, organiser) -> 
     await organiser.send("Pengumuman rahasia panitia")
     await organiser.expect("Kirim pengumuman di atas")
     await organiser.press(label("btn_send"))
-    await organiser.expect("Kirim sekarang, atau jadwalkan")
+    await organiser.expect("Kirim sekarang atau jadwalkan")
     await organiser.press(re.compile("^🕒 "))
     scheduled = await organiser.expect("dijadwalkan pada")
     broadcast_id = int(re.search(r"#(\d+)", scheduled.text).group(1))
@@ -379,7 +379,7 @@ async def test_forged_stale_and_wrong_input_change_nothing(tg, bot, organiser) -
         answer = await organiser.press_data(data, menu)
         assert "tidak berlaku" in answer.text, data
     await organiser.press("Per dimensi (boleh lebih dari satu)")
-    await organiser.expect("Pilih")
+    await organiser.expect("Silakan pilih")
     for data in ("bc:t:nope", "bc:ok", "bc:s:dewan"):  # unknown, nothing picked, other step
         answer = await organiser.press_data(data, menu)
         assert "tidak berlaku" in answer.text, data
@@ -400,7 +400,7 @@ async def test_forged_stale_and_wrong_input_change_nothing(tg, bot, organiser) -
     answer = await organiser.press_data("bc:x", menu)  # the compose menu, now stale
     assert "tidak berlaku" in answer.text
     await organiser.press("✅ Kirim")
-    await organiser.expect("Kirim sekarang, atau jadwalkan")
+    await organiser.expect("Kirim sekarang atau jadwalkan")
     for data in ("bc:at:²", "bc:at:-5", "bc:at:999999999999999999"):
         answer = await organiser.press_data(data)
         assert "tidak berlaku" in answer.text, data
@@ -447,7 +447,7 @@ async def test_second_press_of_kirim_sekarang_makes_nothing_twice(tg, bot, organ
     await organiser.send("Rapat kelompok pukul 13.00")
     await organiser.expect("Kirim pengumuman di atas")
     await organiser.press(label("btn_send"))
-    menu = await organiser.expect("Kirim sekarang, atau jadwalkan")
+    menu = await organiser.expect("Kirim sekarang atau jadwalkan")
     now_data = menu.find_button(label("btn_now"))["callback_data"]
     await organiser.press(label("btn_now"))
     await organiser.expect("Laporan pengumuman", timeout=15)
@@ -471,7 +471,7 @@ async def test_lost_answers_cost_at_most_one_copy_each(tg, bot, organiser) -> No
     await organiser.send("Bahan rapat sudah dibagikan di meja registrasi")
     await organiser.expect("Kirim pengumuman di atas")
     await organiser.press(label("btn_send"))
-    await organiser.expect("Kirim sekarang, atau jadwalkan")
+    await organiser.expect("Kirim sekarang atau jadwalkan")
     lost = 6
     tg.drop_responses("sendMessage", lost)
     await organiser.press(label("btn_now"))

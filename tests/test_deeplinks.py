@@ -45,6 +45,8 @@ CASES = [
     Case("/usul", "participant"),
     Case("/usulanku", "participant"),
     Case("/batal", "participant"),
+    Case("/pengingat", "participant"),
+    Case("/bahasa", "newcomer"),
     Case("/rekap", "organiser"),
     Case("/umumkan", "organiser"),
     Case("/siaran", "organiser"),

@@ -134,13 +134,18 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
         ), sheet.title
     date_cell = gov.cell(2, header.index("Dikirim (WIB)") + 1)
     assert date_cell.is_date and date_cell.number_format == "dd/mm/yyyy hh:mm"
-    row = {h: c.value for h, c in zip(header, gov[2], strict=True)}
-    assert row["Nama program"] == "'" + HYPERLINK  # text, never a formula
+    cells = {h: c for h, c in zip(header, gov[2], strict=True)}
+    row = {h: c.value for h, c in cells.items()}
+    # Text that reads as a formula: stored as typed, as text, with Excel's quote prefix (no
+    # visible apostrophe, and it stays text when the cell is edited).
+    assert row["Nama program"] == HYPERLINK
     assert gov.cell(2, 3).data_type == "s"
-    assert row["Permasalahan/potensi"] == "'-1+2"
+    assert row["Permasalahan/potensi"] == "-1+2"
+    assert cells["Nama program"].quotePrefix and cells["Permasalahan/potensi"].quotePrefix
+    assert not cells["Deskripsi inovasi"].quotePrefix  # ordinary text: no style
     assert row["Deskripsi inovasi"] == LONG and len(LONG) == 700
     assert row["Sasaran, target dan indikator"] == MULTILINE
-    assert row["Pengusul"] == "'@Budi <b>tebal</b>"
+    assert row["Pengusul"] == "@Budi <b>tebal</b>" and cells["Pengusul"].quotePrefix
     assert row["Jangka waktu"].startswith("Quick win")
     assert row["OPD pengampu"] == "Dinas Komunikasi, Informatika, Statistik dan Persandian"
     assert row["Tahap"] == 3
@@ -148,11 +153,13 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
 
     branding = workbook[DIMENSION_NAMES["branding"]]
     b_header = [c.value for c in branding[1]]
-    b_row = {h: c.value for h, c in zip(b_header, branding[2], strict=True)}
+    b_cells = {h: c for h, c in zip(b_header, branding[2], strict=True)}
+    b_row = {h: c.value for h, c in b_cells.items()}
     assert b_row["Nama program"] == "Festival 🌋 Bromo digital"
     assert b_row["Permasalahan/potensi"] == "<b>tebal</b> & <i>miring</i>"
-    assert b_row["Deskripsi inovasi"] == "'@semua\tkolom"
-    assert b_row["Sasaran, target dan indikator"] == "'+100 wisatawan"
+    assert b_row["Deskripsi inovasi"] == "@semua\tkolom"
+    assert b_row["Sasaran, target dan indikator"] == "+100 wisatawan"
+    assert b_cells["Sasaran, target dan indikator"].quotePrefix
     assert b_row["Pengusul"] == "Siti 🌋 Bromo"
     # 01:30 UTC is 08:30 WIB: dates are in the event's time zone.
     assert b_row["Dikirim (WIB)"] == datetime(2027, 3, 1, 8, 30)
@@ -176,7 +183,7 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
     people = workbook["Peserta"]
     p_rows = [[c.value for c in r] for r in people.iter_rows(min_row=2)]
     names = [r[0] for r in p_rows]
-    assert "'+62 Joko" in names and "Siti 🌋 Bromo" in names and len(p_rows) == 4
+    assert "+62 Joko" in names and "Siti 🌋 Bromo" in names and len(p_rows) == 4
     assert people.freeze_panes == "A2"
     p_header = [c.value for c in people[1]]
     assert p_header[-2:] == ["Terdaftar (WIB)", "Jumlah usulan"]
@@ -240,9 +247,10 @@ async def test_xlsx_keeps_awkward_texts_as_plain_text(tmp_path) -> None:
     # A cell's line break is \n: \r\n and a lone \r become one.
     assert row["Permasalahan/potensi"].value == "Baris satu\nBaris dua\nBaris tiga"
     assert row["Deskripsi inovasi"].value == "Kode \ufffd\ufffd kontrol _x0041_ tetap"
-    assert row["Sasaran, target dan indikator"].value == "'\nSasaran"
+    assert row["Sasaran, target dan indikator"].value == "\nSasaran"
+    assert row["Sasaran, target dan indikator"].quotePrefix
     assert row["OPD pengampu"].value == "mailto:panitia@contoh.id"
-    assert row["Pengusul"].value == "'=1+1"
+    assert row["Pengusul"].value == "=1+1" and row["Pengusul"].quotePrefix
     texts = ["Nama program", "Elemen", "Deskripsi inovasi", "OPD pengampu", "Pengusul"]
     assert {row[h].data_type for h in texts} == {"s"}
     assert row["ID"].data_type == "n" and row["Tahap"].value == 2
@@ -273,12 +281,16 @@ def test_repeated_sheet_names_get_a_number() -> None:
 async def test_csv_has_bom_and_neutralised_cells(tg, bot, admin) -> None:
     await seed_tricky(bot.db)
     await admin.send("/ekspor")
-    await admin.expect("format ekspor")
-    await admin.press("CSV")
+    menu = await admin.expect("format ekspor")
+    assert menu.buttons == [["XLSX", "CSV (;)", "CSV (,)", "JSON"]]
+    await admin.press("CSV (;)")  # the default: Excel with Indonesian regional settings
     message = await admin.expect("Ekspor usulan")
+    assert document_name(message).endswith(".csv")
     content = await download(tg, message)
     assert content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    text = content.decode("utf-8-sig")
+    assert text.startswith("ID;Dimensi;Elemen;")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     header, first = rows[0], rows[1]
     assert header[:3] == ["ID", "Dimensi", "Elemen"]
     record = dict(zip(header, first, strict=True))
@@ -288,6 +300,15 @@ async def test_csv_has_bom_and_neutralised_cells(tg, bot, admin) -> None:
     assert record["Sasaran, target dan indikator"] == MULTILINE
     assert len(rows) == 4
     assert (await audit.entries(bot.db, "export"))[0]["detail"]["format"] == "csv"
+    # The comma CSV for other tools: the same table.
+    await admin.send("/ekspor")
+    await admin.expect("format ekspor")
+    await admin.press("CSV (,)")
+    comma = await admin.expect("Ekspor usulan")
+    assert document_name(comma).endswith(".csv")
+    comma_text = (await download(tg, comma)).decode("utf-8-sig")
+    assert comma_text.startswith("ID,Dimensi,Elemen,")
+    assert list(csv.reader(io.StringIO(comma_text))) == rows
 
 
 async def test_json_keeps_exact_texts(tg, bot, admin) -> None:

@@ -249,6 +249,8 @@ async def test_a_question_at_the_problem_step_is_stored_only_as_an_answer(tg, bo
     async def in_english() -> None:
         alice = tg.user(first_name="Alice", language_code="en")
         await alice.send("/daftar")
+        await alice.expect("Please choose the bot's language")
+        await alice.press("English")
         await alice.expect("Privacy notice")
         await alice.press("I agree")
         await alice.expect("Step 1/6")

@@ -36,7 +36,8 @@ async def test_english_user_gets_english(tg, bot) -> None:
     assert "register" in msg.text
     await alice.send("/help")
     help_msg = await alice.expect("Available commands")
-    assert "/jadwal" in help_msg.text and "/ekspor" not in help_msg.text
+    assert "/schedule" in help_msg.text and "/jadwal" not in help_msg.text
+    assert "/export" not in help_msg.text
 
 
 async def test_help_depends_on_role(tg, bot, admin, organiser) -> None:
@@ -72,7 +73,7 @@ async def test_group_start_and_help(tg, bot) -> None:
     group = tg.group(title="Bimtek Probolinggo")
     joko = tg.user(first_name="Joko", language_code="id")
     await joko.send("/start@bimtek_test_bot", chat=group)
-    await joko.expect("Halo!", chat=group)
+    await joko.expect("Halo, Bapak/Ibu. Saya asisten", chat=group)
     await joko.send("/bantuan", chat=group)
     text = (await joko.expect("Perintah yang tersedia", chat=group)).text
     assert "/jadwal" in text and "/datasaya" not in text

@@ -88,9 +88,9 @@ def _payload(url: str) -> str:
     return parse_qs(urlsplit(url).query)["start"][0]
 
 
-async def _calendar(user: SimUser) -> tuple[Calendar, str]:
+async def _calendar(user: SimUser, label: str = "Tambahkan ke kalender") -> tuple[Calendar, str]:
     """The .ics the calendar button sends, parsed and as text (folded lines unfolded)."""
-    await user.press("Tambahkan ke kalender")
+    await user.press(label)
     doc = await user.expect("kalender")
     assert doc.document is not None
     text = doc.document.content.decode("utf-8").replace("\r\n ", "")
@@ -108,7 +108,7 @@ async def _withheld_everywhere(user: SimUser) -> None:
     await user.press("Tahap I", schedule)
     stage = await user.expect("Sesi on")
     assert not _links_in(stage.text) and NOTE_PRIVATE in stage.text
-    cal, text = await _calendar(user)
+    cal, text = await _calendar(user, "Tambahkan seluruh jadwal ke kalender")  # a stage's view
     assert not _links_in(text)
     for item in cal.walk("VEVENT"):
         assert "URL" not in item

@@ -82,7 +82,7 @@ async def test_deep_link_and_english_and_typed_other_office(tg, bot) -> None:
     await alice.expect("1/12")
     await alice.press("✓ Smart Economy")
     await alice.expect("2/12")
-    await alice.press("Kesejahteraan rakyat")
+    await alice.press("People's welfare")  # the element in English
     await alice.expect("3/12")
     for text, next_step in (
         ("Pasar desa digital", "4/12"),
@@ -98,11 +98,15 @@ async def test_deep_link_and_english_and_typed_other_office(tg, bot) -> None:
     await finish_optional(alice, lang="en", planning_label="New programme")
     preview = await alice.expect("Proposal preview")
     assert "Universitas Panca Marga" in preview.text
+    # No Indonesian reaches her but proper names: the element and the stage in English.
+    assert "People's welfare" in preview.text and "Kesejahteraan" not in preview.text
+    assert "Tahap" not in preview.text
     await alice.press("Send")
     await alice.expect("has been sent")
     stored = await only_proposal(bot.db, 720_001)
     assert stored.lead_opd_id is None and stored.lead_opd_other == "Universitas Panca Marga"
     assert stored.horizon == "medium"
+    assert stored.element == "Kesejahteraan rakyat"  # stored as the event file names it
 
 
 async def test_bad_inputs_are_refused_and_change_nothing(tg, bot) -> None:

@@ -21,7 +21,7 @@ OPD_ORDER = [o.id for o in EVENT.opds]  # 8 per page
 # The offices these tests pick (the first page of the list, and bappeda), named as the event
 # file names them.
 OPD_NAME = {
-    opd_id: next(o.name for o in EVENT.opds if o.id == opd_id)
+    opd_id: next(o.short_name for o in EVENT.opds if o.id == opd_id)
     for opd_id in ("diskominfo", "disparbud", "dkpp", "dinkes", "dispendik", "dlh", "bappeda")
 }
 OPD_DIMENSION = {o.id: o.dimension for o in EVENT.opds}  # the group ticked for the office
@@ -36,7 +36,7 @@ def words(lang: str) -> dict:
         "id": {
             "notice": "Pemberitahuan Privasi",
             "step": "Langkah {n}/6",
-            "summary": "Periksa data",
+            "summary": "Mohon periksa data",
             "saved": "✅ Pendaftaran",
         },
         "en": {
@@ -97,6 +97,9 @@ async def walk_to_phone(
     `wait` seconds); stops when the phone question (step 6) is on screen."""
     words = L[lang]
     await user.send(command)
+    if lang == "en":  # Telegram not in Indonesian: the language is offered once, first
+        await user.expect("Please choose the bot's language", timeout=wait)
+        await user.press("English")
     await user.expect(words["notice"], timeout=wait)
     await user.press(words["agree"])
     await user.expect(words["step"].format(n=1), timeout=wait)
@@ -348,7 +351,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await joni.press(ID["modes"]["offline"])
         await joni.expect("Langkah 6/6")
         await joni.send(ID["skip"])
-        summary = await joni.expect("Periksa data")
+        summary = await joni.expect("Mohon periksa data")
         assert "PT PLN (Persero) UP3 Pasuruan" in summary.text
         await joni.press(ID["save"])
         await joni.expect("✅ Pendaftaran")
@@ -370,7 +373,7 @@ async def test_bad_inputs_get_a_polite_reprompt_and_change_nothing(tg, bot) -> N
         await joss.expect("nomor Bapak/Ibu sendiri")
         assert (await participants.get(bot.db, joss.id)).phone is None
         await joss.send_contact(phone="+628777")
-        summary = await joss.expect("Periksa data")
+        summary = await joss.expect("Mohon periksa data")
         assert "+628777" in summary.text
         await joss.press(ID["save"])
         await joss.expect("✅ Pendaftaran")
@@ -406,7 +409,7 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     eko = tg.user(first_name="Eko", language_code="id")
     await walk_to_phone(eko, "id", "Eko Prasetyo", "diskominfo", "dewan", "all", "online")
     await eko.send(ID["skip"])
-    await eko.expect("Periksa data")
+    await eko.expect("Mohon periksa data")
     await eko.press(ID["change"])
     await eko.expect("Bagian mana")
     await eko.press(ID["fields"]["full_name"])
@@ -414,7 +417,7 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     name_question = await eko.expect("Silakan tulis nama lengkap")
     assert "Langkah" not in name_question.text
     await eko.send("Eko Prasetyo, S.T.")
-    summary = await eko.expect("Periksa data")
+    summary = await eko.expect("Mohon periksa data")
     assert "Eko Prasetyo, S.T." in summary.text
     # Becoming Tim Pelaksana while on "all dimensions" asks for one dimension.
     await eko.press(ID["change"])
@@ -423,7 +426,7 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     await eko.press(ID["roles"]["tim_pelaksana"])
     await eko.expect("Kelompok dimensi mana")
     await eko.press("✓ " + DIM_NAME["governance"])
-    await eko.expect("Periksa data")
+    await eko.expect("Mohon periksa data")
     await eko.press(ID["save"])
     await eko.expect("✅ Pendaftaran")
     await check_profile(
@@ -457,6 +460,9 @@ async def test_cancel_says_what_was_kept(tg, bot) -> None:
 async def test_resume_after_restart(tg, bot) -> None:
     fajar = tg.user(first_name="Fajar", language_code="en")
     await fajar.send("/daftar")
+    await fajar.expect("Please choose the bot's language")
+    await bot.restart()  # the offer is a step like the others
+    await fajar.press("English")
     await fajar.expect(L["en"]["notice"])
     await fajar.press(EN["agree"])
     await fajar.expect("Step 1/6")

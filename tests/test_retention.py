@@ -26,8 +26,8 @@ from tests.schedule_helpers import now, session, write_event
 from tests.seeding import registered
 
 SITI, DRAFT, ASKER, LATE = 8301, 8302, 8303, 8304
-WARNING = "Masa simpan data pribadi segera berakhir"
-ERASED = "Masa simpan data pribadi telah berakhir"
+WARNING = "Jangka waktu penyimpanan data pribadi segera berakhir"
+ERASED = "Jangka waktu penyimpanan data pribadi telah berakhir"
 
 
 async def _seed(db: Database) -> None:

@@ -12,7 +12,7 @@ from handlers.schedule.views import render_schedule, split_messages
 from schedules.event import load_event
 from storage.db import Database
 from tests.conftest import ADMIN_ID
-from tests.harness import RunningBot, make_settings
+from tests.harness import RunningBot, make_settings, run_cli
 from tests.schedule_helpers import LINK, VENUE, now, seed, session, write_event
 
 
@@ -132,3 +132,48 @@ def test_long_schedules_are_split_below_telegram_limit(tmp_path: Path) -> None:
     joined = "\n\n".join(messages)
     assert all(f"Sesi s{i}-{j}" in joined for i in range(4) for j in range(30))
     assert split_messages(["a" * 10, "b" * 10], limit=15) == ["a" * 10, "b" * 10]
+
+
+async def test_a_stage_view_gives_that_stage_s_calendar_and_the_whole_schedule_button_all(
+    tg, tmp_path: Path
+) -> None:
+    bot = await _start(tg, tmp_path)
+    offline = tg.user(first_name="Rahasia", language_code="id", user_id=8001)
+
+    def summaries(document) -> set[str]:
+        events = Calendar.from_ical(document.content).walk("VEVENT")
+        return {str(e["SUMMARY"]).split(" – ")[1] for e in events}
+
+    try:
+        await offline.send("/jadwal")
+        await offline.expect("Jadwal")
+        await offline.press("Tahap II")
+        view = await offline.expect("Sesi a1")
+        assert ["Tambahkan Tahap II ke kalender"] in view.buttons
+        assert ["Tambahkan seluruh jadwal ke kalender"] in view.buttons
+        await offline.press("Tambahkan Tahap II ke kalender")
+        one = await offline.expect("kalender")
+        assert one.document.filename == "jadwal-bimtek-tahap-2.ics"
+        assert summaries(one.document) == {"Sesi a1", "Sesi a2"}  # "dw" is for the council
+        await offline.press("Tambahkan seluruh jadwal ke kalender", view)
+        whole = await offline.expect("kalender")
+        assert whole.document.filename == "jadwal-bimtek.ics"
+        assert summaries(whole.document) == {"Sesi past1", "Sesi a1", "Sesi a2", "Sesi b1"}
+        answer = await offline.press_data("jdw:ics:99", view)  # a stage that does not exist
+        assert answer is not None and "tidak berlaku" in (answer.text or "")
+    finally:
+        await bot.stop()
+
+
+def test_python_bot_py_schedule_prints_the_schedule_and_nothing_else(tmp_path: Path) -> None:
+    event_file = _event_file(tmp_path)
+    done = run_cli(
+        "schedule", EVENT_FILE=str(event_file), DATABASE_PATH=str(tmp_path / "s.sqlite3")
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Bimtek Penyusunan Masterplan Smart City")
+    assert any("Sesi a1" in line for line in lines)
+    # The log (a fresh database's migrations) goes to stderr, never into the printed schedule.
+    assert "migration" in done.stderr
+    assert not any(word in done.stdout for word in ("INFO", "WARNING", "migration"))

@@ -5,7 +5,7 @@ share it through `EXPORTERS`."""
 from __future__ import annotations
 
 from domain.exports.base import Exporter
-from domain.exports.delimited import CsvExporter
+from domain.exports.delimited import CommaCsvExporter, CsvExporter
 from domain.exports.docx import DocxExporter
 from domain.exports.jsondata import JsonExporter
 from domain.exports.records import ExportData, collect, neutralise
@@ -13,7 +13,13 @@ from domain.exports.xlsx import XlsxExporter, _unique_title
 
 EXPORTERS: dict[str, Exporter] = {
     exporter.format: exporter
-    for exporter in (XlsxExporter(), CsvExporter(), JsonExporter(), DocxExporter())
+    for exporter in (
+        XlsxExporter(),
+        CsvExporter(),
+        CommaCsvExporter(),
+        JsonExporter(),
+        DocxExporter(),
+    )
 }
 
 

@@ -1,5 +1,9 @@
 """CSV: the proposals table, UTF-8 with a BOM so that Excel detects the encoding; texts a
-spreadsheet would read as formulas are neutralised."""
+spreadsheet would read as formulas are neutralised (a leading apostrophe).
+
+Two dialects: `;` by default, which Excel with Indonesian regional settings (decimal comma,
+list separator `;`) opens in columns, and `,` for other tools (pandas, LibreOffice, Google
+Sheets, Excel in English)."""
 
 from __future__ import annotations
 
@@ -30,16 +34,31 @@ def _csv_value(value: Any) -> Any:
 
 
 class CsvExporter(Exporter):
+    """`;`-separated: what Excel with Indonesian regional settings expects."""
+
     format = "csv"
     media_type = "text/csv"
+    delimiter = ";"
+
+    @property
+    def label(self) -> str:
+        return f"CSV ({self.delimiter})"
 
     def build(self, data: ExportData) -> bytes:
         """The proposals table; UTF-8 with a BOM so that Excel detects the encoding."""
         names = keys(PROPOSAL_COLUMNS)
         out = io.BytesIO()
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
+        writer = csv.writer(text, delimiter=self.delimiter)
         writer.writerow(headers(PROPOSAL_COLUMNS, data))
         writer.writerows([_csv_value(r[k]) for k in names] for r in proposal_records(data))
         text.flush()
         return out.getvalue()
+
+
+class CommaCsvExporter(CsvExporter):
+    """`,`-separated, for other tools."""
+
+    format = "csv-comma"
+    extension = "csv"
+    delimiter = ","

@@ -26,7 +26,6 @@ from storage.reviews import Review
 from storage.selection import Round
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LANG = "id"  # files are for the regency's office: Indonesian headers
 
 Columns = tuple[tuple[str, int], ...]
 
@@ -79,10 +78,18 @@ class ExportData:
     rankings: dict[int, list[Ranked]] = field(default_factory=dict)
     chosen: list[tuple[int, int]] = field(default_factory=list)
     reviews: dict[int, list[Review]] = field(default_factory=dict)
+    # The language of the headers and labels: the admin's (Indonesian for the command line).
+    lang: str = locales.DEFAULT_LANGUAGE
 
 
-async def collect(db: Database, event: Event, now: datetime) -> ExportData:
-    """Everything an export holds, read in a few queries."""
+# The masterplan's profiles and the daftar hadir are official documents: always Indonesian.
+LANG = locales.DEFAULT_LANGUAGE
+
+
+async def collect(
+    db: Database, event: Event, now: datetime, lang: str = locales.DEFAULT_LANGUAGE
+) -> ExportData:
+    """Everything an export holds, read in a few queries; headers and labels in `lang`."""
     rankings = await rankings_of(db)
     ranked_ids = sorted({r.entry.proposal_id for ranks in rankings.values() for r in ranks})
     return ExportData(
@@ -96,6 +103,7 @@ async def collect(db: Database, event: Event, now: datetime) -> ExportData:
         rankings=rankings,
         chosen=await selection_store.chosen_proposal_ids(db),
         reviews=await review_store.done_of_proposals(db, ranked_ids),
+        lang=lang,
     )
 
 
@@ -136,13 +144,14 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
     dims: dict[str, str] = {d.id: d.name for d in event.dimensions}
     offices = {o.id: o.name for o in event.opds}
     stages = {s.number for s in event.stages}
-    horizons = {h: locales.plain(LANG, f"proposals.horizon.{h}") for h in proposal_store.HORIZONS}
-    planning = {p: locales.plain(LANG, f"proposals.planning.{p}") for p in proposal_store.PLANNING}
+    lang = data.lang
+    horizons = {h: locales.plain(lang, f"proposals.horizon.{h}") for h in proposal_store.HORIZONS}
+    planning = {p: locales.plain(lang, f"proposals.planning.{p}") for p in proposal_store.PLANNING}
     sources = {
-        s: locales.plain(LANG, f"proposals.source.{s}") for s in proposal_store.BUDGET_SOURCES
+        s: locales.plain(lang, f"proposals.source.{s}") for s in proposal_store.BUDGET_SOURCES
     }
-    unknown = locales.plain(LANG, "proposals.budget_unknown")
-    anonymous = locales.plain(LANG, "export.anonymised")
+    unknown = locales.plain(lang, "proposals.budget_unknown")
+    anonymous = locales.plain(lang, "export.anonymised")
     local = _localiser(data)
     out = []
     for row in data.proposals:
@@ -203,11 +212,11 @@ def participant_records(data: ExportData) -> list[dict[str, Any]]:
             {
                 "full_name": p.full_name or "",
                 "office": event.office_name(p.opd_id, p.opd_other),
-                "role": locales.plain(LANG, f"export.role.{p.role}") if p.role else "",
-                "group": dims.get(p.dimension or "", locales.plain(LANG, "export.all_groups"))
+                "role": locales.plain(data.lang, f"registration.role_{p.role}") if p.role else "",
+                "group": dims.get(p.dimension or "", locales.plain(data.lang, "export.all_groups"))
                 if p.dimension
                 else "",
-                "mode": locales.plain(LANG, f"export.mode.{p.mode}") if p.mode else "",
+                "mode": locales.plain(data.lang, f"export.mode.{p.mode}") if p.mode else "",
                 "registered_at": local(p.registered_at),
                 "proposals": data.per_user.get(p.user_id, 0),
             }
@@ -221,10 +230,10 @@ def summary_rows(data: ExportData) -> tuple[list[str], list[list[Any]]]:
     event = data.event
     dim_ids = [d.id for d in event.dimensions]
     header = [
-        locales.plain(LANG, "export.col.office"),
-        locales.plain(LANG, "export.col.group"),
+        locales.plain(data.lang, "export.col.office"),
+        locales.plain(data.lang, "export.col.group"),
         *[d.name for d in event.dimensions],
-        locales.plain(LANG, "export.col.total"),
+        locales.plain(data.lang, "export.col.total"),
     ]
     rows: list[list[Any]] = []
     offices = [(o.id, o.name, event.dimension(o.dimension)) for o in event.opds]
@@ -232,9 +241,9 @@ def summary_rows(data: ExportData) -> tuple[list[str], list[list[Any]]]:
         counts = [data.counts.get((d, office_id), 0) for d in dim_ids]
         rows.append([name, group.name if group else "", *counts, sum(counts)])
     other = [data.counts.get((d, ""), 0) for d in dim_ids]
-    rows.append([locales.plain(LANG, "export.rekap_other"), "", *other, sum(other)])
+    rows.append([locales.plain(data.lang, "export.rekap_other"), "", *other, sum(other)])
     totals = [sum(r[2 + i] for r in rows) for i in range(len(dim_ids))]
-    rows.append([locales.plain(LANG, "export.col.total"), "", *totals, sum(totals)])
+    rows.append([locales.plain(data.lang, "export.col.total"), "", *totals, sum(totals)])
     return header, rows
 
 
@@ -243,7 +252,7 @@ def headers(columns: Columns, data: ExportData) -> list[str]:
     zone = zone_name(data.event.tz, data.generated_at)
     out = []
     for key, _width in columns:
-        label = locales.plain(LANG, f"export.col.{key}")
+        label = locales.plain(data.lang, f"export.col.{key}")
         out.append(f"{label} ({zone})" if key in DATE_KEYS else label)
     return out
 
@@ -263,16 +272,16 @@ def ranking_rows(data: ExportData, dimension: str) -> tuple[list[str], list[list
     chosen = set(data.chosen)
     col = "profiles.col"
     header = [
-        locales.plain(LANG, f"{col}.round"),
-        locales.plain(LANG, f"{col}.rank"),
-        locales.plain(LANG, "export.col.id"),
-        locales.plain(LANG, "export.col.name"),
+        locales.plain(data.lang, f"{col}.round"),
+        locales.plain(data.lang, f"{col}.rank"),
+        locales.plain(data.lang, "export.col.id"),
+        locales.plain(data.lang, "export.col.name"),
         *[c.name for c in criteria],
-        locales.plain(LANG, f"{col}.score"),
-        locales.plain(LANG, f"{col}.votes"),
-        locales.plain(LANG, f"{col}.chosen"),
+        locales.plain(data.lang, f"{col}.score"),
+        locales.plain(data.lang, f"{col}.votes"),
+        locales.plain(data.lang, f"{col}.chosen"),
     ]
-    yes, no = locales.plain(LANG, "common.yes"), locales.plain(LANG, "common.no")
+    yes, no = locales.plain(data.lang, "common.yes"), locales.plain(data.lang, "common.no")
     rows: list[list[Any]] = []
     for round_ in sorted(rounds, key=lambda r: r.id):
         for ranked in data.rankings.get(round_.id, []):

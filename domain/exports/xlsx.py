@@ -1,5 +1,8 @@
 """XLSX (XlsxWriter, built in memory): a summary sheet, one sheet per dimension and the
-participants sheet. Every text is written as a string, never a formula or a link."""
+participants sheet. Every text is written as a string, never a formula or a link; a text a
+spreadsheet would read as a formula ("=...", "+62...") gets Excel's quote-prefix style
+(XlsxWriter's `quote_prefix`): it shows as typed, without a visible apostrophe, and stays text
+when the cell is edited. (The CSV, which has no styles, keeps the apostrophe.)"""
 
 from __future__ import annotations
 
@@ -15,13 +18,12 @@ from xlsxwriter.worksheet import Worksheet
 import locales
 from domain.exports.base import Exporter
 from domain.exports.records import (
-    LANG,
+    DANGEROUS_STARTS,
     PARTICIPANT_COLUMNS,
     PROPOSAL_COLUMNS,
     ExportData,
     headers,
     keys,
-    neutralise,
     participant_records,
     proposal_records,
     ranking_rows,
@@ -44,12 +46,24 @@ XLSX_OPTIONS = {
 }
 
 
+class _Quoted(str):
+    """A text that reads as a formula: written with the quote-prefix style."""
+
+    __slots__ = ()
+
+
+def _quoted(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(DANGEROUS_STARTS):
+        return _Quoted(value)
+    return value
+
+
 def _xlsx_row(row: list[Any]) -> list[Any]:
     texts = "".join(v for v in row if isinstance(v, str))
     if ILLEGAL_CHARACTERS_RE.search(texts):
         # Replacing (not dropping) control characters shows that something was there.
         row = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in row]
-    row = [neutralise(v) for v in row]
+    row = [_quoted(v) for v in row]
     if "\r" in texts:
         # A cell's line break is "\n". XlsxWriter would keep "\r" as the escape _x000D_,
         # which openpyxl and pandas show literally; XML readers made it "\n" in openpyxl's files.
@@ -58,18 +72,22 @@ def _xlsx_row(row: list[Any]) -> list[Any]:
 
 
 def _line_feeds(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    fed = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _Quoted(fed) if isinstance(text, _Quoted) else fed
 
 
-def _write_row(ws: Worksheet, number: int, values: list[Any], date: Format) -> None:
-    """Texts with write_string (never a formula or a link), numbers and dates typed;
-    None and "" leave the cell empty."""
+def _write_row(ws: Worksheet, number: int, values: list[Any], styles: dict[str, Format]) -> None:
+    """Texts with write_string (never a formula or a link; quote-prefixed when they read as
+    one), numbers and dates typed; None and "" leave the cell empty."""
     write_string, write_number = ws.write_string, ws.write_number
+    date, quote = styles["date"], styles["quote"]
     for column, value in enumerate(values):
         kind = value.__class__
         if kind is str:
             if value:
                 write_string(number, column, value)
+        elif kind is _Quoted:
+            write_string(number, column, str(value), quote)
         elif kind is int or kind is float:
             write_number(number, column, value)
         elif kind is datetime:
@@ -106,7 +124,7 @@ def _sheet(
     for column, label in enumerate(header):
         ws.write_string(0, column, label, styles["bold"])
     for number, row in enumerate(rows, start=1):
-        _write_row(ws, number, _xlsx_row(row), styles["date"])
+        _write_row(ws, number, _xlsx_row(row), styles)
 
 
 class XlsxExporter(Exporter):
@@ -120,9 +138,10 @@ class XlsxExporter(Exporter):
         styles = {
             "bold": wb.add_format({"bold": True}),
             "date": wb.add_format({"num_format": DATE_FORMAT}),
+            "quote": wb.add_format({"quote_prefix": True}),
         }
         header, rows = summary_rows(data)
-        title = locales.plain(LANG, "export.sheet.summary")
+        title = locales.plain(data.lang, "export.sheet.summary")
         _sheet(wb, title, header, SUMMARY_WIDTHS, rows, styles)
 
         # The dimension is the sheet: its column would only repeat the sheet's name.
@@ -141,14 +160,14 @@ class XlsxExporter(Exporter):
             if ranking is not None:
                 header, rows = ranking
                 widths = [9, 10, 7, 40] + [12] * (len(header) - 7) + [12, 8, 9]
-                title = f"{locales.plain(LANG, 'profiles.sheet')} {dimension.name}"
+                title = f"{locales.plain(data.lang, 'profiles.sheet')} {dimension.name}"
                 _sheet(wb, title, header, widths, rows, styles)
 
         p_keys = keys(PARTICIPANT_COLUMNS)
         p_rows = [[r[k] for k in p_keys] for r in participant_records(data)]
         _sheet(
             wb,
-            locales.plain(LANG, "export.sheet.participants"),
+            locales.plain(data.lang, "export.sheet.participants"),
             headers(PARTICIPANT_COLUMNS, data),
             [w for _, w in PARTICIPANT_COLUMNS],
             p_rows,

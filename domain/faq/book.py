@@ -81,6 +81,10 @@ CATEGORY_IDS: tuple[str, ...] = (
 )
 
 
+# Facts about the asker (domain/faq/facts.py): never shown in a group.
+PERSONAL_FACTS = ("my_group",)
+
+
 @dataclass(frozen=True)
 class FaqEntry:
     """One question with its alternative phrasings and its HTML answer template."""
@@ -94,6 +98,12 @@ class FaqEntry:
     def render(self, facts: Mapping[str, str]) -> str:
         """Fill the answer's placeholders; a missing fact raises KeyError."""
         return self.answer.format_map(facts)
+
+    @property
+    def is_personal(self) -> bool:
+        """An answer about the asker themselves (their group): in a group chat it only points
+        to the private chat."""
+        return any(f"{{{name}}}" in self.answer for name in PERSONAL_FACTS)
 
     @property
     def phrasings(self) -> tuple[str, ...]:

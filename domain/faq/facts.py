@@ -106,7 +106,7 @@ def _contacts(event: Event, lang: str) -> str:
 
 def _dimensions(event: Event, lang: str) -> str:
     return "\n".join(
-        locales.t(lang, "faq.fact_dimension", name=d.name, elements=", ".join(d.elements))
+        locales.t(lang, "faq.fact_dimension", name=d.name, elements=", ".join(d.elements_in(lang)))
         for d in event.dimensions
     )
 

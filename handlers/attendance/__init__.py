@@ -6,12 +6,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from handlers.attendance import checkin, live, organiser
 from handlers.attendance.views import END, LIST, MANUAL, MARK, MISSING, PICK, POSTER
 from handlers.base.callbacks import Feature, pattern
+from handlers.base.menus import names
 
 ATT = Feature.ATTENDANCE
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler("presensi", organiser.presensi),
-    CommandHandler("tandai", organiser.tandai),
+    CommandHandler(names("presensi"), organiser.presensi),
+    CommandHandler(names("tandai"), organiser.tandai),
     CallbackQueryHandler(checkin.on_online_press, pattern=pattern(ATT, checkin.ONLINE)),
     CallbackQueryHandler(organiser.on_pick, pattern=pattern(ATT, PICK)),
     CallbackQueryHandler(organiser.on_missing, pattern=pattern(ATT, MISSING)),

@@ -37,6 +37,7 @@ class Feature(StrEnum):
     FEEDBACK = "fb"
     REVIEW = "rev"  # /tinjau, the review by the tim pendamping
     SELECTION = "sel"  # /seleksi and the ballots of a selection round
+    LANGUAGE = "lang"
     FLOW = "flow"  # the flow engine's own buttons ("Jawaban / Pertanyaan", handlers/base/flows.py)
 
 

@@ -14,6 +14,7 @@ from config import Settings
 from domain import roles
 from schedules.clock import Clock
 from schedules.event import Event
+from storage import users
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -84,10 +85,36 @@ def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
     return services
 
 
-def lang_of(update: Update | None) -> str:
-    """The language to answer in: the user's Telegram language, English or Indonesian."""
+# The language each person is answered in, as storage/users.py decides it (their /bahasa
+# choice, else Telegram's): refreshed from the database by remember_user (group -2) before any
+# handler sees an update of theirs, and at once when they choose. Only a cache of that one rule:
+# a person not in it (a unit test's update) is answered in Telegram's language.
+_LANGUAGES: dict[int, str] = {}
+
+
+def telegram_lang(update: Update | None) -> str:
+    """The language of the user's Telegram app, English or Indonesian."""
     user = update.effective_user if update else None
     return locales.language_of(user.language_code if user else None)
+
+
+def lang_of(update: Update | None) -> str:
+    """The language to answer in: the one the user chose (/bahasa), else their Telegram's."""
+    user = update.effective_user if update else None
+    if user is not None and user.id in _LANGUAGES:
+        return _LANGUAGES[user.id]
+    return telegram_lang(update)
+
+
+def remember_language(user_id: int, lang: str) -> None:
+    """What storage/users.py says this user's language is (see _LANGUAGES)."""
+    _LANGUAGES[user_id] = lang
+
+
+async def choose_language(db: Database, user_id: int, lang: str) -> None:
+    """The user's own choice of language, stored; it wins from this update on."""
+    await users.choose_language(db, user_id, lang)
+    remember_language(user_id, lang)
 
 
 def display_name(user: User | None) -> str:

@@ -38,9 +38,14 @@ class Payload(StrEnum):
     UMPANBALIK = "umpanbalik"
     TINJAU = "tinjau"
     SELEKSI = "seleksi"
+    BAHASA = "bahasa"
 
 
-def url(bot_username: str | None, payload: Payload) -> str:
+def url(bot_username: str | None, payload: Payload | None) -> str:
+    """The link to the private chat, at `payload` (None: the chat itself, whose Start button
+    gives the welcome)."""
+    if payload is None:
+        return f"https://t.me/{bot_username}"
     return f"https://t.me/{bot_username}?start={payload.value}"
 
 
@@ -50,7 +55,7 @@ def url_with(bot_username: str | None, payload: Payload, value: str) -> str:
 
 
 def private_chat_button(
-    bot_username: str | None, lang: str, payload: Payload
+    bot_username: str | None, lang: str, payload: Payload | None
 ) -> InlineKeyboardMarkup:
     """A button that opens the private chat with the bot at `payload`."""
     label = locales.plain(lang, "common.open_private")

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 PARTICIPANT_MENU: tuple[str, ...] = ("start", "daftar", "jadwal", "usul", "usulanku", "faq")
-PARTICIPANT_MENU += ("profil", "pengingat", "privasi", "bantuan", "batal")
+PARTICIPANT_MENU += ("profil", "pengingat", "privasi", "bahasa", "bantuan", "batal")
 GROUP_MENU = ("jadwal", "faq", "daftar", "bantuan")
 ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum", "seleksi")
 ADMIN_MENU = ("ekspor", "panitia", "pendamping", "muatulang")
@@ -30,16 +30,66 @@ ADMIN_MENU = ("ekspor", "panitia", "pendamping", "muatulang")
 WORKSHOP_PARTICIPANT = {"materi": "materials.menu", "sertifikat": "certificates.menu"}
 WORKSHOP_ORGANISER = {"presensi": "attendance.menu", "umpanbalik": "feedback.menu"}
 
+# The one table of English command names: every command answers to its Indonesian name and
+# to this alias (each feature registers `names(<Indonesian name>)`), English users see the
+# English names in their menus and in /help. Commands missing here have one name for both.
+ENGLISH: dict[str, str] = {
+    "daftar": "register",
+    "profil": "profile",
+    "jadwal": "schedule",
+    "pengingat": "reminders",
+    "usul": "propose",
+    "usulanku": "myproposals",
+    "privasi": "privacy",
+    "datasaya": "mydata",
+    "hapusdata": "deletedata",
+    "bahasa": "language",
+    "bantuan": "help",
+    "batal": "cancel",
+    "umumkan": "announce",
+    "siaran": "announcements",
+    "statistik": "stats",
+    "rekap": "recap",
+    "faqbelum": "unanswered",
+    "ekspor": "export",
+    "panitia": "staff",
+    "muatulang": "reload",
+    "presensi": "attendance",
+    "tandai": "markpresent",
+    "materi": "materials",
+    "umpanbalik": "feedback",
+    "sertifikat": "certificate",
+    "cek": "verify",
+    "tinjau": "review",
+    "seleksi": "selection",
+    "pendamping": "reviewers",
+}
+
+
+def names(command: str) -> list[str]:
+    """Every name a command answers to: its Indonesian name and its English alias."""
+    english = ENGLISH.get(command)
+    return [command, english] if english else [command]
+
+
+def shown(command: str, lang: str) -> str:
+    """The name of a command as a user of `lang` sees it in menus and texts."""
+    return ENGLISH.get(command, command) if lang == "en" else command
+
+
+def _commands(lang: str, menu: tuple[str, ...], key: str = "commands.{}") -> list[BotCommand]:
+    return [BotCommand(shown(n, lang), locales.plain(lang, key.format(n))) for n in menu]
+
 
 def participant_commands(lang: str) -> list[BotCommand]:
-    commands = [BotCommand(n, locales.plain(lang, f"commands.{n}")) for n in PARTICIPANT_MENU]
+    commands = _commands(lang, PARTICIPANT_MENU)
     return commands + [
-        BotCommand(n, locales.plain(lang, k)) for n, k in WORKSHOP_PARTICIPANT.items()
+        BotCommand(shown(n, lang), locales.plain(lang, k)) for n, k in WORKSHOP_PARTICIPANT.items()
     ]
 
 
 def group_commands(lang: str) -> list[BotCommand]:
-    return [BotCommand(n, locales.plain(lang, f"commands.{n}")) for n in GROUP_MENU]
+    return _commands(lang, GROUP_MENU)
 
 
 async def set_default_menus(app: BotApp) -> None:
@@ -62,8 +112,26 @@ async def _menu_for(app: BotApp, user_id: int, admin: bool) -> list[BotCommand]:
     lang = await users.language(services_of(app).db, user_id) or "id"
     commands = participant_commands(lang)
     staff_commands = ORGANISER_MENU + (ADMIN_MENU if admin else ())
-    commands += [BotCommand(n, locales.plain(lang, f"admin.menu_{n}")) for n in staff_commands]
-    return commands + [BotCommand(n, locales.plain(lang, k)) for n, k in WORKSHOP_ORGANISER.items()]
+    commands += _commands(lang, staff_commands, "admin.menu_{}")
+    return commands + [
+        BotCommand(shown(n, lang), locales.plain(lang, k)) for n, k in WORKSHOP_ORGANISER.items()
+    ]
+
+
+async def set_own_menu(app: BotApp, user_id: int) -> None:
+    """After someone chose a language: their chat's menu in it (staff: with their commands).
+    Telegram picks the default menus by the app's language, which the choice overrides."""
+    services = services_of(app)
+    if await roles.is_organiser(services.settings, services.db, user_id):
+        await set_staff_menu(app, user_id)
+        return
+    lang = await users.language(services.db, user_id) or "id"
+    try:
+        await app.bot.set_my_commands(
+            participant_commands(lang), scope=BotCommandScopeChat(user_id)
+        )
+    except TelegramError as exc:
+        log.info("No menu for %s: %s", user_id, exc)
 
 
 async def set_staff_menu(app: BotApp, user_id: int) -> None:
@@ -78,6 +146,9 @@ async def set_staff_menu(app: BotApp, user_id: int) -> None:
 
 
 async def clear_staff_menu(app: BotApp, user_id: int) -> None:
+    if await users.language_chosen(services_of(app).db, user_id):
+        await set_own_menu(app, user_id)  # the participants' menu, in the language they chose
+        return
     try:
         await app.bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
     except TelegramError as exc:

@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 from domain.audience import TYPES
 from handlers.base.callbacks import Feature
 from handlers.base.flows import Turn, remember_menu
-from handlers.base.keyboards import button, labelled
+from handlers.base.keyboards import button, fitted, labelled
 from schedules.event import MODES, ROLES, Event
 from schedules.timefmt import format_datetime
 
@@ -48,14 +48,14 @@ def pick_menu(lang: str, step: str, event: Event, picked: list[str]) -> InlineKe
     if step == "pick_dim":
         rows = [[labelled(mark(d.id, d.name), FEATURE, "t", d.id)] for d in event.dimensions]
     elif step == "pick_opd":
-        rows = _pairs([labelled(mark(o.id, o.name[:40]), FEATURE, "t", o.id) for o in event.opds])
+        rows = _pairs([labelled(mark(o.id, o.short_name), FEATURE, "t", o.id) for o in event.opds])
     elif step == "pick_role":
-        rows = [[button(lang, f"broadcast.role_{r}", FEATURE, "s", r)] for r in ROLES]
+        rows = [[button(lang, f"registration.role_{r}", FEATURE, "s", r)] for r in ROLES]
     elif step == "pick_mode":
         rows = [[button(lang, f"broadcast.aud_desc_{m}", FEATURE, "s", m)] for m in MODES]
     elif step == "pick_stage":
         rows = [
-            [labelled(s.title_in(lang)[:60], FEATURE, "s", s.number)]
+            [labelled(fitted(s.title_in(lang)), FEATURE, "s", s.number)]
             for s in sorted(event.stages, key=lambda s: s.number)
         ]
     if step in ("pick_dim", "pick_opd") and picked:

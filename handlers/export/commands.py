@@ -29,7 +29,7 @@ ATTENDANCE = "dh"  # exp:dh (the sessions), exp:dh:<session> (formats), exp:dh:<
 @admins_only
 async def export_command(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
-    buttons = [labelled(fmt.upper(), Feature.EXPORT, FORMAT, fmt) for fmt in EXPORTERS]
+    buttons = [labelled(e.label, Feature.EXPORT, FORMAT, fmt) for fmt, e in EXPORTERS.items()]
     attendance = [
         labelled(locales.plain(lang, "attendance.export_button"), Feature.EXPORT, ATTENDANCE)
     ]
@@ -109,7 +109,7 @@ async def format_button(update: Update, context: BotContext) -> None:
     await answer_callback(update)
     now = context.services.clock.now()
     try:
-        data = await collect(context.db, context.event, now)
+        data = await collect(context.db, context.event, now, lang)
         content = await asyncio.to_thread(exporter.build, data)
     except Exception:
         log.exception("Export (%s) failed", exporter.format)

@@ -3,11 +3,12 @@
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from handlers.base.callbacks import Feature, pattern
+from handlers.base.menus import names
 from handlers.faq import commands, escalation, questions
 
 HANDLERS: list[BaseHandler] = [
     CommandHandler("faq", commands.faq_command),
-    CommandHandler("faqbelum", escalation.unanswered),
+    CommandHandler(names("faqbelum"), escalation.unanswered),
     # "Tanya panitia" first: the next handler takes every other faq: button.
     CallbackQueryHandler(escalation.on_ask, pattern=pattern(Feature.FAQ, commands.Action.ASK)),
     CallbackQueryHandler(commands.on_callback, pattern=pattern(Feature.FAQ)),

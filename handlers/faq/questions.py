@@ -11,11 +11,12 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 import locales
 from domain.faq.book import FaqMatch, answer_question
-from domain.faq.intent import is_noise
+from domain.faq.intent import is_noise, reads_as_question
 from domain.faq.text import normalise
 from handlers.base.callbacks import Feature
 from handlers.base.context import BotContext, is_private, lang_of
 from handlers.base.keyboards import button, labelled
+from handlers.base.links import Payload, private_chat_button
 from handlers.base.replies import reply
 from handlers.faq.commands import Action, answer_body, answer_text
 from storage import faq_log
@@ -37,6 +38,8 @@ _SMALL_TALK = {
     ),
     "ok": _vocab("ok oke okay siap baik noted sip mantap"),
 }
+# At most this many words around a "terima kasih" still make it a thanks and not a question.
+THANKS_WORDS = 6
 _FILLER = _vocab(
     "ya iya nggih injih pak bu bapak ibu mas mbak kak min admin sir madam all semua "
     "semuanya banyak sekali much very so juga"
@@ -91,11 +94,16 @@ async def answer(update: Update, context: BotContext, question: str) -> FaqMatch
     if match.entry is None and is_noise(question):
         await _send(update, locales.t(lang, "forgiving.nudge"))
         return match
-    if match.entry is None and (kind := small_talk(question)) is not None:
+    kind = small_talk(question)
+    # Thanks is never a question ("terima kasih infonya" is not about "info").
+    if kind is not None and (match.entry is None or kind == "thanks"):
         await _send(update, locales.t(lang, f"faq.small_talk_{kind}"))
         return match
     if match.entry is not None:
-        await _send(update, await answer_text(update, context, match.entry, lang))
+        markup = None
+        if match.entry.is_personal and not is_private(update):
+            markup = private_chat_button(context.bot.username, lang, Payload.PROFIL)
+        await _send(update, await answer_text(update, context, match.entry, lang), markup)
         return match
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
@@ -132,9 +140,13 @@ async def _maybe(
 
 def small_talk(text: str) -> str | None:
     """The kind of a message that is only thanks, a greeting or an acknowledgement (with
-    "pak", "bu", ... around it): "thanks", "hello" or "ok"; None for anything else."""
+    "pak", "bu", ... around it): "thanks", "hello" or "ok"; None for anything else. A short
+    thanks for something ("terima kasih infonya", "makasih atas jawabannya") is thanks too,
+    unless it asks something."""
     words = set(normalise(text).split())
     known = _FILLER.union(*_SMALL_TALK.values())
+    if words & _SMALL_TALK["thanks"] and len(words) <= THANKS_WORDS and not reads_as_question(text):
+        return "thanks"
     if not words or not words <= known:
         return None
     return next((kind for kind, vocab in _SMALL_TALK.items() if words & vocab), "hello")

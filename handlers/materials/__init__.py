@@ -5,12 +5,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.base.callbacks import Feature, pattern
 from handlers.base.flows import press_handler
+from handlers.base.menus import names
 from handlers.materials import commands
 
 FLOW = commands.FLOW
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler("materi", commands.materi),
+    CommandHandler(names("materi"), commands.materi),
     CallbackQueryHandler(commands.on_get, pattern=pattern(Feature.MATERIALS, commands.GET)),
     CallbackQueryHandler(commands.on_list, pattern=pattern(Feature.MATERIALS, commands.LIST)),
     CallbackQueryHandler(press_handler(FLOW), pattern=pattern(Feature.MATERIALS)),

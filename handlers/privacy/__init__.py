@@ -3,11 +3,12 @@
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.base.callbacks import Feature, pattern
+from handlers.base.menus import names
 from handlers.privacy import commands
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler(["datasaya", "mydata"], commands.datasaya),
-    CommandHandler(["hapusdata", "deletedata"], commands.hapusdata),
-    CommandHandler(["privasi", "privacy"], commands.privasi),
+    CommandHandler(names("datasaya"), commands.datasaya),
+    CommandHandler(names("hapusdata"), commands.hapusdata),
+    CommandHandler(names("privasi"), commands.privasi),
     CallbackQueryHandler(commands.on_delete_press, pattern=pattern(Feature.DELETION)),
 ]

@@ -73,7 +73,7 @@ async def datasaya(update: Update, context: BotContext) -> None:
     assert chat is not None
     await chat.send_document(
         io.BytesIO(payload),
-        filename=f"datasaya-{user.id}.json",
+        filename=f"{locales.plain(lang, 'lists.data_file')}-{user.id}.json",
         caption=locales.t(lang, "registration.data_file_caption"),
     )
     await audit.record(context.db, user.id, "data_access_self")

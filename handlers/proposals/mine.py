@@ -15,7 +15,7 @@ from domain import review_text
 from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.flows import begin
-from handlers.base.keyboards import button, labelled
+from handlers.base.keyboards import button, fitted, labelled
 from handlers.base.replies import answer_callback, expired, reply
 from handlers.proposals.steps import FLOW, open_or_say
 from handlers.proposals.views import render
@@ -50,7 +50,7 @@ async def my_list(update: Update, context: BotContext) -> tuple[str, InlineKeybo
                 status=status,
             )
         )
-        rows.append([labelled(f"#{p.id} {p.name}"[:60], MINE, "view", p.id)])
+        rows.append([labelled(fitted(f"#{p.id} {p.name}"), MINE, "view", p.id)])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 import locales
+from domain.proposal_text import element_in, optional_values, render
 from domain.proposal_text import lines as _lines
-from domain.proposal_text import optional_values, render
 from handlers.base.callbacks import Feature
 from handlers.base.keyboards import button, labelled
 from locales import Html
@@ -84,7 +84,7 @@ def element_question(
     event: Event, lang: str, proposal: Proposal, profile: Participant | None
 ) -> Question:
     dimension = event.dimension(proposal.dimension)
-    elements = dimension.elements if dimension else []
+    elements = dimension.elements_in(lang) if dimension else []
     # The element travels as its index: names can be longer than callback data allows.
     rows = [
         [labelled(name, Feature.PROPOSAL, CHOICE, "element", i)] for i, name in enumerate(elements)
@@ -127,12 +127,15 @@ def lead_office_question(
     office = event.office_name(profile.opd_id, profile.opd_other) if profile else ""
     if office:
         value = own.id if own is not None else OWN_OFFICE
-        label = locales.plain(lang, "proposals.own_office", office=office)
+        short = own.short_name if own is not None else office  # a button: the short name
+        label = locales.plain(lang, "proposals.own_office", office=short)
         rows.append([labelled(label, Feature.PROPOSAL, CHOICE, "lead_opd", value)])
     others = [o for o in event.opds if own is None or o.id != own.id]
     for i in range(0, len(others), 2):
         pair = others[i : i + 2]
-        rows.append([labelled(o.name, Feature.PROPOSAL, CHOICE, "lead_opd", o.id) for o in pair])
+        rows.append(
+            [labelled(o.short_name, Feature.PROPOSAL, CHOICE, "lead_opd", o.id) for o in pair]
+        )
     _, high = OTHER_OFFICE_LIMIT
     return _ask(event, lang, "lead_opd", limit=high), InlineKeyboardMarkup(rows)
 
@@ -242,7 +245,7 @@ def render_so_far(event: Event, proposal: Proposal, lang: str) -> Html:
     )
     values = {
         "dimension": dimension.name if dimension else "",
-        "element": proposal.element or "",
+        "element": element_in(dimension, lang, proposal.element),
         "name": proposal.name or "",
         "problem": proposal.problem or "",
         "description": proposal.description or "",

@@ -12,7 +12,7 @@ from handlers.base.guards import private_only
 from handlers.base.links import Payload
 from handlers.base.replies import reply
 from handlers.registration import steps
-from storage import consents, flows, participants
+from storage import consents, flows, participants, users
 
 
 async def start_or_resume(update: Update, context: BotContext) -> None:
@@ -37,7 +37,16 @@ async def start_or_resume(update: Update, context: BotContext) -> None:
         and await consents.active(context.db, user.id)
     ):
         first = people.missing_field(profile) or "summary"
+    elif not telegram_in_indonesian(update) and await users.offer_language_once(
+        context.db, user.id
+    ):
+        first = "language"  # once, briefly, before the notice: Bahasa Indonesia or English
     await begin(update, context, steps.FLOW, first, {})
+
+
+def telegram_in_indonesian(update: Update) -> bool:
+    user = update.effective_user
+    return bool(user and user.language_code and user.language_code.lower().startswith("id"))
 
 
 def resume_text(

@@ -21,7 +21,7 @@ from domain import people
 from domain.offices import match_office
 from domain.privacy import give_consent
 from handlers.base.callbacks import Callback, Feature
-from handlers.base.context import BotContext, lang_of
+from handlers.base.context import BotContext, choose_language, lang_of
 from handlers.base.flows import (
     END,
     STAY,
@@ -32,6 +32,7 @@ from handlers.base.flows import (
     remember_buttons,
     stored_note,
 )
+from handlers.base.menus import set_own_menu
 from handlers.base.replies import edit_or_send, reply, unreadable_file
 from handlers.registration import views
 from schedules.event import ALL_DIMENSIONS, MODES, ROLES
@@ -178,6 +179,20 @@ def typed_note(turn: Turn, field: str, value: str) -> locales.Html:
 
 
 # --- the inputs of each step ---------------------------------------------------------------
+
+
+async def on_language(turn: Turn, press: Callback) -> Move:
+    """The language offered before the notice: stored (it wins from now on), then consent,
+    asked in the chosen language."""
+    choice = press.arg()
+    if choice not in locales.LANGUAGES:
+        return await turn.alert("common.expired")
+    write = functools.partial(choose_language, turn.db, turn.user_id, choice)
+    return Move(
+        to="consent",
+        write=write,
+        then=functools.partial(set_own_menu, turn.context.app, turn.user_id),
+    )
 
 
 async def on_consent(turn: Turn, press: Callback) -> Move:
@@ -438,6 +453,7 @@ async def on_cancel(turn: Turn) -> None:
 
 
 STEPS: dict[str, Step] = {
+    "language": Step(ask=ask, press=on_language, actions=frozenset({"language"})),
     "consent": Step(ask=ask, press=on_consent, actions=frozenset({"consent"})),
     "full_name": Step(ask=ask, text=on_name),
     "opd": Step(ask=ask, text=on_opd_typed, press=on_opd, actions=frozenset({"opd", "opdpage"})),

@@ -16,7 +16,7 @@ from domain.people import FIELDS, ONE_DIMENSION_ROLE, dimension_label, profile_t
 from domain.privacy import notice_text
 from handlers.base.callbacks import Feature, encode
 from handlers.base.context import BotContext
-from handlers.base.keyboards import button, labelled, rows_of
+from handlers.base.keyboards import button, labelled, language_buttons, rows_of
 from schedules.event import ALL_DIMENSIONS, MODES, ROLES
 from storage.participants import Participant
 
@@ -29,6 +29,11 @@ Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 Question = tuple[locales.Html, Keyboard]
 # How a step is asked: (context, language, the profile so far, the OPD page) -> question.
 Asker = Callable[[BotContext, str, Participant | None, int], Question]
+
+
+def language(context: BotContext, lang: str, profile: Participant | None, page: int) -> Question:
+    """Offered once, before the privacy notice, to someone whose Telegram is not Indonesian."""
+    return locales.t(lang, "language.offer"), language_buttons(REG, "language")
 
 
 def consent(context: BotContext, lang: str, profile: Participant | None, page: int) -> Question:
@@ -51,7 +56,8 @@ def opd(context: BotContext, lang: str, profile: Participant | None, page: int) 
     pages = max(1, -(-len(opds) // OPD_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     chunk = opds[page * OPD_PAGE_SIZE : (page + 1) * OPD_PAGE_SIZE]
-    rows = [[labelled(o.name, REG, "opd", o.id)] for o in chunk]
+    # Short names on buttons (never a long name cut mid-word); the full name in texts.
+    rows = [[labelled(o.short_name, REG, "opd", o.id)] for o in chunk]
     nav = []
     if page > 0:
         nav.append(button(lang, "registration.prev_page", REG, "opdpage", page - 1))
@@ -164,6 +170,7 @@ def pick_field(context: BotContext, lang: str, profile: Participant | None, page
 
 
 QUESTIONS: dict[str, Asker] = {
+    "language": language,
     "consent": consent,
     "full_name": full_name,
     "opd": opd,

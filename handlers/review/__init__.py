@@ -5,11 +5,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.base.callbacks import Feature, pattern
 from handlers.base.flows import press_handler
+from handlers.base.menus import names
 from handlers.review import commands
 from handlers.review.steps import FLOW
 
 HANDLERS: list[BaseHandler] = [
-    CommandHandler("tinjau", commands.tinjau),
+    CommandHandler(names("tinjau"), commands.tinjau),
     CallbackQueryHandler(press_handler(FLOW), pattern=pattern(Feature.REVIEW)),
 ]
 

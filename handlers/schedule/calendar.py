@@ -15,7 +15,7 @@ from telegram import InputFile, Update
 import locales
 from handlers.base.context import BotContext, is_private, lang_of
 from handlers.schedule.views import mode_of, sessions_for, viewer_for
-from schedules.event import Event, Session
+from schedules.event import Event, Session, Stage
 from storage.participants import Participant
 
 
@@ -25,16 +25,25 @@ def session_uid(event: Event, session: Session) -> str:
     return f"{session.id}-{digest}@bimtek-smartcity"
 
 
-def build_ics(event: Event, person: Participant | None, lang: str, *, links: bool = False) -> bytes:
-    """An iCalendar file of the sessions meant for this person, with the event's VTIMEZONE,
-    venue or link (only with `links`), and one VALARM per reminder offset."""
+def build_ics(
+    event: Event,
+    person: Participant | None,
+    lang: str,
+    *,
+    links: bool = False,
+    stage: Stage | None = None,
+) -> bytes:
+    """An iCalendar file of the sessions meant for this person (of one `stage`, or of them
+    all), with the event's VTIMEZONE, venue or link (only with `links`), and one VALARM per
+    reminder offset."""
     cal = Calendar()
     cal.add("prodid", "-//Bimtek Smart City bot//id")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", event.event.name)
     tz = event.tz
     mode = mode_of(person)
-    for stage in sorted(event.stages, key=lambda s: s.number):
+    stages = [stage] if stage is not None else sorted(event.stages, key=lambda s: s.number)
+    for stage in stages:
         for session in sessions_for(stage, person):
             item = IcsEvent()
             item.add("uid", session_uid(event, session))
@@ -74,16 +83,21 @@ def build_ics(event: Event, person: Participant | None, lang: str, *, links: boo
     return cal.to_ical()
 
 
-async def send_calendar(update: Update, context: BotContext) -> None:
-    """The .ics as a document; only in a private chat."""
+async def send_calendar(update: Update, context: BotContext, stage: Stage | None = None) -> None:
+    """The .ics as a document (of one stage, or of the whole schedule); only in a private
+    chat."""
     lang = lang_of(update)
     if not is_private(update):
         return
     viewer = await viewer_for(context, update)
-    data = build_ics(context.event, viewer.person, lang, links=viewer.links)
+    data = build_ics(context.event, viewer.person, lang, links=viewer.links, stage=stage)
     chat = update.effective_chat
     assert chat is not None
+    if stage is not None:
+        name = locales.plain(lang, "lists.calendar_stage_file", number=stage.number) + ".ics"
+    else:
+        name = locales.plain(lang, "lists.calendar_file") + ".ics"
     await chat.send_document(
-        InputFile(data, filename="jadwal-bimtek.ics"),
+        InputFile(data, filename=name),
         caption=locales.t(lang, "schedule.calendar_caption"),
     )

@@ -9,7 +9,8 @@ import locales
 from domain.event_reload import explain
 from handlers.base.callbacks import press_of
 from handlers.base.context import BotContext, lang_of
-from handlers.base.guards import admins_only
+from handlers.base.guards import admins_only, private_only
+from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from handlers.schedule import reload
 from handlers.schedule.calendar import send_calendar
@@ -48,8 +49,13 @@ async def on_button(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
     press = press_of(update, 1)
     if press is not None and press.action == Action.CALENDAR:
+        # ics:<number> from a stage's view: that stage's sessions; bare ics: every stage.
+        one = context.event.stage(number) if (number := press.int_arg()) is not None else None
+        if press.arg() and one is None:
+            await expired(update)
+            return
         await answer_callback(update)
-        await send_calendar(update, context)
+        await send_calendar(update, context, one)
         return
     number = press.int_arg() if press is not None and press.action == Action.STAGE else None
     stage = context.event.stage(number) if number is not None else None
@@ -63,14 +69,15 @@ async def on_button(update: Update, context: BotContext) -> None:
     hidden = hides_links(context.event, viewer, [stage])
     if hidden:
         blocks.append(links_note(lang, viewer))
-    markup = schedule_buttons(context.event, lang, viewer, context.bot.username, hidden)
+    markup = schedule_buttons(context.event, lang, viewer, context.bot.username, hidden, stage)
     await edit_or_send(
         update, split_messages(blocks)[0], reply_markup=markup, disable_web_page_preview=True
     )
 
 
+@private_only(Payload.PENGINGAT)
 async def pengingat(update: Update, context: BotContext) -> None:
-    """/pengingat: turn one's own reminders off or on."""
+    """/pengingat: turn one's own reminders off or on (in a group: the private chat's button)."""
     lang = lang_of(update)
     user = update.effective_user
     person = await participants.get(context.db, user.id) if user else None

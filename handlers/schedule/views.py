@@ -30,7 +30,7 @@ class Action(StrEnum):
     """The actions of the `jdw:` buttons."""
 
     STAGE = "stage"  # stage:<number>: one stage in full
-    CALENDAR = "ics"  # the .ics file
+    CALENDAR = "ics"  # ics: the whole schedule's .ics; ics:<number>: one stage's
 
 
 async def viewer_for(context: BotContext, update: Update) -> Viewer:
@@ -115,11 +115,17 @@ def render_schedule(event: Event, now: datetime, lang: str, viewer: Viewer | Non
 
 
 def schedule_buttons(
-    event: Event, lang: str, viewer: Viewer, bot_username: str | None, hidden: bool
+    event: Event,
+    lang: str,
+    viewer: Viewer,
+    bot_username: str | None,
+    hidden: bool,
+    stage: Stage | None = None,
 ) -> InlineKeyboardMarkup:
-    """A button per stage; in a private chat also "Tambahkan ke kalender". When links were
-    `hidden`: in a group a button to the private chat (which opens /jadwal there), in a
-    private chat one to register."""
+    """A button per stage; in a private chat also "Tambahkan ke kalender" (in one `stage`'s
+    view: that stage's file, and the whole schedule's). When links were `hidden`: in a group
+    a button to the private chat (which opens /jadwal there), in a private chat one to
+    register."""
     row = [
         button(
             lang,
@@ -132,7 +138,15 @@ def schedule_buttons(
         for s in sorted(event.stages, key=lambda s: s.number)
     ]
     rows = [row]
-    if viewer.private:
+    if viewer.private and stage is not None:
+        number = ROMAN.get(stage.number, stage.number)
+        this = button(
+            lang, "lists.calendar_stage", Feature.SCHEDULE, Action.CALENDAR, stage.number,
+            number=number,
+        )  # fmt: skip
+        rows.append([this])
+        rows.append([button(lang, "lists.calendar_all", Feature.SCHEDULE, Action.CALENDAR)])
+    elif viewer.private:
         rows.append([button(lang, "schedule.calendar_button", Feature.SCHEDULE, Action.CALENDAR)])
     if hidden:
         label, payload = (

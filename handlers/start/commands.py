@@ -14,7 +14,10 @@ from handlers.base.context import (
     is_organiser,
     is_private,
     lang_of,
+    remember_language,
+    telegram_lang,
 )
+from handlers.base.links import private_chat_button
 from handlers.base.replies import expired, reply
 from locales import Html
 from storage import participants, users
@@ -41,11 +44,33 @@ async def remember_user(update: object, context: BotContext) -> None:
     ):
         await users.set_active(context.db, user.id, False)
         return
-    first_time = await users.touch(context.db, user.id, lang_of(update))
+    first_time, lang = await users.seen(context.db, user.id, telegram_lang(update))
+    remember_language(user.id, lang)
     if first_time and await is_organiser(context, user.id):
         # Telegram refuses a chat's command menu until the person has opened the bot, so a
         # staff member's menu set at start-up may be missing: set it at their first message.
         await menus.set_staff_menu(context.app, user.id)
+
+
+async def greet_group(update: Update, context: BotContext) -> None:
+    """The bot was added to a group: one short message, what it does there, and that personal
+    matters go to the private chat (with its button)."""
+    member = update.my_chat_member
+    if member is None or member.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return
+    joined = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
+    was_in = member.old_chat_member.status in (*joined, ChatMemberStatus.OWNER)
+    if was_in or member.new_chat_member.status not in joined:
+        return  # promoted, demoted or removed: nothing to say
+    lang = lang_of(update)
+    text = locales.t(
+        lang,
+        "groups.greeting",
+        event_name=context.event.event.name,
+        bot_username=context.bot.username,
+    )
+    button = private_chat_button(context.bot.username, lang, None)
+    await reply(update, text, reply_markup=button)
 
 
 async def welcome(update: Update, context: BotContext) -> None:

@@ -123,6 +123,24 @@ class WorldMixin(ServerState):
         self._enqueue({"edited_message": stored})
         return stored
 
+    def add_bot(self, group: SimChat, by: SimUser, old: str = "left") -> None:
+        """``by`` adds the bot to ``group`` as an administrator: Telegram sends the bot a
+        my_chat_member update (``old`` -> administrator; "member" for a promotion)."""
+        self._kicked.discard(group.id)
+        new = self._member(group.id, self.bot_id)  # type: ignore[attr-defined]
+        self._enqueue(
+            {
+                "my_chat_member": {
+                    "chat": self._chats[group.id],
+                    "from": by.to_dict(),
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": self.bot_user},
+                    "new_chat_member": new,
+                }
+            }
+        )
+        self._log_line(group.id, f"* {by.first_name} added the bot")
+
     def _my_chat_member(self, uid: int, old: str, new: str) -> None:
         user = self._users[uid]
         bot_member_old: dict[str, Any] = {"status": old, "user": self.bot_user}
