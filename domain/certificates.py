@@ -100,7 +100,7 @@ def content(
     event: Event, stage: Stage, rule: CertificateRule, person: Participant, code: str,
     bot_username: str | None,
 ) -> pdf.Content:  # fmt: skip
-    role = locales.plain(LANG, f"export.role.{person.role}") if person.role else ""
+    role = locales.plain(LANG, f"registration.role_{person.role}") if person.role else ""
     place = event.event.regency
     return pdf.Content(
         code=code,

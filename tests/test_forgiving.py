@@ -262,7 +262,7 @@ async def test_everyday_send_times_in_umumkan(tg, bot, organiser) -> None:
     await organiser.send("/umumkan")
     await organiser.expect("Kepada siapa")
     await organiser.press(plain("broadcast.aud_opds"))
-    await organiser.expect("Pilih")
+    await organiser.expect("pilih satu atau beberapa OPD")
     await organiser.send("dinkes")
     picked = await organiser.expect("Jumlah penerima: 1 orang")
     assert any(b.startswith("✅ Dinas Kesehatan") for row in picked.buttons for b in row)

@@ -116,7 +116,7 @@ def _row(
     return Row(
         name=person.full_name or "",
         office=event.office_name(person.opd_id, person.opd_other),
-        role=locales.plain(LANG, f"export.role.{person.role}") if person.role else "",
+        role=locales.plain(LANG, f"registration.role_{person.role}") if person.role else "",
         group=group.name if group else _text("export.all_groups"),
         mode=locales.plain(LANG, f"export.mode.{mode}") if mode in ("offline", "online") else "",
         method=method,
