@@ -398,6 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EventFileError as exc:
         print(f"Configuration error: EVENT_FILE: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # never a traceback on the console: one line, and a status
+        log.error("'%s' failed: %s: %s", args.command or "run", type(exc).__name__, exc)
+        return 1
 
 
 if __name__ == "__main__":

@@ -140,7 +140,9 @@ async def test_an_office_guess_survives_a_restart(tg, bot) -> None:
 
 
 async def test_typed_lead_office_is_counted_for_its_office_in_rekap(tg, bot, organiser) -> None:
-    async def propose(n: int, typed: str, office: str, answer: str | None = None) -> None:
+    async def propose(
+        n: int, typed: str, office: str, answer: str | None = None, said: str | None = None
+    ) -> None:
         uid = 810_000 + n
         # From Diskominfo: their own office is not the one typed.
         await register(bot.db, uid, dimension="environment", opd_id="diskominfo")
@@ -152,15 +154,17 @@ async def test_typed_lead_office_is_counted_for_its_office_in_rekap(tg, bot, org
             assert question.text == f"Maksud Bapak/Ibu: {DLH}?"
             assert (await draft_of(bot, uid)).lead_opd_other is None  # nothing stored yet
             await user.press(answer)
-        note = await user.expect("OPD pengampu tercatat")
+        expected = said or f"OPD pengampu tercatat: {office}."
+        note = await user.expect(expected)
         await finish_optional(user)
-        assert note.text == f"OPD pengampu tercatat: {office}."
+        assert note.text == expected
         await user.expect("Pratinjau usulan")
         await user.press("Kirim")
         await user.expect("sudah terkirim")
 
     async with asyncio.TaskGroup() as group:
-        group.create_task(propose(1, "DLH", DLH))
+        # "DLH" is the office's button label (its short name): taken as that button.
+        group.create_task(propose(1, "DLH", DLH, said="Pilihan: DLH"))
         group.create_task(propose(2, "dinas lingkungan hdup", DLH))
         group.create_task(propose(3, "Badan Lingkungan Hidup", DLH, "Ya"))
         group.create_task(propose(4, "Kantor Lingkungan Hidup", "Kantor Lingkungan Hidup", "Bukan"))

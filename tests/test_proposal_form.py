@@ -18,9 +18,10 @@ from storage import db as db_module
 from storage import proposals as store
 from storage.db import Database
 from tests.harness import future_event
-from tests.proposal_helpers import OPD_NAMES, fill_form, register
+from tests.proposal_helpers import EVENT, OPD_NAMES, fill_form, register
 
 BAPPEDA = OPD_NAMES["bappeda"]
+SHORT = {o.id: o.short_name for o in EVENT.opds}  # the names on the buttons
 POLICY = "Kebijakan"
 RPJMD = locales.plain("id", "proposals.planning.rpjmd")
 CSR = locales.plain("id", "proposals.source.csr")
@@ -55,17 +56,17 @@ async def test_every_new_field_typed_pressed_shown_and_exported(tg, bot, admin) 
     await rina.expect("7/12")
     await rina.press(locales.plain("id", "proposals.horizon.medium"))
     await rina.expect("8/12")
-    await rina.press(locales.plain("id", "proposals.own_office", office=OPD_NAMES["diskominfo"]))
+    await rina.press(locales.plain("id", "proposals.own_office", office=SHORT["diskominfo"]))
     menu = await rina.expect("9/12")
-    assert menu.find_button(OPD_NAMES["diskominfo"]) is None  # the lead office is no partner
+    assert menu.find_button(SHORT["diskominfo"]) is None  # the lead office is no partner
     # Pressed twice is undone; pressed once more it is chosen (the ticks change in place).
     for _ in range(3):
-        await rina.press(re.compile(rf"^(✓ )?{BAPPEDA}$"))
-    assert rina.tg.latest_with_keyboard(uid).find_button("✓ " + BAPPEDA) is not None
+        await rina.press(re.compile(rf"^(✓ )?{SHORT['bappeda']}$"))
+    assert rina.tg.latest_with_keyboard(uid).find_button("✓ " + SHORT["bappeda"]) is not None
     await rina.send("Diskominfo")  # the lead office itself: said, nothing stored
     await rina.expect("sudah menjadi OPD pengampu")
-    await rina.send("Dinkes")  # surely an OPD: chosen as that office
-    assert "Dinas Kesehatan" in (await rina.expect("Mitra tercatat")).text
+    await rina.send("Dinkes")  # the office's button label: taken as that button
+    await rina.expect("Pilihan: Dinkes")
     await rina.expect("9/12")
     await rina.send("Universitas Jember")
     assert "Universitas Jember" in (await rina.expect("Mitra tercatat")).text
@@ -146,7 +147,8 @@ async def test_every_new_field_typed_pressed_shown_and_exported(tg, bot, admin) 
     assert record["partners"] == f"{BAPPEDA}; Dinas Kesehatan; Universitas Jember"
     assert record["planning"] == "Sudah ada di RPJMD" and record["budget"] == 250_000_000
     assert record["budget_source"] == "CSR" and record["location"] == "Kecamatan Kraksaan"
-    table = list(csv.reader(io.StringIO(export_files.build(data, "csv").decode("utf-8-sig"))))
+    text = export_files.build(data, "csv").decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))  # Excel, Indonesian settings
     header, row = table[0], table[1]
     assert row[header.index("Perkiraan anggaran (Rp)")] == "250000000"
     assert row[header.index("Sumber anggaran")] == "CSR"
@@ -239,7 +241,7 @@ async def test_forged_and_stale_presses_on_the_new_questions_change_nothing(tg, 
     await user.expect("7/12")
     await user.press(locales.plain("id", "proposals.horizon.long"))
     await user.expect("8/12")
-    await user.press(locales.plain("id", "proposals.own_office", office=OPD_NAMES["diskominfo"]))
+    await user.press(locales.plain("id", "proposals.own_office", office=SHORT["diskominfo"]))
     await user.expect("9/12")
 
     async def refused(data: str, expect_chat: bool = True) -> None:

@@ -184,8 +184,9 @@ def _sheet(
     ws.autofilter(top, 0, top + len(rows), len(header) - 1)
     for column, label in enumerate(header):
         ws.write_string(top, column, label, bold)
+    styles = {"date": date, "quote": wb.add_format({"quote_prefix": True})}
     for number, row in enumerate(rows, start=top + 1):
-        _write_row(ws, number, _xlsx_row(row), date)
+        _write_row(ws, number, _xlsx_row(row), styles)
 
 
 def build(sheet: Sheet, fmt: str) -> bytes:

@@ -238,10 +238,14 @@ async def _toggle_partner(turn: Turn, press: Callback) -> Move:
 
 
 async def _refresh_menu(turn: Turn, view: views.View) -> None:
-    """The pressed menu shows the stored answer (the ticks) without a new message."""
+    """The pressed menu shows the stored answer (the ticks) without a new message; a typed
+    choice (no menu was pressed) gets the question again, with its ticks, as the live menu."""
     query = turn.update.callback_query
+    if query is None:
+        await ask_current(turn)
+        return
     proposal = await _proposal(turn)
-    if query is None or proposal is None:
+    if proposal is None:
         return
     profile = await participants.get(turn.db, turn.user_id)
     _text, markup = view(turn.context.event, turn.lang, proposal, profile)

@@ -152,7 +152,7 @@ def partners_question(
         rows.append(
             [
                 labelled(
-                    ("✓ " if o.id in chosen else "") + o.name,
+                    ("✓ " if o.id in chosen else "") + o.short_name,
                     Feature.PROPOSAL,
                     CHOICE,
                     "partners",
