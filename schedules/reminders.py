@@ -214,7 +214,8 @@ class ReminderService:
             self.scheduler.add_job(
                 chore.run, "interval", seconds=chore.every, id=chore.name, coalesce=True,
                 misfire_grace_time=None, max_instances=1,
-                **({"next_run_time": datetime.now(UTC)} if chore.at_start else {}),
+                # "At start-up" also waits a moment: the first replies come first.
+                **({"next_run_time": datetime.now(UTC) + CATCH_UP_DELAY} if chore.at_start else {}),
             )  # fmt: skip
         self.replan()
 
