@@ -60,7 +60,7 @@ from config import (
 from domain import meeting_links, retention
 from domain.backups import DailyBackup
 from domain.delivery.ratelimit import ChatRateLimiter
-from domain.delivery.sender import Sender
+from domain.delivery.sender import STOP_GRACE, Sender
 from domain.faq import book as faq_book
 from domain.instance import AnotherInstanceRunning, InstanceLease
 from handlers import deeplinks
@@ -190,7 +190,12 @@ async def stopping(app: BotApp) -> None:
     """After PTB stopped taking updates and before it closes its HTTP connections (post_stop):
     stop the background services, letting the sends in flight finish (SIGTERM, e.g.
     `systemctl stop`). `shutdown` does the same for a stop that skips this hook."""
-    services = services_of(app)
+    await _stop_services(services_of(app))
+
+
+async def _stop_services(services: Services, grace: float = STOP_GRACE) -> None:
+    """Reminders, announcements, then the sender (which gives the sends in flight `grace`
+    seconds to finish)."""
     if services.reminders is not None:
         services.reminders.stop()
         services.reminders = None
@@ -198,19 +203,12 @@ async def stopping(app: BotApp) -> None:
         await services.broadcasts.stop()
         services.broadcasts = None
     if services.sender is not None:
-        await services.sender.stop()
+        await services.sender.stop(grace=grace)
 
 
 async def shutdown(app: BotApp) -> None:
     services = services_of(app)
-    if services.reminders is not None:
-        services.reminders.stop()
-        services.reminders = None
-    if services.broadcasts is not None:
-        await services.broadcasts.stop()
-        services.broadcasts = None
-    if services.sender is not None:
-        await services.sender.stop(grace=0)
+    await _stop_services(services, grace=0)
     if services.lease is not None:
         await services.lease.release()
         services.lease = None
