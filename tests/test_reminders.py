@@ -226,8 +226,10 @@ async def test_cli_reload_request_is_served_by_the_running_bot(tg, tmp_path: Pat
 
 
 async def test_no_duplicate_after_sigkill(tg, tmp_path: Path) -> None:
-    start = now() + timedelta(seconds=9)
-    path = write_event(tmp_path / "e.yaml", [[session("k1", start)]], ["1h", "4s"])
+    # Room for two process start-ups (about 2 s each, more on a loaded machine) before the
+    # second offset, and for its delivery before the session starts.
+    start = now() + timedelta(seconds=16)
+    path = write_event(tmp_path / "e.yaml", [[session("k1", start)]], ["1h", "6s"])
     settings = _settings(tg, tmp_path, path)
     await _seed_all(settings.database_path, [(7401, "id", {}), (7402, "id", {})])
     users = [tg.user(first_name=f"U{i}", language_code="id", user_id=i) for i in (7401, 7402)]
@@ -240,8 +242,8 @@ async def test_no_duplicate_after_sigkill(tg, tmp_path: Path) -> None:
         await _wait_sent(settings.database_path, 2)
         proc.kill()
         proc = BotProcess(settings).start()
-        for user in users:  # the 4s reminder, once
-            await user.expect("Pengingat bimtek", timeout=10)
+        for user in users:  # the 6s reminder, once
+            await user.expect("Pengingat bimtek", timeout=15)
         await users[0].expect_silence(1.5)
         for user in users:
             assert len(user.messages) == 2, proc.log()
