@@ -84,7 +84,8 @@ def format_relative(start: datetime, now: datetime, tz: tzinfo, lang: str = "id"
     days = (start.astimezone(tz).date() - now.astimezone(tz).date()).days
     if minutes < 60:
         return locales.plain(lang, "time.in_minutes", n=minutes)
-    if minutes < 6 * 60 and days == 0:
+    # Within a few hours people count the hours, past midnight too ("1 jam lagi" at 23.00).
+    if minutes < 6 * 60 and (days == 0 or minutes < 3 * 60):
         hours = round(minutes / 60)
         key = "time.in_one_hour" if hours == 1 else "time.in_hours"
         return locales.plain(lang, key, n=hours)

@@ -10,6 +10,7 @@ independent, so they all run at once."""
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -66,6 +67,14 @@ def settings(tg, db_path):
     )
 
 
+async def answers(user: SimUser) -> list[BotMessage]:
+    """Everything the bot says to `user` in reply: waits for the first message however busy
+    the machine is, then until the bot has been quiet (an edit of the first counts once)."""
+    first = await user.expect(re.compile(r"[\s\S]"), timeout=15)
+    rest = await user.wait_idle(QUIET)
+    return [first, *(m for m in rest if m is not first)]
+
+
 def seen(messages: list[BotMessage], user: SimUser) -> list[tuple]:
     """What a person sees of the bot's messages: kind, text (their own id written as <id>),
     button labels, and the name of any file."""
@@ -114,8 +123,8 @@ async def test_every_group_button_lands_where_the_command_would(tg, bot, admin, 
         # The button opens the private chat with /start <payload>; the twin types the command.
         await clicker.send(f"/start {payload}")
         await twin.send(case.command)
-        followed = seen(await clicker.wait_idle(QUIET), clicker)
-        typed = seen(await twin.wait_idle(QUIET), twin)
+        followed = seen(await answers(clicker), clicker)
+        typed = seen(await answers(twin), twin)
         assert typed, case  # the command answers in a private chat
         assert followed == typed, (case, payload)
 

@@ -38,6 +38,15 @@ def test_relative_times_as_people_say_them(before: timedelta, lang: str, said: s
     assert format_relative(MONDAY_8, MONDAY_8 - before, JAKARTA, lang) == said
 
 
+def test_an_hour_before_midnight_is_still_an_hour() -> None:
+    midnight = datetime(2027, 1, 12, 0, 0, tzinfo=JAKARTA)
+    assert format_relative(midnight, midnight - timedelta(hours=1), JAKARTA, "id") == "1 jam lagi"
+    later = midnight + timedelta(hours=4)  # 5 hours ahead, on the next day: said with its hour
+    assert format_relative(later, midnight - timedelta(hours=1), JAKARTA, "id") == (
+        "besok, pukul 04.00"
+    )
+
+
 def test_a_session_later_today_is_said_with_its_hour() -> None:
     seven_hours_before = MONDAY_8.replace(hour=1)
     assert format_relative(MONDAY_8, seven_hours_before, JAKARTA, "id") == "hari ini, pukul 08.00"
