@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import locales
 from storage import proposals as store
 from storage import reviews
 from tests.proposal_helpers import register, seed_proposals
@@ -109,3 +110,52 @@ async def test_review_with_every_criterion_revision_and_self_review(tg, bot, adm
     assert data["proposal_versions"][0]["version"] == 1
     assert data["reviews_received"][0]["comment"] == "Mohon lengkapi indikator kinerjanya?"
     assert "reviewer_id" not in data["reviews_received"][0]
+
+
+async def test_second_press_of_lewati_says_already_saved(tg, bot, admin) -> None:
+    """Lewati pressed again on the same menu (its reply lost after the commit): the review
+    is not finished twice, the proposer is not told twice, and the reviewer is told it was
+    saved; a forged review id on the same button is only "expired"."""
+    proposer_id, reviewer_id = 741_001, 741_002
+    await register(bot.db, proposer_id, name="Rina", dimension="living")
+    await register(bot.db, reviewer_id, name="Dr. Yusuf", dimension="living")
+    await seed_proposals(bot.db, proposer_id, 2, dimension="living", name="Posyandu")
+    first, second = [p.id for p in await store.of_user(bot.db, proposer_id)]
+    reviewer = tg.user(first_name="Yusuf", language_code="id", user_id=reviewer_id)
+    proposer = tg.user(first_name="Rina", language_code="id", user_id=proposer_id)
+    await admin.send(f"/pendamping tambah {reviewer_id} living")
+    await admin.expect("kini menjadi tim pendamping")
+    await reviewer.expect("tim pendamping")
+
+    await reviewer.send("/tinjau")
+    await reviewer.expect(f"Tinjauan usulan #{first}")
+    for n in range(1, 6):
+        await reviewer.expect(f"{n}/5. Nilai")
+        await reviewer.press("3")
+    await reviewer.expect("rekomendasi")
+    await reviewer.press("Perlu perbaikan")
+    menu = await reviewer.expect("catatan")
+    skip_data = menu.find_button("Lewati")["callback_data"]
+    await reviewer.press("Lewati", menu)
+    await reviewer.expect("tinjauan sudah tersimpan")
+    await proposer.expect("perlu perbaikan", timeout=10)
+    (done,) = await reviews.of_proposal(bot.db, first)
+
+    again = await reviewer.press_data(skip_data, menu)
+    assert again.show_alert
+    assert again.text == locales.plain("id", "review.already_saved", id=first)
+    # The next review in progress does not make the old button finish it either.
+    await reviewer.send("/tinjau")
+    await reviewer.expect(f"Tinjauan usulan #{second}")
+    third = await reviewer.press_data(skip_data, menu)
+    assert third.text == again.text
+    forged = skip_data.rsplit(":", 1)[0] + f":{done.id + 1}"
+    assert "tidak berlaku" in str(await reviewer.press_data(forged, menu))
+    (still,) = await reviews.of_proposal(bot.db, first)
+    assert (still.status, still.done_at) == ("done", done.done_at)
+    drafts = await bot.db.fetchall("SELECT status FROM reviews WHERE proposal_id = ?", (second,))
+    assert [r["status"] for r in drafts] == ["draft"]
+    rows = await bot.db.fetchall(
+        "SELECT COUNT(*) AS n FROM outbox WHERE dedupe_key = ?", (f"review:{done.id}",)
+    )
+    assert rows[0]["n"] == 1
