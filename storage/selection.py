@@ -86,6 +86,11 @@ async def all_rounds(db: Database) -> list[Round]:
     return [_round(r) for r in rows]
 
 
+async def open_rounds(db: Database) -> list[Round]:
+    rows = await db.fetchall("SELECT * FROM selection_rounds WHERE status = 'open' ORDER BY id")
+    return [_round(r) for r in rows]
+
+
 async def candidates(db: Database, round_id: int) -> list[Any]:
     """(proposal_id, name, chosen, user_id) of a round, in proposal order."""
     return await db.fetchall(

@@ -5,13 +5,18 @@ confirmed and their proposers told; role checks and forged presses on every butt
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from datetime import timedelta
 
 import pytest
 
+import bot as bot_module
 import locales
 from storage import proposals as store
 from storage import reviews, selection
+from tests.conftest import ORGANISER_ID
+from tests.harness import RunningBot
 from tests.proposal_helpers import register, seed_proposals
 
 A, B, V1, V2, DEWAN, OUTSIDER = 750_001, 750_002, 750_003, 750_004, 750_005, 750_006
@@ -175,3 +180,39 @@ async def test_second_press_of_a_vote_says_recorded_and_changes_nothing(tg, bot,
     assert "tidak berlaku" in str(await voter.press_data(f"{legacy}:2", ballot))
     assert "tidak berlaku" in str(await voter.press_data(f"{legacy}:1:1", ballot))
     assert await selection.my_votes(db, round_.id, voter_id) == set()
+
+
+async def test_round_closes_on_time_and_its_organiser_is_told(
+    tg, settings, organiser, monkeypatch
+) -> None:
+    """A round closing seconds after it opens is closed by the chore, nobody reading it, and
+    the organiser who opened it is told once that the ranking is ready; a round closing
+    later stays open."""
+    monkeypatch.setattr(bot_module, "ROUND_CLOSE_EVERY", 0.5)
+    running = await RunningBot(settings).start()
+    try:
+        db = running.db
+        await register(db, 752_001, name="Ani", dimension="living")
+        await seed_proposals(db, 752_001, 2, dimension="living", name="Posyandu")
+        p1, p2 = [p.id for p in await store.of_user(db, 752_001)]
+        now = running.services.clock.now()
+        soon = (now + timedelta(seconds=3)).isoformat(timespec="seconds")
+        later = (now + timedelta(hours=1)).isoformat(timespec="seconds")
+        rid = await selection.create(db, "living", "all", 1, False, soon, ORGANISER_ID, [p1, p2])
+        other = await selection.create(db, "living", "all", 1, False, later, ORGANISER_ID, [p1])
+        assert (await selection.get(db, rid)).status == "open"
+
+        told = await organiser.expect(f"Putaran #{rid} (Smart Living) sudah ditutup", timeout=15)
+        assert "/seleksi" in told.text
+        assert (await selection.get(db, rid)).status == "closed"
+        assert (await selection.get(db, other)).status == "open"
+        await asyncio.sleep(1.5)  # a few more chore runs: still one notice
+        rows = await db.fetchall("SELECT dedupe_key FROM outbox WHERE kind = 'round_closed'")
+        assert [r["dedupe_key"] for r in rows] == [f"round_closed:{rid}"]
+        # The ranking is there for the organiser.
+        await organiser.send("/seleksi")
+        await organiser.expect("Seleksi program unggulan")
+        await organiser.press(f"#{rid} Smart Living (ditutup)")
+        await organiser.expect("Peringkat")
+    finally:
+        await running.stop()

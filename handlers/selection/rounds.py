@@ -36,7 +36,7 @@ async def seleksi(update: Update, context: BotContext) -> None:
     lines = [locales.t(lang, "selection.title")]
     rows = []
     for r in (await store.all_rounds(context.db))[:20]:  # the latest twenty
-        r = await rules.current(context.db, r.id, now) or r
+        r = await rules.current(context.db, context.event, r.id, now) or r
         dimension = context.event.dimension(r.dimension)
         status = locales.plain(lang, f"selection.status.{r.status}")
         label = f"#{r.id} {dimension.name if dimension else r.dimension} ({status})"
@@ -73,7 +73,7 @@ async def _organiser_press(update: Update, context: BotContext) -> None:
         return
     rid = press.int_arg(0)
     now = context.services.clock.now()
-    round_ = await rules.current(context.db, rid, now) if rid is not None else None
+    round_ = await rules.current(context.db, context.event, rid, now) if rid is not None else None
     if round_ is None:
         await expired(update)
         return
@@ -151,7 +151,7 @@ async def _vote(update: Update, context: BotContext) -> None:
     lang = lang_of(update)
     rid, pid = press.int_arg(0), press.int_arg(1)
     now = context.services.clock.now()
-    round_ = await rules.current(context.db, rid, now) if rid is not None else None
+    round_ = await rules.current(context.db, context.event, rid, now) if rid is not None else None
     person = await participants.get(context.db, user.id)
     want = press.int_arg(2) if len(press.args) == 3 else None
     if round_ is None or pid is None or len(press.args) not in (2, 3) or want not in (None, 0, 1):
