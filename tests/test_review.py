@@ -5,12 +5,15 @@ role checks and forged presses on every review button."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import locales
 from storage import proposals as store
-from storage import reviews
+from storage import reviews, staff
+from tests.harness import RunningBot
 from tests.proposal_helpers import register, seed_proposals
+from tests.test_language import tg_commands
 
 PROPOSER, REVIEWER, OUTSIDER = 740_001, 740_002, 740_003
 
@@ -159,3 +162,61 @@ async def test_second_press_of_lewati_says_already_saved(tg, bot, admin) -> None
         "SELECT COUNT(*) AS n FROM outbox WHERE dedupe_key = ?", (f"review:{done.id}",)
     )
     assert rows[0]["n"] == 1
+
+
+async def test_reviewers_get_tinjau_in_their_menu(tg, settings, admin) -> None:
+    """/tinjau is in a reviewer's chat menu (English: /review) once an admin adds them, and
+    at start-up; it goes when they are removed; participants never get it."""
+    running = await RunningBot(settings).start()
+    try:
+        sari = tg.user(first_name="Sari", language_code="id", user_id=742_001)
+        john = tg.user(first_name="John", language_code="en", user_id=742_002)
+        await sari.send("/start")
+        await sari.expect("")
+        await john.send("/start")
+        await john.expect("")
+        await admin.send("/pendamping tambah 742001 governance")
+        await admin.expect("kini menjadi tim pendamping")
+        await sari.expect("Silakan ketik /tinjau")  # the notice, queued after the menu
+        sari_menu = await tg_commands(tg, sari.id)
+        assert "tinjau" in sari_menu and "usul" in sari_menu and "seleksi" not in sari_menu
+        await admin.send("/pendamping tambah 742002")
+        await admin.expect("kini menjadi tim pendamping")
+        await john.expect("Type /review")
+        john_menu = await tg_commands(tg, john.id)
+        assert "review" in john_menu and "tinjau" not in john_menu
+        await admin.send("/pendamping hapus 742002")
+        await admin.expect("tidak lagi menjadi tim pendamping")
+        for _ in range(50):  # the menu is changed after the reply
+            if not _has_review(_menus(tg, john.id)[-1]):
+                break
+            await asyncio.sleep(0.1)
+        assert not _has_review(_menus(tg, john.id)[-1])
+        # Set without a command (as by another instance): the menu comes at start-up.
+        await staff.set_reviewer(running.db, 742_003, [], admin.id)
+    finally:
+        await running.stop()
+    assert not [c for c in tg.calls("setMyCommands") if _chat(c) == 742_003]
+    restarted = await RunningBot(settings).start()
+    try:
+        assert "tinjau" in await tg_commands(tg, 742_003)
+        assert "tinjau" in await tg_commands(tg, 742_001)
+        assert "tinjau" not in await tg_commands(tg, admin.id)  # admins are not reviewers
+    finally:
+        await restarted.stop()
+
+
+def _chat(call) -> int | None:
+    return (call.params.get("scope") or {}).get("chat_id")
+
+
+def _menus(tg, chat_id: int) -> list:
+    """Every menu set or deleted for one chat, in order."""
+    kinds = ("setMyCommands", "deleteMyCommands")
+    return [r for r in tg.requests if r.method in kinds and _chat(r) == chat_id]
+
+
+def _has_review(call) -> bool:
+    return call.method == "setMyCommands" and any(
+        c["command"] == "review" for c in call.params["commands"]
+    )
