@@ -58,6 +58,7 @@ from config import (
     unreachable_help,
 )
 from domain import meeting_links, retention
+from domain import selection as selection_rounds
 from domain.backups import DailyBackup
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import STOP_GRACE, Sender
@@ -96,6 +97,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 PRIVATE = filters.ChatType.PRIVATE
 # my_chat_member tells us when a user blocks the bot (or unblocks it).
+# Selection rounds past their closing time are closed (and their organiser told) this often.
+ROUND_CLOSE_EVERY = 30.0
+
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
@@ -261,6 +265,15 @@ def start_reminders(services: Services, bot: Any) -> ReminderService:
     service.chores.append(Chore("attendance-live", live_qr, every=2.0))
     service.chores.append(Chore("attendance-online", invite_online, every=3.0))
     service.chores.append(Chore("feedback", invite_feedback, every=5.0))
+
+    async def close_rounds() -> None:
+        db, event, sender = services.db, services.event, services.sender
+        if await selection_rounds.close_due(db, event, services.clock.now()) and sender:
+            sender.wake()
+
+    service.chores.append(
+        Chore("selection-close", close_rounds, every=ROUND_CLOSE_EVERY, at_start=True)
+    )
     job = RetentionJob(services).run  # a coroutine function, as APScheduler needs
     service.chores.append(
         Chore("retention", job, 86400.0, at_start=True, moments=retention.moments)

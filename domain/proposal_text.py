@@ -60,6 +60,8 @@ def optional_values(event: Event, proposal: Proposal, lang: str) -> dict[str, st
     """The optional answers this event asks, as shown ("" when not answered or skipped)."""
     values: dict[str, str] = {}
     asks = event.proposals.asks
+    if asks("target_group") and proposal.target_group:
+        values["target_group"] = proposal.target_group
     if asks("partners") and proposal.partner_opds is not None:
         names = partner_names(event, proposal)
         values["partners"] = ", ".join(names) or locales.plain(lang, "proposals.partners_none")

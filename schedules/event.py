@@ -247,10 +247,19 @@ class Reminders(_Model):
         return sorted(pairs, key=lambda pair: pair[1], reverse=True)
 
 
-# The proposal form's optional questions, in the order asked (after the lead office):
+# The proposal form's optional questions, in the order asked: the target group (kelompok
+# sasaran / penerima manfaat, right after the target), then after the lead office the
 # partners, the link to the RPJMD/Renstra, the budget with its source, the location.
-OptionalField = Literal["partners", "planning", "budget", "location"]
-OPTIONAL_FIELDS: tuple[OptionalField, ...] = ("partners", "planning", "budget", "location")
+OptionalField = Literal["target_group", "partners", "planning", "budget", "location"]
+OPTIONAL_FIELDS: tuple[OptionalField, ...] = (
+    "target_group",
+    "partners",
+    "planning",
+    "budget",
+    "location",
+)
+# Asked when the event file names them; the target group only then (not by default).
+DEFAULT_OPTIONAL_FIELDS: tuple[OptionalField, ...] = ("partners", "planning", "budget", "location")
 
 
 # The eight questions every proposal form asks, in order (handlers/proposals asks them; the
@@ -270,8 +279,11 @@ BASE_QUESTIONS = (
 class Proposals(_Model):
     deadline: datetime | None = None
     max_per_participant: int = Field(default=10, ge=1, le=100)
-    # Which optional questions /usul asks (all by default; [] keeps the form to eight).
-    optional_fields: list[OptionalField] = Field(default_factory=lambda: list(OPTIONAL_FIELDS))
+    # Which optional questions /usul asks (all but the target group by default; [] keeps the
+    # form to eight).
+    optional_fields: list[OptionalField] = Field(
+        default_factory=lambda: list(DEFAULT_OPTIONAL_FIELDS)
+    )
 
     @field_validator("optional_fields")
     @classmethod
@@ -284,7 +296,10 @@ class Proposals(_Model):
 
     def questions(self) -> tuple[str, ...]:
         """Every question /usul asks with this event file, in order (follow-ups not counted)."""
-        return (*BASE_QUESTIONS, *self.optional_fields)
+        base = list(BASE_QUESTIONS)
+        if self.asks("target_group"):
+            base.insert(base.index("target") + 1, "target_group")
+        return (*base, *(f for f in self.optional_fields if f != "target_group"))
 
 
 class Criterion(_Model):

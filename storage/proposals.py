@@ -30,6 +30,7 @@ FIELDS = (
     "budget",
     "budget_source",
     "location",
+    "target_group",  # asked after the target, stored last (migration 0032)
 )
 HORIZONS = ("quick_win", "medium", "long")
 PLANNING = ("rpjmd", "renstra", "new")
@@ -64,6 +65,7 @@ class Proposal:
     budget: int | None = None
     budget_source: str | None = None
     location: str | None = None
+    target_group: str | None = None
     version: int = 1
 
     @property
@@ -216,7 +218,8 @@ async def export_rows(db: Database) -> list[Any]:
         """SELECT pr.id, pr.dimension, pr.element, pr.name, pr.problem, pr.description,
                   pr.target, pr.horizon, pr.lead_opd_id, pr.lead_opd_other, pr.stage,
                   pr.partner_opds, pr.partners_other, pr.planning, pr.planning_ref,
-                  pr.budget_status, pr.budget, pr.budget_source, pr.location, pr.version,
+                  pr.budget_status, pr.budget, pr.budget_source, pr.location, pr.target_group,
+                  pr.version,
                   pr.anonymised, pr.created_at, pr.submitted_at, pr.updated_at,
                   pa.full_name AS proposer_name, pa.opd_id AS proposer_opd_id,
                   pa.opd_other AS proposer_opd_other

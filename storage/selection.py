@@ -86,6 +86,11 @@ async def all_rounds(db: Database) -> list[Round]:
     return [_round(r) for r in rows]
 
 
+async def open_rounds(db: Database) -> list[Round]:
+    rows = await db.fetchall("SELECT * FROM selection_rounds WHERE status = 'open' ORDER BY id")
+    return [_round(r) for r in rows]
+
+
 async def candidates(db: Database, round_id: int) -> list[Any]:
     """(proposal_id, name, chosen, user_id) of a round, in proposal order."""
     return await db.fetchall(
@@ -115,6 +120,30 @@ async def toggle_vote(
         if removed:
             return "removed"
         if len(await my_votes(db, round_id, user_id)) >= max_choices:
+            return "full"
+        await db.execute(
+            "INSERT INTO votes (round_id, proposal_id, user_id, voted_at) VALUES (?, ?, ?, ?)",
+            (round_id, proposal_id, user_id, utcnow()),
+        )
+        return "added"
+
+
+async def set_vote(
+    db: Database, round_id: int, proposal_id: int, user_id: int, vote: bool, max_choices: int
+) -> str:
+    """'added', 'removed', 'full', or 'kept' / 'absent' when the vote already was (or was
+    not) there: nothing changes then. One transaction."""
+    async with db.transaction():
+        if not vote:
+            removed = await db.execute_rowcount(
+                "DELETE FROM votes WHERE round_id = ? AND proposal_id = ? AND user_id = ?",
+                (round_id, proposal_id, user_id),
+            )
+            return "removed" if removed else "absent"
+        mine = await my_votes(db, round_id, user_id)
+        if proposal_id in mine:
+            return "kept"
+        if len(mine) >= max_choices:
             return "full"
         await db.execute(
             "INSERT INTO votes (round_id, proposal_id, user_id, voted_at) VALUES (?, ?, ?, ?)",

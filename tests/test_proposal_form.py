@@ -11,13 +11,16 @@ import json
 import re
 from datetime import UTC, datetime
 
+import docx
+
 import locales
 from domain import exports as export_files
 from handlers.proposals.steps import first_missing
 from storage import db as db_module
 from storage import proposals as store
+from storage import selection
 from storage.db import Database
-from tests.harness import future_event
+from tests.harness import RunningBot, future_event
 from tests.proposal_helpers import EVENT, OPD_NAMES, fill_form, register
 
 BAPPEDA = OPD_NAMES["bappeda"]
@@ -277,3 +280,103 @@ async def test_forged_and_stale_presses_on_the_new_questions_change_nothing(tg, 
     assert "Sumber anggaran: KPBU" in preview.text and "Rujukan program" not in preview.text
     stored = await only_proposal(bot.db, uid)
     assert (stored.planning, stored.planning_ref, stored.budget) == ("renstra", "", 2_500_000_000)
+
+
+def target_group_event():
+    """The future event with the target group asked (and, to keep it short, the location)."""
+    event = future_event()
+    asked = event.proposals.model_copy(update={"optional_fields": ["target_group", "location"]})
+    return event.model_copy(update={"proposals": asked})
+
+
+def test_the_target_group_is_asked_only_when_the_event_file_lists_it() -> None:
+    assert "target_group" not in future_event().proposals.questions()  # not by default
+    assert "target_group" not in EVENT.proposals.model_validate({}).questions()
+    asked = target_group_event().proposals.questions()
+    assert asked[5:8] == ("target", "target_group", "horizon") and len(asked) == 10
+
+
+async def test_target_group_asked_shown_edited_and_exported(tg, settings) -> None:
+    """With `optional_fields: [target_group, ...]` the form asks the target group after the
+    target (Lewati allowed); it is in the preview, /usulanku, /datasaya, the exports, the
+    DOCX profile and the FAQ's list of questions."""
+    event = target_group_event()
+    running = await RunningBot(settings, event=event).start()
+    try:
+        uid = 733_001
+        await register(running.db, uid, name="Dewi Lestari", dimension="economy")
+        dewi = tg.user(first_name="Dewi", language_code="id", user_id=uid)
+        await dewi.send("/usul")
+        await dewi.expect("1/10")
+        await dewi.press("✓ Smart Economy")
+        await dewi.expect("2/10")
+        element = event.dimension("economy").elements_in("id")[0]
+        await dewi.press(element)
+        for number, text in ((3, "Pasar daring UMKM"), (4, "Penjualan turun"), (5, "Lapak"),
+                             (6, "Omzet naik 20%")):  # fmt: skip
+            await dewi.expect(f"{number}/10")
+            await dewi.send(text)
+        question = await dewi.expect("7/10. Silakan tuliskan kelompok sasaran")
+        assert question.find_button("Lewati") is not None
+        await dewi.send("Pelaku UMKM dan perajin")
+        await dewi.expect("Kelompok sasaran")  # said back what was stored
+        await dewi.expect("8/10")
+        await dewi.press(locales.plain("id", "proposals.horizon.quick_win"))
+        await dewi.expect("9/10")
+        await dewi.send("Bappeda")
+        await dewi.expect("10/10")
+        await dewi.press("Lewati")
+        preview = await dewi.expect("Pratinjau usulan")
+        assert "Kelompok sasaran: Pelaku UMKM dan perajin" in preview.text
+        await dewi.press("Kirim")
+        await dewi.expect("sudah terkirim")
+        stored = await only_proposal(running.db, uid)
+        assert stored.target_group == "Pelaku UMKM dan perajin" and stored.location == ""
+
+        await dewi.send("/usulanku")
+        await dewi.expect("Usulan saya")
+        await dewi.press(f"#{stored.id} Pasar daring UMKM")
+        view = await dewi.expect(f"Usulan #{stored.id}")
+        assert "Kelompok sasaran: Pelaku UMKM dan perajin" in view.text
+        await dewi.press("Ubah")
+        await dewi.expect("Bagian mana")
+        await dewi.press("Kelompok sasaran")
+        await dewi.expect("7/10")
+        await dewi.send("Pelaku UMKM perempuan")
+        await dewi.expect("Usulan #")
+        assert (await only_proposal(running.db, uid)).target_group == "Pelaku UMKM perempuan"
+        await dewi.press("Selesai")
+        await dewi.expect("tersimpan")
+
+        await dewi.send("/datasaya")
+        mine = json.loads((await dewi.expect("JSON")).document.content)["proposals"][0]
+        assert mine["target_group"] == "Pelaku UMKM perempuan"
+
+        data = await export_files.collect(running.db, event, datetime.now(UTC))
+        record = json.loads(export_files.build(data, "json"))["proposals"][0]
+        assert record["target_group"] == "Pelaku UMKM perempuan"
+        text = export_files.build(data, "csv").decode("utf-8-sig")
+        header, row = list(csv.reader(io.StringIO(text), delimiter=";"))[:2]
+        assert row[header.index("Kelompok sasaran")] == "Pelaku UMKM perempuan"
+        assert header.index("Kelompok sasaran") == header.index("Sasaran, target dan indikator") + 1
+        plain = await export_files.collect(running.db, future_event(), datetime.now(UTC))
+        plain_csv = export_files.build(plain, "csv").decode("utf-8-sig")
+        assert "Kelompok sasaran" not in plain_csv  # not asked: no column
+
+        # The DOCX profile of the confirmed programme.
+        rid = await selection.create(
+            running.db, "economy", "all", 1, False, "2000-01-01T00:00:00+00:00", 1, [stored.id]
+        )
+        await selection.close(running.db, rid)
+        await selection.set_chosen(running.db, rid, stored.id, True)
+        await selection.confirm(running.db, rid)
+        data = await export_files.collect(running.db, event, datetime.now(UTC))
+        document = docx.Document(io.BytesIO(export_files.build(data, "docx")))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        assert "Pelaku UMKM perempuan – Omzet naik 20%" in cells
+
+        await dewi.send("Apa saja yang ditanyakan di formulir usulan?")
+        faq = await dewi.expect("kelompok sasaran (penerima manfaat")
+        assert "lokasi" in faq.text
+    finally:
+        await running.stop()

@@ -5,11 +5,15 @@ role checks and forged presses on every review button."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+import locales
 from storage import proposals as store
-from storage import reviews
+from storage import reviews, staff
+from tests.harness import RunningBot
 from tests.proposal_helpers import register, seed_proposals
+from tests.test_language import tg_commands
 
 PROPOSER, REVIEWER, OUTSIDER = 740_001, 740_002, 740_003
 
@@ -109,3 +113,110 @@ async def test_review_with_every_criterion_revision_and_self_review(tg, bot, adm
     assert data["proposal_versions"][0]["version"] == 1
     assert data["reviews_received"][0]["comment"] == "Mohon lengkapi indikator kinerjanya?"
     assert "reviewer_id" not in data["reviews_received"][0]
+
+
+async def test_second_press_of_lewati_says_already_saved(tg, bot, admin) -> None:
+    """Lewati pressed again on the same menu (its reply lost after the commit): the review
+    is not finished twice, the proposer is not told twice, and the reviewer is told it was
+    saved; a forged review id on the same button is only "expired"."""
+    proposer_id, reviewer_id = 741_001, 741_002
+    await register(bot.db, proposer_id, name="Rina", dimension="living")
+    await register(bot.db, reviewer_id, name="Dr. Yusuf", dimension="living")
+    await seed_proposals(bot.db, proposer_id, 2, dimension="living", name="Posyandu")
+    first, second = [p.id for p in await store.of_user(bot.db, proposer_id)]
+    reviewer = tg.user(first_name="Yusuf", language_code="id", user_id=reviewer_id)
+    proposer = tg.user(first_name="Rina", language_code="id", user_id=proposer_id)
+    await admin.send(f"/pendamping tambah {reviewer_id} living")
+    await admin.expect("kini menjadi tim pendamping")
+    await reviewer.expect("tim pendamping")
+
+    await reviewer.send("/tinjau")
+    await reviewer.expect(f"Tinjauan usulan #{first}")
+    for n in range(1, 6):
+        await reviewer.expect(f"{n}/5. Nilai")
+        await reviewer.press("3")
+    await reviewer.expect("rekomendasi")
+    await reviewer.press("Perlu perbaikan")
+    menu = await reviewer.expect("catatan")
+    skip_data = menu.find_button("Lewati")["callback_data"]
+    await reviewer.press("Lewati", menu)
+    await reviewer.expect("tinjauan sudah tersimpan")
+    await proposer.expect("perlu perbaikan", timeout=10)
+    (done,) = await reviews.of_proposal(bot.db, first)
+
+    again = await reviewer.press_data(skip_data, menu)
+    assert again.show_alert
+    assert again.text == locales.plain("id", "review.already_saved", id=first)
+    # The next review in progress does not make the old button finish it either.
+    await reviewer.send("/tinjau")
+    await reviewer.expect(f"Tinjauan usulan #{second}")
+    third = await reviewer.press_data(skip_data, menu)
+    assert third.text == again.text
+    forged = skip_data.rsplit(":", 1)[0] + f":{done.id + 1}"
+    assert "tidak berlaku" in str(await reviewer.press_data(forged, menu))
+    (still,) = await reviews.of_proposal(bot.db, first)
+    assert (still.status, still.done_at) == ("done", done.done_at)
+    drafts = await bot.db.fetchall("SELECT status FROM reviews WHERE proposal_id = ?", (second,))
+    assert [r["status"] for r in drafts] == ["draft"]
+    rows = await bot.db.fetchall(
+        "SELECT COUNT(*) AS n FROM outbox WHERE dedupe_key = ?", (f"review:{done.id}",)
+    )
+    assert rows[0]["n"] == 1
+
+
+async def test_reviewers_get_tinjau_in_their_menu(tg, settings, admin) -> None:
+    """/tinjau is in a reviewer's chat menu (English: /review) once an admin adds them, and
+    at start-up; it goes when they are removed; participants never get it."""
+    running = await RunningBot(settings).start()
+    try:
+        sari = tg.user(first_name="Sari", language_code="id", user_id=742_001)
+        john = tg.user(first_name="John", language_code="en", user_id=742_002)
+        await sari.send("/start")
+        await sari.expect("")
+        await john.send("/start")
+        await john.expect("")
+        await admin.send("/pendamping tambah 742001 governance")
+        await admin.expect("kini menjadi tim pendamping")
+        await sari.expect("Silakan ketik /tinjau")  # the notice, queued after the menu
+        sari_menu = await tg_commands(tg, sari.id)
+        assert "tinjau" in sari_menu and "usul" in sari_menu and "seleksi" not in sari_menu
+        await admin.send("/pendamping tambah 742002")
+        await admin.expect("kini menjadi tim pendamping")
+        await john.expect("Type /review")
+        john_menu = await tg_commands(tg, john.id)
+        assert "review" in john_menu and "tinjau" not in john_menu
+        await admin.send("/pendamping hapus 742002")
+        await admin.expect("tidak lagi menjadi tim pendamping")
+        for _ in range(50):  # the menu is changed after the reply
+            if not _has_review(_menus(tg, john.id)[-1]):
+                break
+            await asyncio.sleep(0.1)
+        assert not _has_review(_menus(tg, john.id)[-1])
+        # Set without a command (as by another instance): the menu comes at start-up.
+        await staff.set_reviewer(running.db, 742_003, [], admin.id)
+    finally:
+        await running.stop()
+    assert not [c for c in tg.calls("setMyCommands") if _chat(c) == 742_003]
+    restarted = await RunningBot(settings).start()
+    try:
+        assert "tinjau" in await tg_commands(tg, 742_003)
+        assert "tinjau" in await tg_commands(tg, 742_001)
+        assert "tinjau" not in await tg_commands(tg, admin.id)  # admins are not reviewers
+    finally:
+        await restarted.stop()
+
+
+def _chat(call) -> int | None:
+    return (call.params.get("scope") or {}).get("chat_id")
+
+
+def _menus(tg, chat_id: int) -> list:
+    """Every menu set or deleted for one chat, in order."""
+    kinds = ("setMyCommands", "deleteMyCommands")
+    return [r for r in tg.requests if r.method in kinds and _chat(r) == chat_id]
+
+
+def _has_review(call) -> bool:
+    return call.method == "setMyCommands" and any(
+        c["command"] == "review" for c in call.params["commands"]
+    )

@@ -5,12 +5,18 @@ confirmed and their proposers told; role checks and forged presses on every butt
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from datetime import timedelta
 
 import pytest
 
+import bot as bot_module
+import locales
 from storage import proposals as store
 from storage import reviews, selection
+from tests.conftest import ORGANISER_ID
+from tests.harness import RunningBot
 from tests.proposal_helpers import register, seed_proposals
 
 A, B, V1, V2, DEWAN, OUTSIDER = 750_001, 750_002, 750_003, 750_004, 750_005, 750_006
@@ -117,3 +123,96 @@ async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organ
     told = await users[A].expect("program unggulan", timeout=15)
     assert f"#{p3}" in told.text
     assert "tidak berlaku" in str(await organiser.press_data(f"sel:confirm:{rid}"))  # once
+
+
+async def open_round(organiser, dimension: str, max_choices: str = "2") -> None:
+    """An organiser opens a round from /seleksi: every proposal sent, closing in a day."""
+    await organiser.send("/seleksi")
+    await organiser.expect("Seleksi program unggulan")
+    await organiser.press("Buka putaran baru")
+    await organiser.expect("Pilih dimensi")
+    await organiser.press(dimension)
+    await organiser.expect("kandidat")
+    await organiser.press("Semua usulan terkirim")
+    await organiser.expect("dipilih setiap peserta")
+    await organiser.press(max_choices)
+    await organiser.expect("ditutup")
+    await organiser.press("1 hari lagi")
+    await organiser.expect("Dewan Smart City")
+    await organiser.press("Tidak, hanya kelompok dimensi")
+    await organiser.expect("dibuka")
+
+
+async def test_second_press_of_a_vote_says_recorded_and_changes_nothing(tg, bot, organiser) -> None:
+    """A ballot button pressed again on the same ballot (the reply, and the ticked ballot,
+    lost): the vote is kept, not taken back, and the voter is told it is recorded; the same
+    for taking one back. Ballots of before (two arguments) still toggle."""
+    db = bot.db
+    proposer_id, voter_id = 751_001, 751_002
+    await register(db, proposer_id, name="Ani", dimension="living")
+    await register(db, voter_id, name="Vina", dimension="living")
+    await seed_proposals(db, proposer_id, 2, dimension="living", name="Posyandu")
+    p1, p2 = [p.id for p in await store.of_user(db, proposer_id)]
+    voter = tg.user(first_name="Vina", language_code="id", user_id=voter_id)
+    await open_round(organiser, "Smart Living")
+    (round_,) = await selection.all_rounds(db)
+    ballot = await voter.expect("Pemilihan program unggulan", timeout=15)
+    vote_data = ballot.find_button(f"#{p1} Posyandu 0")["callback_data"]
+    assert vote_data == f"sel:vote:{round_.id}:{p1}:1"
+
+    assert "Pilihan tersimpan (1/2)" in str(await voter.press(f"#{p1} Posyandu 0", ballot))
+    again = await voter.press_data(vote_data, ballot)
+    assert again.show_alert
+    assert again.text == locales.plain("id", "selection.vote_kept", id=p1, count=1, max=2)
+    assert await selection.my_votes(db, round_.id, voter_id) == {p1}
+    assert ballot.find_button(f"✓ #{p1} Posyandu 0") is not None  # the ballot shows it
+
+    take_back = ballot.find_button(f"✓ #{p1} Posyandu 0")["callback_data"]
+    assert "dibatalkan (0/2)" in str(await voter.press_data(take_back, ballot))
+    twice = await voter.press_data(take_back, ballot)
+    assert twice.text == locales.plain("id", "selection.vote_absent", id=p1, count=0, max=2)
+    assert await selection.my_votes(db, round_.id, voter_id) == set()
+
+    # An old ballot's button (no intent on it) toggles as it did; forged intents are refused.
+    legacy = f"sel:vote:{round_.id}:{p2}"
+    assert "Pilihan tersimpan (1/2)" in str(await voter.press_data(legacy, ballot))
+    assert "dibatalkan (0/2)" in str(await voter.press_data(legacy, ballot))
+    assert "tidak berlaku" in str(await voter.press_data(f"{legacy}:2", ballot))
+    assert "tidak berlaku" in str(await voter.press_data(f"{legacy}:1:1", ballot))
+    assert await selection.my_votes(db, round_.id, voter_id) == set()
+
+
+async def test_round_closes_on_time_and_its_organiser_is_told(
+    tg, settings, organiser, monkeypatch
+) -> None:
+    """A round closing seconds after it opens is closed by the chore, nobody reading it, and
+    the organiser who opened it is told once that the ranking is ready; a round closing
+    later stays open."""
+    monkeypatch.setattr(bot_module, "ROUND_CLOSE_EVERY", 0.5)
+    running = await RunningBot(settings).start()
+    try:
+        db = running.db
+        await register(db, 752_001, name="Ani", dimension="living")
+        await seed_proposals(db, 752_001, 2, dimension="living", name="Posyandu")
+        p1, p2 = [p.id for p in await store.of_user(db, 752_001)]
+        now = running.services.clock.now()
+        soon = (now + timedelta(seconds=3)).isoformat(timespec="seconds")
+        later = (now + timedelta(hours=1)).isoformat(timespec="seconds")
+        rid = await selection.create(db, "living", "all", 1, False, soon, ORGANISER_ID, [p1, p2])
+        other = await selection.create(db, "living", "all", 1, False, later, ORGANISER_ID, [p1])
+        assert (await selection.get(db, rid)).status == "open"
+
+        told = await organiser.expect(f"Putaran #{rid} (Smart Living) sudah ditutup", timeout=15)
+        assert "/seleksi" in told.text
+        assert (await selection.get(db, rid)).status == "closed"
+        assert (await selection.get(db, other)).status == "open"
+        await asyncio.sleep(1.5)  # a few more chore runs: still one notice
+        rows = await db.fetchall("SELECT dedupe_key FROM outbox WHERE kind = 'round_closed'")
+        assert [r["dedupe_key"] for r in rows] == [f"round_closed:{rid}"]
+        # The ranking is there for the organiser.
+        await organiser.send("/seleksi")
+        await organiser.expect("Seleksi program unggulan")
+        await organiser.press(f"#{rid} Smart Living (ditutup)")
+        await organiser.expect("Peringkat")
+    finally:
+        await running.stop()

@@ -14,11 +14,11 @@ from typing import Any
 
 from domain.exports.base import Exporter
 from domain.exports.records import (
-    PROPOSAL_COLUMNS,
     ExportData,
     headers,
     keys,
     neutralise,
+    proposal_columns,
     proposal_records,
 )
 
@@ -46,11 +46,12 @@ class CsvExporter(Exporter):
 
     def build(self, data: ExportData) -> bytes:
         """The proposals table; UTF-8 with a BOM so that Excel detects the encoding."""
-        names = keys(PROPOSAL_COLUMNS)
+        columns = proposal_columns(data.event)
+        names = keys(columns)
         out = io.BytesIO()
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text, delimiter=self.delimiter)
-        writer.writerow(headers(PROPOSAL_COLUMNS, data))
+        writer.writerow(headers(columns, data))
         writer.writerows([_csv_value(r[k]) for k in names] for r in proposal_records(data))
         text.flush()
         return out.getvalue()

@@ -26,7 +26,7 @@ PROFILE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("partners", ("partners",)),
     ("problem", ("problem",)),
     ("description", ("description",)),
-    ("target", ("target",)),
+    ("target", ("target_group", "target")),
     ("planning", ("planning", "planning_ref")),
     ("horizon", ("horizon",)),
     ("budget", ("budget_text", "budget_source")),

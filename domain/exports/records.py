@@ -52,6 +52,16 @@ PROPOSAL_COLUMNS: Columns = (
     ("submitted_at", 18),
     ("updated_at", 18),
 )
+
+
+def proposal_columns(event: Event) -> Columns:
+    """The proposals table's columns: the target group's only when the event asks it."""
+    if not event.proposals.asks("target_group"):
+        return PROPOSAL_COLUMNS
+    at = keys(PROPOSAL_COLUMNS).index("target") + 1
+    return (*PROPOSAL_COLUMNS[:at], ("target_group", 40), *PROPOSAL_COLUMNS[at:])
+
+
 PARTICIPANT_COLUMNS: Columns = (
     ("full_name", 30),
     ("office", 44),
@@ -181,6 +191,7 @@ def proposal_records(data: ExportData) -> list[dict[str, Any]]:
                 "budget_source_id": row["budget_source"],
                 "budget_source": sources.get(row["budget_source"], ""),
                 "location": row["location"] or "",
+                "target_group": row["target_group"] or "",
                 "proposer": anonymous if row["anonymised"] else (row["proposer_name"] or ""),
                 "proposer_office": offices.get(row["proposer_opd_id"])
                 or row["proposer_opd_other"]

@@ -20,11 +20,11 @@ from domain.exports.base import Exporter
 from domain.exports.records import (
     DANGEROUS_STARTS,
     PARTICIPANT_COLUMNS,
-    PROPOSAL_COLUMNS,
     ExportData,
     headers,
     keys,
     participant_records,
+    proposal_columns,
     proposal_records,
     ranking_rows,
     summary_rows,
@@ -145,7 +145,7 @@ class XlsxExporter(Exporter):
         _sheet(wb, title, header, SUMMARY_WIDTHS, rows, styles)
 
         # The dimension is the sheet: its column would only repeat the sheet's name.
-        columns = tuple(c for c in PROPOSAL_COLUMNS if c[0] != "dimension")
+        columns = tuple(c for c in proposal_columns(data.event) if c[0] != "dimension")
         names = keys(columns)
         widths = [width for _, width in columns]
         by_dimension: dict[str, list[list[Any]]] = {d.id: [] for d in data.event.dimensions}

@@ -17,6 +17,7 @@ import locales
 from domain import roles
 from handlers.base.context import BotApp, services_of
 from storage import users
+from storage.staff import reviewers
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ PARTICIPANT_MENU += ("profil", "pengingat", "privasi", "bahasa", "bantuan", "bat
 GROUP_MENU = ("jadwal", "faq", "daftar", "bantuan")
 ORGANISER_MENU = ("umumkan", "siaran", "statistik", "rekap", "faqbelum", "seleksi")
 ADMIN_MENU = ("ekspor", "panitia", "pendamping", "muatulang")
+REVIEWER_MENU = ("tinjau",)
 # The workshop's commands, each labelled by a key of its own feature's locale section.
 WORKSHOP_PARTICIPANT = {"materi": "materials.menu", "sertifikat": "certificates.menu"}
 WORKSHOP_ORGANISER = {"presensi": "attendance.menu", "umpanbalik": "feedback.menu"}
@@ -108,9 +110,29 @@ async def set_default_menus(app: BotApp) -> None:
         log.warning("Could not set the command menus: %s", exc)
 
 
-async def _menu_for(app: BotApp, user_id: int, admin: bool) -> list[BotCommand]:
-    lang = await users.language(services_of(app).db, user_id) or "id"
+async def _is_reviewer(app: BotApp, user_id: int) -> bool:
+    services = services_of(app)
+    all_ids = [d.id for d in services.event.dimensions]
+    return bool(await roles.reviewed_dimensions(services.db, user_id, all_ids))
+
+
+async def has_staff_menu(app: BotApp, user_id: int) -> bool:
+    """Organisers (and admins) and reviewers have a menu of their own."""
+    services = services_of(app)
+    return await roles.is_organiser(services.settings, services.db, user_id) or await _is_reviewer(
+        app, user_id
+    )
+
+
+async def _menu_for(app: BotApp, user_id: int) -> list[BotCommand]:
+    services = services_of(app)
+    lang = await users.language(services.db, user_id) or "id"
     commands = participant_commands(lang)
+    if await _is_reviewer(app, user_id):
+        commands += _commands(lang, REVIEWER_MENU, "admin.menu_{}")
+    if not await roles.is_organiser(services.settings, services.db, user_id):
+        return commands
+    admin = roles.is_admin(services.settings, user_id)
     staff_commands = ORGANISER_MENU + (ADMIN_MENU if admin else ())
     commands += _commands(lang, staff_commands, "admin.menu_{}")
     return commands + [
@@ -122,7 +144,7 @@ async def set_own_menu(app: BotApp, user_id: int) -> None:
     """After someone chose a language: their chat's menu in it (staff: with their commands).
     Telegram picks the default menus by the app's language, which the choice overrides."""
     services = services_of(app)
-    if await roles.is_organiser(services.settings, services.db, user_id):
+    if await has_staff_menu(app, user_id):
         await set_staff_menu(app, user_id)
         return
     lang = await users.language(services.db, user_id) or "id"
@@ -135,17 +157,21 @@ async def set_own_menu(app: BotApp, user_id: int) -> None:
 
 
 async def set_staff_menu(app: BotApp, user_id: int) -> None:
-    """Staff see their commands in their private chat's menu; participants never do.
-    Cosmetic only: every command checks the role anyway."""
-    admin = roles.is_admin(services_of(app).settings, user_id)
+    """Staff (organisers, admins, reviewers) see their commands in their private chat's
+    menu; participants never do. Cosmetic only: every command checks the role anyway."""
     try:
-        commands = await _menu_for(app, user_id, admin)
+        commands = await _menu_for(app, user_id)
         await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
     except TelegramError as exc:
         log.info("No staff menu for %s: %s", user_id, exc)
 
 
 async def clear_staff_menu(app: BotApp, user_id: int) -> None:
+    """After a role was taken away: the menu of the roles left (an organiser may still be a
+    reviewer), else the participants' one."""
+    if await has_staff_menu(app, user_id):
+        await set_staff_menu(app, user_id)
+        return
     if await users.language_chosen(services_of(app).db, user_id):
         await set_own_menu(app, user_id)  # the participants' menu, in the language they chose
         return
@@ -156,7 +182,9 @@ async def clear_staff_menu(app: BotApp, user_id: int) -> None:
 
 
 async def set_staff_menus(app: BotApp) -> None:
-    """At startup: the menu of every admin and organiser."""
+    """At startup: the menu of every admin, organiser and reviewer."""
     services = services_of(app)
-    for user_id in sorted(await roles.organiser_ids(services.settings, services.db)):
+    staff_ids = await roles.organiser_ids(services.settings, services.db)
+    staff_ids |= {uid for uid, _dims in await reviewers(services.db)}
+    for user_id in sorted(staff_ids):
         await set_staff_menu(app, user_id)

@@ -88,8 +88,8 @@ def first_missing(event: Event, proposal: Proposal) -> str | None:
                 return step
             if proposal.budget_source is None:
                 return "budget_source"
-        elif step == "location":
-            if proposal.location is None:
+        elif step in ("location", "target_group"):
+            if getattr(proposal, step) is None:
                 return step
         elif getattr(proposal, step) in (None, ""):
             return step
@@ -585,6 +585,7 @@ STEPS: dict[str, Step] = {
     "problem": _text_step("problem"),
     "description": _text_step("description"),
     "target": _text_step("target"),
+    "target_group": _optional_text_step("target_group"),
     "horizon": _choice_step("horizon", views.horizon_question, _choose_horizon),
     # Pressed (an OPD) or typed (any other institution).
     "lead_opd": Step(

@@ -38,6 +38,7 @@ TEXT_LIMITS = {
     "target": (1, 300),
     "planning_ref": (1, 200),
     "location": (2, 200),
+    "target_group": (2, 300),
 }
 PARTNERS_OTHER_LIMIT = 300  # all typed partners together
 SKIP = "_skip"  # prop:v:<step>:_skip, an optional answer left out
@@ -96,7 +97,7 @@ def element_question(
 def text_question(step: str) -> View:
     """A typed answer's question, with its length limits (and Lewati when optional)."""
     low, high = TEXT_LIMITS[step]
-    optional = step in ("planning_ref", "location")
+    optional = step in ("planning_ref", "location", "target_group")
 
     def question(
         event: Event, lang: str, proposal: Proposal, profile: Participant | None

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 import locales
 from domain import review_text
 from handlers.base.callbacks import Callback, Feature
-from handlers.base.context import BotContext, is_reviewer
+from handlers.base.context import BotContext, is_reviewer, lang_of
 from handlers.base.flows import (
     END,
     STAY,
@@ -37,7 +37,7 @@ from storage.outbox import OutgoingMessage
 from storage.reviews import RECOMMENDATIONS
 
 NAME = "review"
-CHOICE = "v"  # rev:v:<step>:<value>
+CHOICE = "v"  # rev:v:<step>:<value>; Lewati: rev:v:comment:_skip:<review>
 SKIP = "_skip"
 COMMENT_LIMIT = 1000
 SCORES = range(1, 6)
@@ -80,7 +80,10 @@ async def _ask_recommendation(turn: Turn) -> None:
 
 
 async def _ask_comment(turn: Turn) -> None:
-    row = [button(turn.lang, "review.skip", Feature.REVIEW, CHOICE, "comment", SKIP)]
+    # The review's id on the final button: a second press after a lost reply is told what
+    # was saved (`_settled`) instead of "expired".
+    rid = turn.data.get("rid", 0)
+    row = [button(turn.lang, "review.skip", Feature.REVIEW, CHOICE, "comment", SKIP, rid)]
     text = locales.t(turn.lang, "review.ask_comment", limit=COMMENT_LIMIT)
     await _send_menu(turn, text, InlineKeyboardMarkup([row]))
 
@@ -132,7 +135,9 @@ async def _typed_comment(turn: Turn, text: str) -> Move:
 
 
 async def _skip_comment(turn: Turn, press: Callback) -> Move:
-    if press.arg(1) != SKIP or len(press.args) != 2:
+    # Menus sent before the review id was on the button carry two arguments.
+    legacy = len(press.args) == 2
+    if press.arg(1) != SKIP or not (legacy or _pressed_review(press) == turn.data.get("rid")):
         return await turn.alert("common.expired")
     return await _finish(turn, None)
 
@@ -165,6 +170,25 @@ async def _finish(turn: Turn, comment: str | None) -> Move:
             sender.wake()
 
     return Move(to=END, write=write, then=then, note=locales.t(turn.lang, "review.done"))
+
+
+def _pressed_review(press: Callback) -> int | None:
+    """The review id of a Lewati press (rev:v:comment:_skip:<review>), or None."""
+    if press.arg(0) != "comment" or press.arg(1) != SKIP or len(press.args) != 3:
+        return None
+    return press.int_arg(2)
+
+
+async def _settled(update: Update, context: BotContext, press: Callback) -> str | None:
+    """A second press of Lewati after the review was finished and its reply lost: nothing
+    is saved again (nor the proposer told twice); the reviewer is told it was saved."""
+    user, rid = update.effective_user, _pressed_review(press)
+    if press.action != CHOICE or user is None or rid is None:
+        return None
+    review = await store.get(context.db, rid, user.id)
+    if review is None or review.status != "done":
+        return None
+    return locales.plain(lang_of(update), "review.already_saved", id=review.proposal_id)
 
 
 async def _gone(turn: Turn) -> Move:
@@ -236,5 +260,6 @@ FLOW = FlowSpec(
     allowed=_allowed,
     before_input=_before_input,
     refusal="review.not_allowed",
-    arity=2,
+    arity=3,
+    settled=_settled,
 )

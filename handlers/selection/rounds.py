@@ -3,11 +3,12 @@ ranking, picking and confirming the program unggulan; and the voters' ballot but
 
 sel:new, sel:view:<round>, sel:close:<round>, sel:pick:<round>:<proposal>,
 sel:confirm:<round> are for organisers (checked on the server for every press);
-sel:vote:<round>:<proposal> is for the voters of that round (checked the same way)."""
+sel:vote:<round>:<proposal>:<1 vote|0 take back> is for the voters of that round (checked
+the same way)."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 import locales
 from domain import selection as rules
@@ -35,7 +36,7 @@ async def seleksi(update: Update, context: BotContext) -> None:
     lines = [locales.t(lang, "selection.title")]
     rows = []
     for r in (await store.all_rounds(context.db))[:20]:  # the latest twenty
-        r = await rules.current(context.db, r.id, now) or r
+        r = await rules.current(context.db, context.event, r.id, now) or r
         dimension = context.event.dimension(r.dimension)
         status = locales.plain(lang, f"selection.status.{r.status}")
         label = f"#{r.id} {dimension.name if dimension else r.dimension} ({status})"
@@ -72,7 +73,7 @@ async def _organiser_press(update: Update, context: BotContext) -> None:
         return
     rid = press.int_arg(0)
     now = context.services.clock.now()
-    round_ = await rules.current(context.db, rid, now) if rid is not None else None
+    round_ = await rules.current(context.db, context.event, rid, now) if rid is not None else None
     if round_ is None:
         await expired(update)
         return
@@ -140,16 +141,20 @@ async def _confirm(context: BotContext, rid: int) -> bool:
 
 
 async def _vote(update: Update, context: BotContext) -> None:
-    """sel:vote:<round>:<proposal>: a vote added or taken back, until the round closes."""
+    """sel:vote:<round>:<proposal>:<want>: a vote added (1) or taken back (0), until the
+    round closes. A press asking for what is already so (the second press of a button whose
+    reply was lost) changes nothing and says so. Ballots sent before `want` was on the
+    buttons carry two arguments: their press toggles, as it did then."""
     press = press_of(update)
     user = update.effective_user
     assert press is not None and user is not None
     lang = lang_of(update)
     rid, pid = press.int_arg(0), press.int_arg(1)
     now = context.services.clock.now()
-    round_ = await rules.current(context.db, rid, now) if rid is not None else None
+    round_ = await rules.current(context.db, context.event, rid, now) if rid is not None else None
     person = await participants.get(context.db, user.id)
-    if round_ is None or pid is None or len(press.args) != 2:
+    want = press.int_arg(2) if len(press.args) == 3 else None
+    if round_ is None or pid is None or len(press.args) not in (2, 3) or want not in (None, 0, 1):
         await expired(update)
         return
     if not rules.may_vote(round_, person):
@@ -162,15 +167,23 @@ async def _vote(update: Update, context: BotContext) -> None:
     if pid not in {int(c["proposal_id"]) for c in rows}:
         await expired(update)
         return
-    result = await store.toggle_vote(context.db, round_.id, pid, user.id, round_.max_choices)
+    if want is None:
+        result = await store.toggle_vote(context.db, round_.id, pid, user.id, round_.max_choices)
+    else:
+        result = await store.set_vote(
+            context.db, round_.id, pid, user.id, bool(want), round_.max_choices
+        )
     mine = await store.my_votes(context.db, round_.id, user.id)
     if result == "full":
         text = locales.plain(lang, "selection.full", max=round_.max_choices)
         await answer_callback(update, text, alert=True)
         return
-    note = locales.plain(lang, f"selection.vote_{result}", count=len(mine), max=round_.max_choices)
+    note = locales.plain(
+        lang, f"selection.vote_{result}", id=pid, count=len(mine), max=round_.max_choices
+    )
     _text, markup = views.ballot(context.event, lang, round_, rows, mine)
     query = update.callback_query
-    if query is not None:
+    message = query.message if query is not None else None
+    if query is not None and not (isinstance(message, Message) and message.reply_markup == markup):
         await query.edit_message_reply_markup(reply_markup=markup)
-    await answer_callback(update, note)
+    await answer_callback(update, note, alert=result in ("kept", "absent"))

@@ -42,7 +42,11 @@ def ballot(
         pid = int(c["proposal_id"])
         lines.append(locales.t(lang, "selection.ballot_line", id=pid, name=c["name"] or ""))
         mark = "✓ " if pid in mine else ""
-        rows.append([labelled(f"{mark}#{pid} {c['name'] or ''}"[:60], SEL, "vote", round_.id, pid)])
+        # What the press means (1 vote, 0 take back) is on the button: a second press after
+        # a lost reply then changes nothing, where a toggle would take the vote back.
+        want = 0 if pid in mine else 1
+        label = f"{mark}#{pid} {c['name'] or ''}"[:60]
+        rows.append([labelled(label, SEL, "vote", round_.id, pid, want)])
     return Html("\n").join(lines), InlineKeyboardMarkup(rows)
 
 

@@ -11,6 +11,7 @@ from telegram import Update
 import locales
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import admins_only
+from handlers.base.menus import clear_staff_menu, set_staff_menu
 from handlers.base.replies import reply
 from handlers.staff.panitia import ADD_WORDS, REMOVE_WORDS, _target, person_name
 from locales import Html
@@ -78,6 +79,8 @@ async def pendamping(update: Update, context: BotContext) -> None:
                 await audit.record(context.db, actor, "reviewer_removed", user_id=target)
         key = "review.staff_removed" if removed else "review.staff_not_found"
         await reply(update, locales.t(lang, key, name=name, user_id=target))
+        if removed:
+            await clear_staff_menu(context.app, target)
         return
     typed = args[2:] if len(args) >= 2 and args[1].isdigit() else args[1:]
     dims = _dimensions(context, typed)
@@ -93,6 +96,7 @@ async def pendamping(update: Update, context: BotContext) -> None:
         update, locales.t(lang, "review.staff_added", name=name, user_id=target, dimensions=shown)
     )
     if new:
+        await set_staff_menu(context.app, target)  # /tinjau in their chat's menu
         their_lang = await users.language(context.db, target) or lang
         notice = locales.t(their_lang, "review.new_reviewer_notice", dimensions=shown)
         sender = context.services.sender

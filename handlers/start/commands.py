@@ -46,7 +46,7 @@ async def remember_user(update: object, context: BotContext) -> None:
         return
     first_time, lang = await users.seen(context.db, user.id, telegram_lang(update))
     remember_language(user.id, lang)
-    if first_time and await is_organiser(context, user.id):
+    if first_time and await menus.has_staff_menu(context.app, user.id):
         # Telegram refuses a chat's command menu until the person has opened the bot, so a
         # staff member's menu set at start-up may be missing: set it at their first message.
         await menus.set_staff_menu(context.app, user.id)
