@@ -4,12 +4,17 @@ the fake Telegram server with flood limits off; 200 users send /jadwal and FAQ q
 The bot's CPU time is read from /proc before and after (utime + stime).
 
 Run: .venv/bin/python bench/update_cost.py [updates]   (default 1000)
+Profile the bot meanwhile: UPDATE_COST_PROFILE=/tmp/bot.txt (py-spy record, collapsed stacks;
+`pip install py-spy` first). The profiler's own CPU is not the bot's, but sampling slows it a bit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,12 +36,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def drive(tg: FakeTelegram, pid: int, updates: int, answers: int) -> float:
+async def drive(
+    tg: FakeTelegram, pid: int, updates: int, answers: int, *, profiled: bool = False
+) -> float:
     """Send `updates` messages from USERS users; wait for `answers` replies each; CPU used."""
     users = [
         tg.user(first_name=f"U{i}", language_code="id", user_id=880_000 + i) for i in range(USERS)
     ]
-    await asyncio.sleep(2.0)  # start-up done (its CPU is not counted)
+    # Start-up done (its CPU is not counted): a sleep was not enough on a loaded machine (a
+    # profile showed the FAQ index being built inside the measured window), so wait until the
+    # bot has answered a warm-up user.
+    warm = tg.user(first_name="Warm", language_code="id", user_id=879_999)
+    await warm.send(TEXTS[0])
+    await warm.expect("", timeout=120)
+    await tg.wait_idle(quiet=0.5, timeout=120)
+    profiler = profile(pid) if profiled else None
     before = cpu_seconds(pid)
 
     async def one(index: int) -> None:
@@ -46,10 +60,24 @@ async def drive(tg: FakeTelegram, pid: int, updates: int, answers: int) -> float
     for start in range(0, updates, USERS):
         await asyncio.gather(*(one(i) for i in range(start, min(updates, start + USERS))))
         await tg.wait_idle(quiet=0.3, timeout=120)
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        profiler.wait(timeout=30)
     sent = sum(len(u.messages) for u in users)
     if sent < answers:
         raise SystemExit(f"only {sent} replies of {answers}")
     return cpu_seconds(pid) - before
+
+
+def profile(pid: int) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling the bot (process `pid`) into $UPDATE_COST_PROFILE, when that is set."""
+    out = os.environ.get("UPDATE_COST_PROFILE")
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not out:
+        return None
+    command = [spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "200"]
+    command += ["--nonblocking", "-o", out]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def main(updates: int) -> None:
@@ -64,7 +92,7 @@ async def main(updates: int) -> None:
         bot = BotProcess(settings).start()
         assert bot.proc is not None
         try:
-            ours = await drive(tg, bot.proc.pid, updates, updates)
+            ours = await drive(tg, bot.proc.pid, updates, updates, profiled=True)
         finally:
             await bot.stop()
         await tg.stop()

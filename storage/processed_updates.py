@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from storage.db import Database, utcnow
@@ -16,6 +17,21 @@ async def mark(db: Database, update_id: int) -> None:
     await db.execute(
         "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
         (update_id, utcnow()),
+    )
+
+
+async def highest(db: Database) -> int:
+    """The highest update id recorded (0 when none): ids above it were never processed."""
+    row = await db.fetchone("SELECT MAX(update_id) FROM processed_updates")
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+async def mark_many(db: Database, update_ids: Sequence[int]) -> None:
+    """Record several finished updates in one transaction (the processor batches them)."""
+    now = utcnow()
+    await db.executemany(
+        "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
+        [(update_id, now) for update_id in update_ids],
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import socket
 from datetime import UTC, datetime, timedelta
 
-from storage import instance, outbox, status
+from storage import instance, outbox, processed_updates, status
 from storage.db import Database
 from storage.outbox import IN_DOUBT, OutgoingMessage
 from tests.harness import BotProcess, RunningBot, run_cli, webhook_settings
@@ -42,6 +43,11 @@ async def test_status_of_a_running_bot_says_everything_on_one_screen(tg, tmp_pat
         await user.send("/bantuan")
         await user.expect("/jadwal")
         await tg.wait_idle(quiet=0.3)
+        # Finished updates reach SQLite in batches, at most FLUSH_AFTER (1 s) later.
+        for _ in range(60):
+            if await processed_updates.last_processed(bot.db) is not None:
+                break
+            await asyncio.sleep(0.05)
         result = status_of(settings)
     finally:
         await bot.stop()

@@ -4,6 +4,7 @@ retrying until it answers 200)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -88,6 +89,11 @@ async def test_a_request_without_the_right_secret_changes_nothing(tg, tmp_path) 
         assert await tg.post_to_webhook(forged, secret="s3cret-Token_1") == 200
         await user.expect("hapus")
         await tg.wait_idle(quiet=0.3)
+        # Finished updates reach SQLite in batches, at most FLUSH_AFTER (1 s) later.
+        for _ in range(60):
+            if await processed_updates.seen(bot.db, 77_001):
+                break
+            await asyncio.sleep(0.05)
         assert await processed_updates.seen(bot.db, 77_001)
     finally:
         await bot.stop()

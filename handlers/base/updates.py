@@ -8,7 +8,6 @@ between webhook and polling) is processed once: finished updates are recorded in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import json
 import logging
@@ -26,10 +25,83 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
+# Finished updates are written in batches: at most every FLUSH_AFTER seconds, at once when
+# FLUSH_BATCH are waiting, and at shutdown. The crash window this leaves: an update that
+# finished less than FLUSH_AFTER s before a crash (SIGKILL, power loss) is not recorded, so if
+# Telegram delivers it again after the restart it is processed again. Every step an update
+# makes is committed by its handler before the bot answers, so such a copy meets stored state
+# (flows and registrations are idempotent on their rows, outbox sends on their dedupe keys).
+FLUSH_AFTER = 1.0
+FLUSH_BATCH = 200
+# Update ids remembered in memory for this run before they are left to the database alone.
+MEMORY = 10_000
+
+
+class ProcessedUpdates:
+    """Which updates were processed, asking the database as little as possible.
+
+    Telegram's update ids increase, so an id above the highest one recorded when this run
+    began (read once, at the first update) and not processed in this run is new: no read.
+    Ids processed in this run are kept in memory (bounded by MEMORY); older or lower ids (a
+    re-delivery after a restart) are looked up in SQLite as before."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._floor: int | None = None  # ids at or below it are looked up in the database
+        self._done: set[int] = set()
+        self._pending: list[int] = []
+        self._timer: asyncio.Task[None] | None = None
+
+    async def seen(self, update_id: int) -> bool:
+        if update_id in self._done:
+            return True
+        if self._floor is None:
+            self._floor = await processed_updates.highest(self.db)
+        if update_id > self._floor:
+            return False
+        return await processed_updates.seen(self.db, update_id)
+
+    def mark(self, update_id: int) -> None:
+        """Remember a finished update now; it reaches the database with the next batch."""
+        self._done.add(update_id)
+        self._pending.append(update_id)
+        if len(self._pending) >= FLUSH_BATCH or self._timer is None:
+            delay = 0.0 if len(self._pending) >= FLUSH_BATCH else FLUSH_AFTER
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = asyncio.get_running_loop().create_task(self._flush_after(delay))
+
+    async def _flush_after(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self._timer = None
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write the waiting marks in one transaction (also called at shutdown)."""
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        try:
+            await processed_updates.mark_many(self.db, batch)
+        except Exception as exc:  # like a lost mark before: this run's memory still skips it
+            log.warning("Could not record %s processed updates: %s", len(batch), exc)
+            return
+        if len(self._done) > MEMORY and not self._pending and self._floor is not None:
+            # Everything in memory is in the database now: let the database answer for it.
+            self._floor = max(self._floor, max(self._done))
+            self._done.clear()
+
+    async def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        await self.flush()
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 64, db: Database | None = None) -> None:
         super().__init__(max_concurrent_updates)
-        self.db = db
+        self.processed = ProcessedUpdates(db) if db is not None else None
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -54,11 +126,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         an update a crash interrupted is processed again when Telegram delivers it again.
         A copy arriving while the first is in progress waits behind it (same chat, same lock)."""
         update_id = update.update_id if isinstance(update, Update) else 0
-        if self.db is None or update_id <= 0:
+        if self.processed is None or update_id <= 0:
             await coroutine
             return
         try:
-            duplicate = await processed_updates.seen(self.db, update_id)
+            duplicate = await self.processed.seen(update_id)
         except Exception:  # a database fault must not drop the update: its handler reports it
             duplicate = False
         if duplicate:
@@ -67,8 +139,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             log.info("Update %s was delivered again; skipped", update_id)
             return
         await coroutine
-        with contextlib.suppress(Exception):
-            await processed_updates.mark(self.db, update_id)
+        self.processed.mark(update_id)
 
     @staticmethod
     def _key(update: object) -> int | None:
@@ -82,7 +153,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         return None
 
     async def shutdown(self) -> None:
-        return None
+        """PTB calls this before post_shutdown closes the database: the last marks go in."""
+        if self.processed is not None:
+            await self.processed.close()
 
 
 class TolerantBot(ExtBot[None]):
