@@ -126,12 +126,13 @@ def window_state(event: Event, session: Session, now: datetime) -> Outcome | Non
 
 def code_state(event: Event, code: Code, session: Session, now: datetime) -> Outcome | None:
     """None when the code is current: a live code of this minute or the previous one, a
-    poster code of today's date."""
+    poster code made for this session's day (the window check limits it to that day's
+    window; a window that opens before midnight for a session just after it still counts)."""
     if code.kind == LIVE:
         age = minute_slot(now) - code.slot
         return None if 0 <= age < ACCEPTED_MINUTES else Outcome.EXPIRED
-    today = now.astimezone(event.tz).date()
-    return None if date.fromordinal(code.slot) == today else Outcome.EXPIRED
+    day = session.start.astimezone(event.tz).date()
+    return None if date.fromordinal(code.slot) == day else Outcome.EXPIRED
 
 
 async def scan(db: Database, event: Event, user_id: int, value: str, now: datetime) -> Result:

@@ -63,7 +63,24 @@ def test_window_and_poster_day(tmp_path: Path) -> None:
     poster = attendance.parse_code(SECRET, attendance.poster_code(SECRET, s1, event))
     assert poster is not None and poster.kind == attendance.POSTER
     assert attendance.code_state(event, poster, s1, start) is None
-    assert attendance.code_state(event, poster, s1, start + timedelta(days=1)) == Outcome.EXPIRED
+    # A poster printed for another day is refused; the next day the window is closed anyway.
+    day = start.astimezone(event.tz).date()
+    other_day = attendance.make_code(SECRET, attendance.POSTER, day.toordinal() - 1, "s1")
+    stale = attendance.parse_code(SECRET, other_day)
+    assert stale is not None and attendance.code_state(event, stale, s1, start) == Outcome.EXPIRED
+    assert attendance.window_state(event, s1, start + timedelta(days=1)) == Outcome.CLOSED
+
+
+def test_a_poster_works_in_a_window_that_opens_before_midnight(tmp_path: Path) -> None:
+    start = datetime(2027, 1, 11, 17, 10, tzinfo=UTC)  # 00.10 WIB on the 12th
+    event = _event(tmp_path, start)
+    _, s1 = event.session("s1") or (None, None)
+    assert s1 is not None
+    poster = attendance.parse_code(SECRET, attendance.poster_code(SECRET, s1, event))
+    assert poster is not None
+    before_midnight = start - timedelta(minutes=40)  # 23.30 WIB on the 11th: window open
+    assert attendance.window_state(event, s1, before_midnight) is None
+    assert attendance.code_state(event, poster, s1, before_midnight) is None
 
 
 def test_certificate_rule() -> None:
