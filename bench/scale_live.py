@@ -22,6 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.scale_bench import seed  # noqa: E402
+from bench.update_cost import cpu_seconds  # noqa: E402
+from config import Settings  # noqa: E402
 from storage import broadcasts  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.faketg import FakeTelegram  # noqa: E402
@@ -31,9 +33,20 @@ from tests.schedule_helpers import now, session, write_event  # noqa: E402
 ASKERS = 30
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+async def seeded(
+    tmp: Path, name: str, count: int, starts_in: timedelta, offset: str
+) -> tuple[FakeTelegram, Settings, Database]:
+    """A started fake server, settings for an event with one session `starts_in` from now
+    (reminder `offset`), and its database with `count` participants (open: the caller
+    closes it after adding what it needs)."""
+    tg = FakeTelegram(token=TOKEN, bot_username="scale_bot")
+    await tg.start()
+    path = write_event(tmp / f"{name}{count}.yaml", [[session(name, now() + starts_in)]], [offset])
+    level = "INFO" if os.environ.get("SCALE_LOG") else "WARNING"
+    settings = make_settings(tg, tmp / f"{name}{count}.sqlite3", event_file=path, log_level=level)
+    db = await Database(settings.database_path).open()
+    await seed(db, count)
+    return tg, settings, db
 
 
 async def jadwal_latency(tg: FakeTelegram, user_id: int, within: float = 60) -> float:
@@ -45,13 +58,7 @@ async def jadwal_latency(tg: FakeTelegram, user_id: int, within: float = 60) -> 
 
 
 async def inside_a_window(count: int, tmp: Path) -> tuple[float, list[float]]:
-    tg = FakeTelegram(token=TOKEN, bot_username="scale_bot")
-    await tg.start()
-    path = write_event(tmp / f"w{count}.yaml", [[session("w", now() + timedelta(hours=2))]], ["3h"])
-    level = "INFO" if os.environ.get("SCALE_LOG") else "WARNING"
-    settings = make_settings(tg, tmp / f"w{count}.sqlite3", event_file=path, log_level=level)
-    db = await Database(settings.database_path).open()
-    await seed(db, count)
+    tg, settings, db = await seeded(tmp, "w", count, timedelta(hours=2), "3h")
     await db.close()
     asker = 1_000_000  # a seeded participant
     tg.user(first_name="First", language_code="id", user_id=asker)
@@ -74,12 +81,7 @@ async def inside_a_window(count: int, tmp: Path) -> tuple[float, list[float]]:
 async def during_a_broadcast(count: int, tmp: Path) -> list[float]:
     """/jadwal latencies while an announcement to everyone is queued and sent (it is due
     when the bot starts: the recipients are read and queued, then the sending begins)."""
-    tg = FakeTelegram(token=TOKEN, bot_username="scale_bot")
-    await tg.start()
-    path = write_event(tmp / f"b{count}.yaml", [[session("b", now() + timedelta(days=3))]], ["1h"])
-    settings = make_settings(tg, tmp / f"b{count}.sqlite3", event_file=path, log_level="WARNING")
-    db = await Database(settings.database_path).open()
-    await seed(db, count)
+    tg, settings, db = await seeded(tmp, "b", count, timedelta(days=3), "1h")
     await broadcasts.create(
         db, created_by=1, audience={"type": "all", "values": []}, payload={"text": "Pengumuman"},
         summary="Pengumuman", send_at=datetime.now(UTC), report_chat_id=1, report_lang="id",
@@ -97,12 +99,7 @@ async def during_a_broadcast(count: int, tmp: Path) -> list[float]:
 async def started_in_process(count: int, tmp: Path) -> float:
     """Start-up to the first /jadwal reply with Python and the imports already done (the
     real Application in this process, as the tests run it), inside a reminder window."""
-    tg = FakeTelegram(token=TOKEN, bot_username="scale_bot")
-    await tg.start()
-    path = write_event(tmp / f"p{count}.yaml", [[session("p", now() + timedelta(hours=2))]], ["3h"])
-    settings = make_settings(tg, tmp / f"p{count}.sqlite3", event_file=path, log_level="WARNING")
-    db = await Database(settings.database_path).open()
-    await seed(db, count)
+    tg, settings, db = await seeded(tmp, "p", count, timedelta(hours=2), "3h")
     await db.close()
     user = tg.user(first_name="First", language_code="id", user_id=1_000_000)
     began = time.monotonic()
@@ -117,12 +114,7 @@ async def started_in_process(count: int, tmp: Path) -> float:
 
 
 async def idle_cpu(count: int, tmp: Path) -> float:
-    tg = FakeTelegram(token=TOKEN, bot_username="scale_bot")
-    await tg.start()
-    path = write_event(tmp / f"i{count}.yaml", [[session("i", now() + timedelta(days=3))]], ["1h"])
-    settings = make_settings(tg, tmp / f"i{count}.sqlite3", event_file=path, log_level="WARNING")
-    db = await Database(settings.database_path).open()
-    await seed(db, count)
+    tg, settings, db = await seeded(tmp, "i", count, timedelta(days=3), "1h")
     await db.close()
     bot = BotProcess(settings).start()
     assert bot.proc is not None
