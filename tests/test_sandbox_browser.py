@@ -1,0 +1,145 @@
+"""The sandbox page in a real browser (Debian's chromium through playwright) against the real
+bot in `bot.py sandbox`: a participant registers by typing, pressing buttons and sharing her
+contact, reads /jadwal, moves the sandbox clock and receives the reminder; an English
+participant reads English; the admin downloads the XLSX export.
+
+One sandbox and one browser for the module (one xdist group, so one worker starts them);
+each person in a browser context of their own, like a tab per person."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from openpyxl import load_workbook
+from playwright.async_api import Browser, expect
+
+import locales
+from tests.sandbox_browser import PHONE, ChatPage, chromium, running_sandbox
+
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.xdist_group("sandbox_browser"),
+]
+ID = functools.partial(locales.plain, "id")
+EN = functools.partial(locales.plain, "en")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    async with running_sandbox(tmp_path_factory.mktemp("sandbox")) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
+
+
+async def register(chat: ChatPage, name: str) -> None:
+    """The whole /daftar flow in Indonesian: typed name, pressed buttons, shared contact."""
+    await chat.send("/daftar")
+    await chat.expect("Pemberitahuan Privasi")
+    await chat.press(ID("registration.agree"))
+    await chat.expect("Langkah 1/6")
+    await chat.send(name)
+    await chat.expect("Langkah 2/6")
+    await chat.press("Diskominfo")
+    await chat.expect("Langkah 3/6")
+    await chat.press(ID("registration.role_tim_pelaksana"))
+    await chat.expect("Langkah 4/6")
+    await chat.press("✓ Smart Governance")  # the office's own dimension, ticked
+    await chat.expect("Langkah 5/6")
+    await chat.press(ID("registration.mode_offline"))
+    await chat.expect("Langkah 6/6")
+    share = chat.page.get_by_test_id("share-contact")
+    await expect(share).to_have_text(ID("registration.share_phone"))
+    await share.click()
+    await chat.expect("Mohon periksa data")
+    await chat.press(ID("registration.save"))
+    await chat.expect("✅ Pendaftaran")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def siti(sandbox: str, browser: Browser) -> AsyncIterator[ChatPage]:
+    """The Indonesian participant, registered through the page."""
+    chat = await ChatPage.open(browser, sandbox, "peserta")
+    await register(chat, "Siti Rahmawati")
+    yield chat
+    await chat.close()
+
+
+async def test_participant_registers_through_the_page(siti: ChatPage) -> None:
+    summary = await siti.expect("Mohon periksa data")
+    await expect(summary).to_contain_text("Siti Rahmawati")
+    await expect(summary).to_contain_text("Diskominfo")
+    # The bot's HTML is rendered (bold), not shown as tags.
+    assert "<b>" not in await summary.inner_text()
+    await expect(summary.locator("b").first).to_be_visible()
+    # Sharing the contact sent the persona's number from her side of the chat.
+    await expect(siti.messages("me").filter(has_text=PHONE["peserta"][-4:])).to_have_count(1)
+    # The reply keyboard went away once the number was shared.
+    await expect(siti.page.get_by_test_id("share-contact")).to_have_count(0)
+
+
+async def test_schedule_and_a_reminder_after_moving_the_clock(siti: ChatPage) -> None:
+    await siti.send("/jadwal")
+    schedule = await siti.expect("Jadwal")
+    await expect(schedule.locator("b").first).to_contain_text("Jadwal")
+    await expect(schedule).to_contain_text("Berikutnya")
+
+    panel = siti.page.get_by_test_id("clock-panel")
+    before = await siti.page.get_by_test_id("clock-label").inner_text()
+    jump = panel.locator('[data-testid="clock-next"][data-kind="reminder"]').first
+    await expect(jump).to_be_visible()
+    await jump.click()
+    await expect(siti.page.get_by_test_id("clock-label")).not_to_have_text(before)
+    reminder = await siti.expect("Pengingat bimtek", timeout=30_000)
+    await expect(reminder).to_contain_text(ID("schedule.reminder").split("\n")[0][2:].strip())
+
+
+async def test_english_participant_reads_english(sandbox: str, browser: Browser) -> None:
+    budi = await ChatPage.open(browser, sandbox, "participant")
+    try:
+        await budi.send("/start")
+        await budi.expect("Please choose the bot's language")
+        await budi.press("English")
+        welcome = await budi.expect("Welcome")
+        await expect(welcome).to_contain_text("register as a participant")
+        await budi.send("/jadwal")
+        schedule = await budi.expect("Schedule of")
+        await expect(schedule).not_to_contain_text("Jadwal")
+        await expect(budi.page.locator("html")).to_have_attribute("lang", "id")
+    finally:
+        await budi.close()
+
+
+async def test_admin_downloads_the_xlsx_export(
+    sandbox: str, browser: Browser, siti: ChatPage, tmp_path: Path
+) -> None:
+    admin = await ChatPage.open(browser, sandbox, "admin")
+    try:
+        await admin.send("/ekspor")
+        await admin.expect("Silakan pilih format ekspor")
+        await admin.press("XLSX")
+        link = admin.page.get_by_test_id("document-link").last
+        await expect(link).to_be_visible(timeout=20_000)
+        name = await link.get_by_test_id("document-name").inner_text()
+        assert name.endswith(".xlsx")
+        async with admin.page.expect_download() as started:
+            await link.click()
+        download = await started.value
+        assert download.suggested_filename == name
+        saved = tmp_path / name
+        await download.save_as(saved)
+        workbook = load_workbook(saved, read_only=True)
+        assert ID("export.sheet.participants") in workbook.sheetnames
+        people = workbook[ID("export.sheet.participants")]
+        cells = {str(c) for row in people.iter_rows(values_only=True) for c in row if c}
+        assert "Siti Rahmawati" in cells  # registered through the page a moment ago
+    finally:
+        await admin.close()
