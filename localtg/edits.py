@@ -18,10 +18,9 @@ class EditsMixin(ServerState):
             raise _bad("MESSAGE_ID_INVALID")
         chat_id = self._reachable_chat(p.get("chat_id"))
         message_id = p.int("message_id", required=True)
-        key = (chat_id, message_id)
-        if self._get_message(chat_id, message_id) is None:
+        if message_id is None or self._get_message(chat_id, message_id) is None:
             raise _bad("message to edit not found")
-        msg = self._bot_msgs.get(key)
+        msg = self._bot_msgs.get((chat_id, message_id))
         if msg is None:
             raise _bad("message can't be edited")
         return msg

@@ -185,7 +185,11 @@ class MessagesMixin(ServerState):
                     raw_caption, caption, entities, mode = self._caption(p)
                 else:
                     caption = source.get("caption")
-                    raw_caption, entities, mode = caption, source.get("caption_entities"), None
+                    raw_caption, entities, mode = (
+                        caption,
+                        source.get("caption_entities") or [],
+                        None,
+                    )
                 return self._new_bot_message(
                     chat_id,
                     method,

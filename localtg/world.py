@@ -7,12 +7,15 @@ import copy
 import itertools
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .html import utf16_len
 from .state import ServerState
 from .users import BotMessage, SimChat, SimUser
 from .wire import _MEDIA_KINDS
+
+if TYPE_CHECKING:
+    from .server import FakeTelegram
 
 _COMMAND_RE = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _MENTION_RE = re.compile(r"(?<![\w@/])@[A-Za-z0-9_]{4,32}")
@@ -42,7 +45,9 @@ class WorldMixin(ServerState):
             uid = next(self._user_ids)
         if uid <= 0 or uid in self._users or uid == self.bot_id:
             raise ValueError(f"user id {uid} is invalid or taken")
-        user = SimUser(self, uid, first_name, last_name, username, language_code)
+        user = SimUser(
+            cast("FakeTelegram", self), uid, first_name, last_name, username, language_code
+        )
         self._users[uid] = user
         self._chats[uid] = user.private_chat()
         return user
@@ -50,7 +55,7 @@ class WorldMixin(ServerState):
     def group(self, title: str = "Bimtek Smart City", *, username: str | None = None) -> SimChat:
         """A new supergroup (negative id) that the bot is an administrator of."""
         chat_id = -1_001_000_000_000 - next(self._group_ids)
-        chat = SimChat(self, chat_id, title, username)
+        chat = SimChat(cast("FakeTelegram", self), chat_id, title, username)
         self._groups[chat_id] = chat
         self._chats[chat_id] = chat.to_dict()
         return chat
@@ -60,7 +65,7 @@ class WorldMixin(ServerState):
 
     def detect_entities(self, text: str) -> list[dict]:
         """bot_command, mention and url entities as Telegram clients create them."""
-        entities = []
+        entities: list[dict[str, Any]] = []
         for regex, kind in (
             (_COMMAND_RE, "bot_command"),
             (_MENTION_RE, "mention"),
