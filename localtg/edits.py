@@ -3,8 +3,6 @@ deleteMessage(s)), with Telegram's "message is not modified"."""
 
 from __future__ import annotations
 
-import time
-
 from .state import ServerState
 from .users import BotMessage
 from .wire import NOT_MODIFIED, _bad, _Params
@@ -33,7 +31,7 @@ class EditsMixin(ServerState):
         msg.edited += 1
         msg.reply_markup = markup
         raw = msg.raw
-        raw["edit_date"] = int(time.time())
+        raw["edit_date"] = int(self.wall())
         if markup:
             raw["reply_markup"] = markup
         else:

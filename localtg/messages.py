@@ -75,7 +75,7 @@ class MessagesMixin(ServerState):
             "message_id": mid,
             "from": self.bot_user,
             "chat": dict(self._chats[chat_id]),
-            "date": int(time.time()),
+            "date": int(self.wall()),
         }
         if reply_to is not None:
             replied = self._msgs.get((chat_id, reply_to))

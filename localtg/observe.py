@@ -39,6 +39,10 @@ class ObserveMixin(ServerState):
                 return msg
         return None
 
+    def bot_message(self, chat_id: int, message_id: int) -> BotMessage | None:
+        """The bot's message `message_id` of the chat (None: none such, or a user's)."""
+        return self._bot_msgs.get((chat_id, message_id))
+
     def chat_version(self, chat_id: int) -> int:
         """Grows on every change in the chat (message, edit, deletion, button answer)."""
         return self._versions.get(chat_id, 0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -117,6 +118,9 @@ class ServerState:
         self.privacy_mode = privacy_mode
         #: every API call, in order
         self.requests: list[RequestRecord] = []
+        #: the time messages are dated with (seconds since the epoch); the sandbox moves it with
+        #: the bot's clock, so that a message sent "tomorrow" is dated tomorrow
+        self.wall: Callable[[], float] = time.time
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None

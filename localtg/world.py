@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-import time
 from typing import TYPE_CHECKING, Any, cast
 
 from .html import utf16_len
@@ -98,7 +97,7 @@ class WorldMixin(ServerState):
             "message_id": self._new_message_id(chat_id),
             "from": user.to_dict(),
             "chat": dict(self._chats[chat_id]),
-            "date": int(time.time()),
+            "date": int(self.wall()),
             **copy.deepcopy(content),
         }
         if reply_to is not None:
@@ -123,7 +122,7 @@ class WorldMixin(ServerState):
             stored["entities"] = entities
         else:
             stored.pop("entities", None)
-        stored["edit_date"] = int(time.time())
+        stored["edit_date"] = int(self.wall())
         self._log_line(key[0], f"> {user.first_name} edited #{key[1]}: {text}")
         self._enqueue({"edited_message": stored})
         return stored
@@ -138,7 +137,7 @@ class WorldMixin(ServerState):
                 "my_chat_member": {
                     "chat": self._chats[group.id],
                     "from": by.to_dict(),
-                    "date": int(time.time()),
+                    "date": int(self.wall()),
                     "old_chat_member": {"status": old, "user": self.bot_user},
                     "new_chat_member": new,
                 }
@@ -158,7 +157,7 @@ class WorldMixin(ServerState):
                 "my_chat_member": {
                     "chat": self._chats[uid],
                     "from": user.to_dict(),
-                    "date": int(time.time()),
+                    "date": int(self.wall()),
                     "old_chat_member": bot_member_old,
                     "new_chat_member": bot_member_new,
                 }
