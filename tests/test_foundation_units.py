@@ -129,12 +129,6 @@ def test_cli_bad_configuration_is_one_clear_line() -> None:
     )
 
 
-def test_cli_run_without_token_says_how_to_get_one() -> None:
-    result = run_cli("run")
-    assert result.returncode != 0
-    assert "@BotFather" in result.stderr and "Traceback" not in result.stderr
-
-
 def test_cli_check_prints_a_summary() -> None:
     result = run_cli("check", ADMIN_IDS="5,6")
     assert result.returncode == 0, result.stderr
