@@ -21,7 +21,7 @@ check: $(STAMP)
 	$(BIN)/python bot.py check
 
 test: lint
-	$(BIN)/python -m pytest -q -n 3
+	$(BIN)/python -m pytest -q -n 3 --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

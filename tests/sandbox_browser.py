@@ -40,7 +40,7 @@ PHONE = {  # the personas' numbers, as the share-contact button sends them (SAND
 
 
 @contextlib.asynccontextmanager
-async def running_sandbox(data_dir: Path, timeout: float = 60.0) -> AsyncIterator[str]:
+async def running_sandbox(data_dir: Path, start_within: float = 60.0) -> AsyncIterator[str]:
     """`bot.py sandbox --port 0` in a subprocess with a database of its own; yields its URL."""
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "EVENT_FILE"}}
     env["PYTHONUNBUFFERED"] = "1"
@@ -62,7 +62,7 @@ async def running_sandbox(data_dir: Path, timeout: float = 60.0) -> AsyncIterato
     seen: list[str] = []
     drain: asyncio.Task[None] | None = None
     try:
-        url = await asyncio.wait_for(_url_of(process.stdout, seen), timeout)
+        url = await asyncio.wait_for(_url_of(process.stdout, seen), start_within)
         # Keep reading its output so that the pipe never fills and blocks the sandbox.
         drain = asyncio.create_task(_drain(process.stdout, seen))
         yield url
@@ -135,10 +135,10 @@ class ChatPage:
         await box.press("Enter")
         await expect(self.messages("me").last).to_contain_text(text)
 
-    async def expect(self, text: str, timeout: float = 15_000) -> Locator:
+    async def expect(self, text: str, within_ms: float = 15_000) -> Locator:
         """The newest message of the bot that contains `text`, once it is on screen."""
         message = self.messages().filter(has_text=text).last
-        await expect(message).to_be_visible(timeout=timeout)
+        await expect(message).to_be_visible(timeout=within_ms)
         return message
 
     def button(self, label: str) -> Locator:
@@ -146,6 +146,11 @@ class ChatPage:
         reply keyboard above the input."""
         area = self.page.locator('[data-testid="messages"], [data-testid="reply-keyboard"]')
         return area.get_by_role("button", name=label, exact=True).last
+
+    def button_starting(self, prefix: str) -> Locator:
+        """The newest inline button whose label starts with `prefix`."""
+        buttons = self.page.get_by_test_id("inline-button")
+        return buttons.filter(has_text=re.compile("^" + re.escape(prefix))).last
 
     async def press(self, label: str) -> None:
         await self.button(label).click()

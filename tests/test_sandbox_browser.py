@@ -40,8 +40,9 @@ async def browser() -> AsyncIterator[Browser]:
         yield launched
 
 
-async def register(chat: ChatPage, name: str) -> None:
-    """The whole /daftar flow in Indonesian: typed name, pressed buttons, shared contact."""
+async def register(chat: ChatPage, name: str) -> dict[str, str]:
+    """The whole /daftar flow in Indonesian: typed name, pressed buttons, shared contact.
+    Returns what the summary said (its text, and the bold parts as the page rendered them)."""
     await chat.send("/daftar")
     await chat.expect("Pemberitahuan Privasi")
     await chat.press(ID("registration.agree"))
@@ -59,47 +60,62 @@ async def register(chat: ChatPage, name: str) -> None:
     share = chat.page.get_by_test_id("share-contact")
     await expect(share).to_have_text(ID("registration.share_phone"))
     await share.click()
-    await chat.expect("Mohon periksa data")
+    summary = await chat.expect("Mohon periksa data")
+    seen = {
+        "summary": await summary.inner_text(),
+        "bold": " | ".join(await summary.locator(".text b").all_inner_texts()),
+    }
     await chat.press(ID("registration.save"))
     await chat.expect("✅ Pendaftaran")
+    return seen
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def siti(sandbox: str, browser: Browser) -> AsyncIterator[ChatPage]:
-    """The Indonesian participant, registered through the page."""
+async def siti(sandbox: str, browser: Browser) -> AsyncIterator[tuple[ChatPage, dict[str, str]]]:
+    """The Indonesian participant, registered through the page, and what her summary said."""
     chat = await ChatPage.open(browser, sandbox, "peserta")
-    await register(chat, "Siti Rahmawati")
-    yield chat
+    seen = await register(chat, "Siti Rahmawati")
+    yield chat, seen
     await chat.close()
 
 
-async def test_participant_registers_through_the_page(siti: ChatPage) -> None:
-    summary = await siti.expect("Mohon periksa data")
-    await expect(summary).to_contain_text("Siti Rahmawati")
-    await expect(summary).to_contain_text("Diskominfo")
-    # The bot's HTML is rendered (bold), not shown as tags.
-    assert "<b>" not in await summary.inner_text()
-    await expect(summary.locator("b").first).to_be_visible()
-    # Sharing the contact sent the persona's number from her side of the chat.
-    await expect(siti.messages("me").filter(has_text=PHONE["peserta"][-4:])).to_have_count(1)
-    # The reply keyboard went away once the number was shared.
-    await expect(siti.page.get_by_test_id("share-contact")).to_have_count(0)
+async def test_participant_registers_through_the_page(siti: tuple[ChatPage, dict]) -> None:
+    chat, seen = siti
+    for typed_or_chosen in ("Siti Rahmawati", "Dinas Komunikasi, Informatika", PHONE["peserta"]):
+        assert typed_or_chosen in seen["summary"]
+    # The bot's HTML is rendered (bold parts are <b> elements), never shown as tags.
+    assert seen["bold"] and "<b>" not in seen["summary"]
+    # Sharing the contact sent the persona's own number from her side of the chat...
+    await expect(chat.messages("me").filter(has_text=PHONE["peserta"])).to_have_count(1)
+    # ...and the reply keyboard went away once it was shared.
+    await expect(chat.page.get_by_test_id("reply-keyboard")).to_be_hidden()
+    # The summary became the confirmation in place (an edit), as in Telegram.
+    saved = await chat.expect("✅ Pendaftaran")
+    await expect(saved).to_contain_text("Siti Rahmawati")
+    await expect(saved.get_by_test_id("edited")).to_have_text("(diedit)")
+    await expect(chat.messages().filter(has_text="Mohon periksa data")).to_have_count(0)
 
 
-async def test_schedule_and_a_reminder_after_moving_the_clock(siti: ChatPage) -> None:
-    await siti.send("/jadwal")
-    schedule = await siti.expect("Jadwal")
+async def test_schedule_and_a_reminder_after_moving_the_clock(
+    siti: tuple[ChatPage, dict],
+) -> None:
+    chat, _ = siti
+    await chat.send("/jadwal")
+    schedule = await chat.expect("Jadwal")
     await expect(schedule.locator("b").first).to_contain_text("Jadwal")
     await expect(schedule).to_contain_text("Berikutnya")
 
-    panel = siti.page.get_by_test_id("clock-panel")
-    before = await siti.page.get_by_test_id("clock-label").inner_text()
+    panel = chat.page.get_by_test_id("clock-panel")
+    before = await chat.page.get_by_test_id("clock-label").inner_text()
     jump = panel.locator('[data-testid="clock-next"][data-kind="reminder"]').first
     await expect(jump).to_be_visible()
+    session = (await jump.inner_text()).rsplit(": ", 1)[1]  # "Maju ke: Pengingat ...: <title>"
+    await expect(chat.messages().filter(has_text="Pengingat bimtek")).to_have_count(0)
     await jump.click()
-    await expect(siti.page.get_by_test_id("clock-label")).not_to_have_text(before)
-    reminder = await siti.expect("Pengingat bimtek", timeout=30_000)
-    await expect(reminder).to_contain_text(ID("schedule.reminder").split("\n")[0][2:].strip())
+    await expect(chat.page.get_by_test_id("clock-label")).not_to_have_text(before)
+    reminder = await chat.expect("Pengingat bimtek", within_ms=30_000)
+    await expect(reminder.locator(".text b").first).to_have_text("Pengingat bimtek")
+    await expect(reminder).to_contain_text(session)
 
 
 async def test_english_participant_reads_english(sandbox: str, browser: Browser) -> None:
@@ -119,7 +135,7 @@ async def test_english_participant_reads_english(sandbox: str, browser: Browser)
 
 
 async def test_admin_downloads_the_xlsx_export(
-    sandbox: str, browser: Browser, siti: ChatPage, tmp_path: Path
+    sandbox: str, browser: Browser, siti: tuple[ChatPage, dict], tmp_path: Path
 ) -> None:
     admin = await ChatPage.open(browser, sandbox, "admin")
     try:
@@ -143,3 +159,31 @@ async def test_admin_downloads_the_xlsx_export(
         assert "Siti Rahmawati" in cells  # registered through the page a moment ago
     finally:
         await admin.close()
+
+
+async def test_participant_scans_the_organisers_attendance_qr(
+    sandbox: str, browser: Browser, siti: tuple[ChatPage, dict]
+) -> None:
+    """The organiser shows the live QR in his chat; Siti scans it with "Pindai QR" (the
+    page reads the QR code of the photo and opens its t.me link in her chat)."""
+    participant, _ = siti
+    panitia = await ChatPage.open(browser, sandbox, "panitia")
+    try:
+        start = panitia.page.locator('[data-testid="clock-next"][data-kind="session"]').first
+        await start.click()  # check-in opens an hour before a session starts
+        await panitia.send("/presensi")
+        await panitia.expect("Silakan pilih sesi untuk presensi")
+        await panitia.button_starting("🟢").click()
+        qr = panitia.messages().filter(has=panitia.page.get_by_test_id("photo")).last
+        await expect(qr).to_contain_text("Hadir 0 / 1", timeout=20_000)
+        await expect(qr.get_by_test_id("scan-as")).to_have_value("peserta")
+        await qr.get_by_test_id("scan-qr").click()
+        await expect(panitia.page.get_by_test_id("toast-link")).to_have_attribute(
+            "href", "?as=peserta&chat=private"
+        )
+        checked_in = await participant.expect("Kehadiran Bapak/Ibu tercatat", within_ms=20_000)
+        await expect(checked_in).to_contain_text("Tahap I")
+        # The organiser's count follows in place (the caption is edited).
+        await expect(qr).to_contain_text("Hadir 1 / 1", timeout=20_000)
+    finally:
+        await panitia.close()

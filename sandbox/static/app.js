@@ -66,12 +66,38 @@ function safeHref(href) {
   }
 }
 
+// Like Telegram's apps: /commands and URLs in the text are clickable.
+const AUTOLINK = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)'])|((?:^|(?<=[\s(]))\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?(?![\w/]))/g;
+
+function autolinked(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(AUTOLINK)) {
+    if (match.index > last) parts.push(document.createTextNode(text.slice(last, match.index)));
+    const link = document.createElement("a");
+    link.textContent = match[0];
+    if (match[1]) {
+      link.href = match[1];
+      link.rel = "noopener noreferrer";
+    } else {
+      link.href = "#";
+      link.className = "command";
+      link.dataset.command = match[2];
+    }
+    parts.push(link);
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push(document.createTextNode(text.slice(last)));
+  return parts;
+}
+
 // Only Telegram's tags are rebuilt (fresh elements, no attribute copied but a checked href);
 // everything else becomes its text.
-function rebuild(node, into) {
+function rebuild(node, into, links = true) {
   for (const child of node.childNodes) {
     if (child.nodeType === Node.TEXT_NODE) {
-      into.append(document.createTextNode(child.nodeValue));
+      if (links) into.append(...autolinked(child.nodeValue));
+      else into.append(document.createTextNode(child.nodeValue));
       continue;
     }
     if (child.nodeType !== Node.ELEMENT_NODE) continue;
@@ -92,19 +118,19 @@ function rebuild(node, into) {
       element.title = "Ketuk untuk membuka / Tap to reveal";
     }
     if (element === null) {
-      rebuild(child, into);
+      rebuild(child, into, links);
     } else {
-      rebuild(child, element);
+      rebuild(child, element, links && !["a", "code", "pre"].includes(element.localName));
       into.append(element);
     }
   }
 }
 
-function renderHtml(html, className) {
+function renderHtml(html, className, links = true) {
   const holder = document.createElement("div");
   holder.className = className;
   const doc = new DOMParser().parseFromString(`<body>${html || ""}</body>`, "text/html");
-  rebuild(doc.body, holder);
+  rebuild(doc.body, holder, links);
   return holder;
 }
 
@@ -128,7 +154,7 @@ async function openLink(href, persona = view.persona) {
   try {
     await api("POST", "/api/open", { persona, url: href });
     if (persona !== view.persona) {
-      toast(`Dibuka di chat ${personaName(persona)} · opened in ${personaName(persona)}'s chat`);
+      toast(`Dibuka di chat ${personaName(persona)} · opened in their chat`, chatOf(persona));
     } else if (view.chat !== "private") {
       switchTo(view.persona, "private");
     }
@@ -138,6 +164,12 @@ async function openLink(href, persona = view.persona) {
 }
 
 document.addEventListener("click", (event) => {
+  const command = event.target.closest("a.command");
+  if (command) {
+    event.preventDefault();
+    send(command.dataset.command);
+    return;
+  }
   const link = event.target.closest(".text a, .caption a");
   if (link) {
     event.preventDefault();
@@ -150,13 +182,27 @@ document.addEventListener("click", (event) => {
 
 // ---------------------------------------------------------------- small helpers
 
-function toast(text) {
+function toast(text, link = null) {
   const box = $("toast");
   box.textContent = text;
+  if (link) {
+    const a = document.createElement("a");
+    a.href = link.href;
+    a.target = "_blank";
+    a.dataset.testid = "toast-link";
+    a.textContent = link.text;
+    box.append(document.createElement("br"), a);
+  }
   box.hidden = false;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { box.hidden = true; }, 4000);
+  toast.timer = setTimeout(() => { box.hidden = true; }, link ? 8000 : 4000);
 }
+
+// Another person's private chat, in a tab of its own.
+const chatOf = (persona) => ({
+  href: `?as=${encodeURIComponent(persona)}&chat=private`,
+  text: `Buka chat ${personaName(persona)} ↗ · open their chat`,
+});
 
 function showAlert(text) {
   $("alert-text").textContent = text;
@@ -222,7 +268,7 @@ function renderMessage(message) {
   const caption = (message.photo || message.document || {}).caption_html;
   if (caption) bubble.append(renderHtml(caption, "caption"));
   if (message.html && message.html !== caption) {
-    const text = renderHtml(message.html, "text");
+    const text = renderHtml(message.html, "text", !mine);
     text.dataset.testid = "message-text";
     bubble.append(text);
   }
@@ -266,9 +312,11 @@ function renderPhoto(message) {
     who.append(option);
   }
   who.value = STAFF.has(view.persona) ? "peserta" : view.persona;
-  const scan = button("Pindai QR / Scan QR", "scan-qr", () => scanPhoto(message, who.value, scan));
-  scan.prepend(document.createTextNode("📷 "));
-  row.append(scan, document.createTextNode(" oleh "), who);
+  const scan = button("📷 Pindai QR / Scan QR", "scan-qr", () => scanPhoto(message, who.value, scan));
+  const as = document.createElement("label");
+  as.append("sebagai ", who);
+  as.title = "Dipindai oleh / Scanned by";
+  row.append(scan, as);
   figure.append(row);
   return figure;
 }
@@ -362,7 +410,7 @@ function afterScan(scanner, url) {
   } else if (scanner === view.persona) {
     switchTo(scanner, "private");
   } else {
-    toast(`${personaName(scanner)} memindai QR · scanned: ${url}`);
+    toast(`${personaName(scanner)} memindai QR · scanned the QR code`, chatOf(scanner));
   }
 }
 
@@ -601,10 +649,16 @@ function renderCommands() {
   }));
 }
 
+// An English-speaking persona reads the clock's labels in English when the server has them.
+function label(item) {
+  const persona = view.state && view.state.personas.find((p) => p.key === view.persona);
+  return (persona && persona.language === "en" && item.label_en) || item.label;
+}
+
 function renderClock() {
   const state = view.state;
   if (!state) return;
-  $("clock-label").textContent = state.clock.label;
+  $("clock-label").textContent = label(state.clock);
   const list = $("clock-next-list");
   list.replaceChildren(...(state.next || []).map((moment) => {
     const element = button("", "clock-next", () => moveClock({ action: "to", at: moment.at }, element));
@@ -613,7 +667,7 @@ function renderClock() {
     const small = document.createElement("small");
     small.lang = "en";
     small.textContent = "jump to";
-    element.append(small, document.createTextNode(`: ${moment.label}`));
+    element.append(small, document.createTextNode(`: ${label(moment)}`));
     return element;
   }));
 }
@@ -638,7 +692,7 @@ async function moveClock(body, element) {
   try {
     const clock = await api("POST", "/api/clock", body);
     if (view.state) view.state.clock = clock;
-    $("clock-label").textContent = clock.label;
+    $("clock-label").textContent = label(clock);
     await refreshState();
   } catch (error) {
     toast(`Waktu tidak dapat diubah / Clock: ${error.message}`);
