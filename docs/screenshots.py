@@ -63,7 +63,8 @@ async def registration(browser: Browser, url: str, out: Path) -> ChatPage:
 
 async def schedule(siti: ChatPage, out: Path) -> None:
     await siti.send("/jadwal")
-    await siti.expect("Jadwal")
+    schedule = await siti.expect("Jadwal Bimtek")
+    await schedule.evaluate("message => message.scrollIntoView({block: 'start'})")
     await shoot(siti, out, "jadwal")
 
 
@@ -78,13 +79,22 @@ async def export(browser: Browser, url: str, out: Path) -> None:
 
 
 async def attendance(browser: Browser, url: str, out: Path) -> None:
+    """The organiser opens the check-in of the first session (the clock moved to its start);
+    Siti scans the live QR with Pindai QR and the count follows."""
     panitia = await ChatPage.open(browser, url, "panitia", **PHONE)
-    start = panitia.page.locator('[data-testid="clock-next"][data-kind="session"]').first
-    await panitia.page.get_by_test_id("clock-panel").locator("summary").click()
-    await start.click()
-    await panitia.page.get_by_test_id("clock-panel").locator("summary").click()
+    clock = panitia.page.get_by_test_id("clock-panel").locator("summary")
+    await clock.click()
+    await panitia.page.locator('[data-testid="clock-next"][data-kind="session"]').first.click()
+    await clock.click()
     await panitia.send("/presensi")
-    await expect(panitia.page.get_by_test_id("photo").last).to_be_visible(timeout=20_000)
+    await panitia.expect("Silakan pilih sesi untuk presensi")
+    await panitia.button_starting("🟢").click()
+    qr = panitia.messages().filter(has=panitia.page.get_by_test_id("photo")).last
+    await expect(qr).to_contain_text("Hadir 0 / 1", timeout=20_000)
+    await qr.get_by_test_id("scan-qr").click()
+    await expect(qr).to_contain_text("Hadir 1 / 1", timeout=20_000)
+    await panitia.page.get_by_test_id("toast").evaluate("toast => toast.hidden = true")
+    await qr.evaluate("message => message.scrollIntoView({block: 'start'})")
     await shoot(panitia, out, "presensi")
     await panitia.close()
 

@@ -98,6 +98,11 @@ async def _drain(stream: asyncio.StreamReader, seen: list[str]) -> None:
 @contextlib.asynccontextmanager
 async def chromium() -> AsyncIterator[Browser]:
     """Debian's chromium, headless; each launch gets a fresh temporary profile."""
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 (one stat, before anything runs)
+        raise RuntimeError(
+            f"{CHROMIUM} is missing: `apt-get install chromium` (as .ci/run does) for the "
+            "sandbox's browser tests"
+        )
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

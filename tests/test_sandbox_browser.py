@@ -101,7 +101,7 @@ async def test_schedule_and_a_reminder_after_moving_the_clock(
 ) -> None:
     chat, _ = siti
     await chat.send("/jadwal")
-    schedule = await chat.expect("Jadwal")
+    schedule = await chat.expect("Jadwal Bimtek")
     await expect(schedule.locator("b").first).to_contain_text("Jadwal")
     await expect(schedule).to_contain_text("Berikutnya")
 

@@ -308,7 +308,8 @@ function renderPhoto(message) {
   for (const persona of (view.state && view.state.personas) || []) {
     const option = document.createElement("option");
     option.value = persona.key;
-    option.textContent = persona.key === view.persona ? `saya (${persona.name})` : persona.name;
+    const short = persona.name.split(" ")[0];
+    option.textContent = persona.key === view.persona ? `${short} (saya)` : short;
     who.append(option);
   }
   who.value = STAFF.has(view.persona) ? "peserta" : view.persona;
