@@ -9,6 +9,7 @@ each person in a browser context of their own, like a tab per person."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -26,6 +27,7 @@ pytestmark = [
 ]
 ID = functools.partial(locales.plain, "id")
 EN = functools.partial(locales.plain, "en")
+GROUP_TITLE = "Bimtek Smart City Kab. Probolinggo"  # SANDBOX_API.md
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -129,7 +131,18 @@ async def test_english_participant_reads_english(sandbox: str, browser: Browser)
         await budi.send("/jadwal")
         schedule = await budi.expect("Schedule of")
         await expect(schedule).not_to_contain_text("Jadwal")
-        await expect(budi.page.locator("html")).to_have_attribute("lang", "id")
+        # In the group, registration is sent to the private chat: the t.me button opens it
+        # with its start payload, as Telegram does.
+        await budi.page.get_by_test_id("chat-group").click()
+        await expect(budi.page.get_by_test_id("chat-name")).to_have_text(GROUP_TITLE)
+        await budi.send("/daftar")
+        await budi.expect("please continue in a private chat")
+        await budi.press(EN("common.open_private"))
+        await expect(budi.page.get_by_test_id("chat-private")).to_have_attribute(
+            "aria-current", "page"
+        )
+        await expect(budi.messages("me").last).to_have_text(re.compile(r"^/start daftar"))
+        await budi.expect("Privacy notice")
     finally:
         await budi.close()
 

@@ -358,6 +358,11 @@ function renderInlineKeyboard(message) {
       if (key.url) {
         element.classList.add("url");
         element.title = key.url;
+        const arrow = document.createElement("span");
+        arrow.className = "url-mark";
+        arrow.setAttribute("aria-hidden", "true"); // the label stays the button's name
+        arrow.textContent = " ↗";
+        element.append(arrow);
       } else if (key.callback_data === null || key.callback_data === undefined) {
         element.disabled = true;
       }
