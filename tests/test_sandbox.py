@@ -67,6 +67,7 @@ class Chat:
         self.version: int | None = None
         self.seen: dict[int, str] = {}  # the bot's messages already consumed, with their text
         self.messages: list[dict[str, Any]] = []
+        self.commands: list[str] = []  # the "/" menu the persona's app shows in the chat
 
     async def get(self, wait: float = 0) -> dict[str, Any]:
         params = {} if self.version is None else {"since": self.version, "wait": wait}
@@ -74,6 +75,7 @@ class Chat:
             assert response.status == 200, await response.text()
             data: dict[str, Any] = await response.json()
         self.version, self.messages = data["version"], data["messages"]
+        self.commands = [c["command"] for c in data["commands"]]
         return data
 
     async def send(self, text: str) -> int:
@@ -189,10 +191,14 @@ async def test_a_participant_registers_sees_jadwal_and_the_admin_exports_her(
     await budi.get()
     assert budi.messages == []
 
+    assert "daftar" in siti.commands and "ekspor" not in siti.commands
     admin = Chat(http, "admin")
     await admin.get()
+    await admin.send("/start")  # Telegram's Start button; the admin added the bot to the group
+    await admin.expect("Selamat datang")
     await admin.send("/ekspor")
     await admin.expect("format ekspor")
+    assert "ekspor" in admin.commands  # the staff menu, once the admin has written
     await admin.press("XLSX")
     exported = await admin.expect("Ekspor usulan")
     document = exported["document"]
