@@ -157,6 +157,9 @@ class Sandbox:
 
     async def start(self, *, fresh: bool = False) -> Sandbox:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # A jump of the clock runs every check at once; one that is running right then is
+        # skipped (it runs again within seconds), which APScheduler reports as a warning.
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.ERROR)
         if fresh:
             self._delete_database()
         try:
