@@ -392,8 +392,10 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
-        # Nothing to talk to Telegram with: the local sandbox instead (one line says so).
+    no_token = settings.bot_token is None or not settings.bot_token.get_secret_value().strip()
+    if no_token and getattr(args, "sandbox_if_no_token", False):
+        # `make run` on a fresh clone: the local sandbox instead (one line says so). A service
+        # (systemd, the image) runs plain `run`, which stops with the token's help instead.
         return cli.cmd_sandbox(settings, args, announce=cli.NO_TOKEN_SANDBOX)
     check_usable(settings.database_path)  # a damaged or read-only file: one line, at once
     app = build_application(settings)

@@ -539,7 +539,8 @@ def cmd_sandbox(
             "choose another folder"
         )
     event = Path(getattr(args, "event", None) or sandbox_app.DEFAULT_EVENT)
-    port = getattr(args, "port", sandbox_app.DEFAULT_PORT)
+    port = getattr(args, "port", None)
+    port = settings.sandbox_port if port is None else port
     # The sandbox's token is no secret, but it is kept out of the log all the same. The
     # console shows warnings only, unless LOG_LEVEL asks for more.
     level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
@@ -562,7 +563,13 @@ def parser(run: Command) -> argparse.ArgumentParser:
     """The command line; `run` (the bot itself) comes from bot.py."""
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
     sub = root.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (default)").set_defaults(func=run)
+    run_cmd = sub.add_parser("run", help="run the bot (default)")
+    run_cmd.add_argument(
+        "--sandbox-if-no-token",
+        action="store_true",
+        help="without BOT_TOKEN, start the local sandbox instead (make run)",
+    )
+    run_cmd.set_defaults(func=run)
     sub.add_parser("check", help="validate the configuration and event file").set_defaults(
         func=cmd_check
     )
@@ -634,7 +641,10 @@ def parser(run: Command) -> argparse.ArgumentParser:
         "sandbox", help="try the bot without Telegram: a local server and a page in the browser"
     )
     sandbox_cmd.add_argument(
-        "--port", type=int, default=8765, help="the page's port on 127.0.0.1 (0: any free port)"
+        "--port",
+        type=int,
+        default=None,
+        help="the page's port on 127.0.0.1 (default SANDBOX_PORT or 8765; 0: any free port)",
     )
     sandbox_cmd.add_argument(
         "--data-dir", type=Path, default=None, help="its own database (default data/sandbox/)"

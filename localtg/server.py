@@ -151,9 +151,11 @@ class FakeTelegram(
         await self._stop_webhooks()
         self._cancel_queries()
         runner, port, enforce = self._runner, self._port, self.enforce_limits
-        signal = self._signal
+        signal, versions = self._signal, self._versions
         self.__init__(*self._init_args, **self._init_kwargs)  # type: ignore[misc]
         self._runner, self._port, self.enforce_limits = runner, port, enforce
+        # Emptied is a change too: a chat's version keeps growing across the reset.
+        self._versions = {chat_id: version + 1 for chat_id, version in versions.items()}
         signal.set()  # the waiters of the old world wake up and wait on the new signal
 
     async def __aenter__(self) -> FakeTelegram:

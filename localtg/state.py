@@ -45,6 +45,7 @@ class ServerState:
     _webhook_url: str
     _blocked: set[int]
     _kicked: set[int]
+    _member_status: dict[tuple[int, int], str]
     files: dict[str, FileInfo]
 
     if TYPE_CHECKING:

@@ -157,6 +157,9 @@ class Sandbox:
 
     async def start(self, *, fresh: bool = False) -> Sandbox:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # A jump of the clock runs every check at once; one that is running right then is
+        # skipped (it runs again within seconds), which APScheduler reports as a warning.
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.ERROR)
         if fresh:
             self._delete_database()
         try:
@@ -284,12 +287,15 @@ class Sandbox:
         if since is not None and wait > 0 and since == self.tg.chat_version(chat_id):
             await self.tg.wait_change(chat_id, since, wait)
         names = {p.user_id: p.name for p in PERSONAS}
+        user = self.users[persona.key]
         return web.json_response(
             {
                 "version": self.tg.chat_version(chat_id),
                 "messages": views.chat_messages(
                     self.tg, chat_id, persona.user_id, names, self.event.tz
                 ),
+                # The command list the persona's app shows in this chat (the "/" menu).
+                "commands": self.tg.menu_for(chat_id, user.id, user.language_code),
             }
         )
 

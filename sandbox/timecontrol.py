@@ -1,5 +1,6 @@
 """The sandbox's time control: the clock as the page shows it, and the moments it can jump to
-(the reminders' fire times and the sessions' starts, from the event and the reminder plan)."""
+(the reminders' fire times and the sessions' starts and ends, from the event and the reminder
+plan)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def clock_json(clock: Clock, event: Event) -> dict[str, Any]:
 
 
 def upcoming(event: Event, now: datetime, limit: int = UPCOMING) -> list[Moment]:
-    """The next reminder fire times and session starts after `now`, soonest first (a
+    """The next reminder fire times, session starts and ends after `now`, soonest first (a
     reminder and a start at the same moment: the reminder first)."""
     moments = [
         Moment("reminder", fire.at, *_labels("sandbox.reminder", fire.session, fire.offset))
@@ -54,6 +55,12 @@ def upcoming(event: Event, now: datetime, limit: int = UPCOMING) -> list[Moment]
         Moment("session", session.start, *_labels("sandbox.session", session, None))
         for _stage, session in event.sessions()
         if session.start > now
+    ]
+    # A session's end: the feedback invitations, and the way to the certificates.
+    moments += [
+        Moment("session", session.end, *_labels("sandbox.session_end", session, None))
+        for _stage, session in event.sessions()
+        if session.end > now
     ]
     moments.sort(key=lambda m: (m.at, m.kind != "reminder"))
     return moments[:limit]

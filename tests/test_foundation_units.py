@@ -129,6 +129,13 @@ def test_cli_bad_configuration_is_one_clear_line() -> None:
     )
 
 
+def test_cli_run_without_token_says_how_to_get_one() -> None:
+    result = run_cli("run")
+    assert result.returncode != 0
+    assert "@BotFather" in result.stderr and "Traceback" not in result.stderr
+    assert "python bot.py sandbox" in result.stderr  # the way to try it without Telegram
+
+
 def test_cli_check_prints_a_summary() -> None:
     result = run_cli("check", ADMIN_IDS="5,6")
     assert result.returncode == 0, result.stderr
