@@ -128,7 +128,12 @@ async def test_english_participant_reads_english(sandbox: str, browser: Browser)
         await budi.press("English")
         welcome = await budi.expect("Welcome")
         await expect(welcome).to_contain_text("register as a participant")
-        await budi.send("/jadwal")
+        # The Menu button lists the English commands; one press sends it.
+        await budi.page.get_by_test_id("menu-button").click()
+        schedule_command = budi.page.get_by_test_id("menu-command").filter(has_text="/schedule")
+        await expect(schedule_command).to_contain_text("Workshop schedule")
+        await schedule_command.click()
+        await expect(budi.messages("me").last).to_have_text(re.compile(r"^/schedule"))
         schedule = await budi.expect("Schedule of")
         await expect(schedule).not_to_contain_text("Jadwal")
         # In the group, registration is sent to the private chat: the t.me button opens it

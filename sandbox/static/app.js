@@ -586,7 +586,9 @@ async function pollLoop() {
       if (data.version !== view.version) {
         view.version = data.version;
         view.messages = data.messages;
+        view.commands = data.commands;
         renderMessages();
+        renderCommands();
         refreshStateSoon();
       }
     } catch (error) {
@@ -644,16 +646,41 @@ function renderHeader() {
   renderCommands();
 }
 
+// The "/" menu the persona's app would show in this chat (the chat GET carries it): the
+// Menu button left of the input, and suggestions while typing.
 function renderCommands() {
-  const commands = view.state && view.state.commands;
-  const list = Array.isArray(commands) ? commands : (commands && commands[view.persona]) || [];
+  const list = view.commands || [];
   document.getElementById("commands").replaceChildren(...list.map((c) => {
     const option = document.createElement("option");
     option.value = `/${c.command}`;
     option.label = c.description || "";
     return option;
   }));
+  const menu = $("command-menu");
+  menu.replaceChildren(...list.map((c) => {
+    const item = button("", "menu-command", () => {
+      showMenu(false);
+      send(`/${c.command}`);
+    });
+    const name = document.createElement("span");
+    name.className = "cmd-name";
+    name.textContent = `/${c.command}`;
+    const description = document.createElement("span");
+    description.className = "cmd-description";
+    description.textContent = c.description || "";
+    item.append(name, description);
+    return item;
+  }));
+  $("menu-button").hidden = list.length === 0;
+  if (list.length === 0) showMenu(false);
 }
+
+function showMenu(open) {
+  $("command-menu").hidden = !open;
+  $("menu-button").setAttribute("aria-expanded", String(open));
+}
+
+$("menu-button").addEventListener("click", () => showMenu($("command-menu").hidden));
 
 // An English-speaking persona reads the clock's labels in English when the server has them.
 function label(item) {
@@ -749,8 +776,10 @@ function switchTo(persona, chat) {
   view.version = null;
   view.messages = [];
   view.keyboardOf = null;
+  view.commands = null;
   view.stick = true;
   rendered.clear();
+  showMenu(false);
   history.pushState(null, "", `?as=${encodeURIComponent(persona)}&chat=${chat}`);
   renderHeader();
   renderMessages();
