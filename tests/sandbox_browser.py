@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-URL_LINE = re.compile(r"Sandbox: (http://127\.0\.0\.1:\d+)")
+URL_LINE = re.compile(r"Sandbox: (http://127\.0\.0\.1:\d+)/?")
 PHONE = {  # the personas' numbers, as the share-contact button sends them (SANDBOX_API.md)
     "peserta": "+6281200000001",
     "participant": "+6281200000002",
@@ -41,7 +41,8 @@ PHONE = {  # the personas' numbers, as the share-contact button sends them (SAND
 
 @contextlib.asynccontextmanager
 async def running_sandbox(data_dir: Path, start_within: float = 60.0) -> AsyncIterator[str]:
-    """`bot.py sandbox --port 0` in a subprocess with a database of its own; yields its URL."""
+    """`bot.py sandbox --port 0` in a subprocess with a database of its own; yields its URL
+    (without the trailing slash)."""
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "EVENT_FILE"}}
     env["PYTHONUNBUFFERED"] = "1"
     process = await asyncio.create_subprocess_exec(
@@ -52,6 +53,8 @@ async def running_sandbox(data_dir: Path, start_within: float = 60.0) -> AsyncIt
         "0",
         "--data-dir",
         str(data_dir),
+        "--fresh",
+        "--no-browser",  # the tests bring their own (a desktop session would open one too)
         cwd=PROJECT_ROOT,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,

@@ -119,6 +119,20 @@ async def test_schedule_and_a_reminder_after_moving_the_clock(
     await expect(reminder.locator(".text b").first).to_have_text("Pengingat bimtek")
     await expect(reminder).to_contain_text(session)
 
+    # +15 menit moves the clock by a quarter of an hour (a minute of real time may pass).
+    label = chat.page.get_by_test_id("clock-label")
+    before = minutes_of(await label.inner_text())
+    await chat.page.get_by_test_id("clock-advance-15").click()
+    await expect(label).not_to_have_text(re.compile(rf"\b{before // 60:02d}\.{before % 60:02d}\b"))
+    assert (minutes_of(await label.inner_text()) - before) % (24 * 60) in (15, 16)
+
+
+def minutes_of(clock_label: str) -> int:
+    """'Minggu, 10 Januari 2027, 08.00 WIB' -> 480."""
+    found = re.search(r"(\d{2})\.(\d{2}) WIB", clock_label)
+    assert found, clock_label
+    return int(found.group(1)) * 60 + int(found.group(2))
+
 
 async def test_english_participant_reads_english(sandbox: str, browser: Browser) -> None:
     budi = await ChatPage.open(browser, sandbox, "participant")
@@ -180,7 +194,7 @@ async def test_admin_downloads_the_xlsx_export(
 
 
 async def test_participant_scans_the_organisers_attendance_qr(
-    sandbox: str, browser: Browser, siti: tuple[ChatPage, dict]
+    sandbox: str, browser: Browser, siti: tuple[ChatPage, dict], tmp_path: Path
 ) -> None:
     """The organiser shows the live QR in his chat; Siti scans it with "Pindai QR" (the
     page reads the QR code of the photo and opens its t.me link in her chat)."""
@@ -203,5 +217,12 @@ async def test_participant_scans_the_organisers_attendance_qr(
         await expect(checked_in).to_contain_text("Tahap I")
         # The organiser's count follows in place (the caption is edited).
         await expect(qr).to_contain_text("Hadir 1 / 1", timeout=20_000)
+        # A picture of the code uploaded on her page is read too: already recorded, once.
+        picture = tmp_path / "qr.png"
+        photo = await qr.get_by_test_id("photo").get_attribute("src")
+        picture.write_bytes(await (await panitia.page.request.get(f"{sandbox}{photo}")).body())
+        await participant.page.get_by_test_id("scan-upload").set_input_files(picture)
+        await participant.expect("sudah tercatat sebelumnya", within_ms=20_000)
+        await expect(qr).to_contain_text("Hadir 1 / 1")
     finally:
         await panitia.close()
