@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import pytest_asyncio
@@ -220,9 +221,41 @@ async def test_participant_scans_the_organisers_attendance_qr(
         # A picture of the code uploaded on her page is read too: already recorded, once.
         picture = tmp_path / "qr.png"
         photo = await qr.get_by_test_id("photo").get_attribute("src")
-        picture.write_bytes(await (await panitia.page.request.get(f"{sandbox}{photo}")).body())
+        image = await panitia.page.request.get(urljoin(sandbox, photo or ""))
+        picture.write_bytes(await image.body())
         await participant.page.get_by_test_id("scan-upload").set_input_files(picture)
         await participant.expect("sudah tercatat sebelumnya", within_ms=20_000)
         await expect(qr).to_contain_text("Hadir 1 / 1")
     finally:
         await panitia.close()
+
+
+async def test_the_page_rebuilds_only_telegrams_tags(sandbox: str, browser: Browser) -> None:
+    """The bot's HTML is parsed and rebuilt: Telegram's tags become fresh elements, anything
+    else becomes text, and no attribute survives but a checked href (the server only sends
+    Telegram-valid HTML; the page does not rely on it)."""
+    admin = await ChatPage.open(browser, sandbox, "admin")
+    try:
+        rebuilt = await admin.page.evaluate(
+            """() => renderHtml(
+                '<b onclick="x()">b</b><i>i</i><u>u</u><s>s</s><code>c</code><pre>p</pre>'
+                + '<blockquote>q</blockquote><tg-spoiler>t</tg-spoiler>'
+                + '<span class="tg-spoiler">t2</span><span>plain</span>'
+                + '<a href="https://t.me/bimtek_sandbox_bot?start=x">ok</a>'
+                + '<a href="javascript:alert(1)">js</a>'
+                + '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+                + '<iframe src="https://example.org"></iframe>&lt;b&gt; /jadwal',
+                'text').innerHTML"""
+        )
+        assert rebuilt == (
+            "<b>b</b><i>i</i><u>u</u><s>s</s><code>c</code><pre>p</pre>"
+            "<blockquote>q</blockquote>"
+            '<span class="spoiler" title="Ketuk untuk membuka / Tap to reveal">t</span>'
+            '<span class="spoiler" title="Ketuk untuk membuka / Tap to reveal">t2</span>plain'
+            '<a href="https://t.me/bimtek_sandbox_bot?start=x" rel="noopener noreferrer">ok</a>'
+            "jswindow.pwned=2&lt;b&gt; "
+            '<a href="#" class="command" data-command="/jadwal">/jadwal</a>'
+        )
+        assert await admin.page.evaluate("() => window.pwned") is None
+    finally:
+        await admin.close()

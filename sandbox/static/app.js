@@ -148,7 +148,9 @@ function isBotLink(href) {
 
 async function openLink(href, persona = view.persona) {
   if (!isBotLink(href)) {
-    window.open(href, "_blank", "noopener");
+    const safe = safeHref(href);
+    if (safe) window.open(safe, "_blank", "noopener");
+    else toast(`Tautan tidak dapat dibuka / Cannot open: ${href}`);
     return;
   }
   try {
@@ -293,7 +295,7 @@ function renderPhoto(message) {
   const figure = document.createElement("figure");
   figure.className = "photo";
   const img = document.createElement("img");
-  img.src = message.photo.url;
+  img.src = safeHref(message.photo.url) || "";
   img.alt = "Foto / Photo";
   img.dataset.testid = "photo";
   img.addEventListener("load", stickToBottom);
@@ -325,7 +327,7 @@ function renderPhoto(message) {
 function renderDocument(document_) {
   const link = document.createElement("a");
   link.className = "document";
-  link.href = document_.url;
+  link.href = safeHref(document_.url) || "#";
   link.download = document_.file_name;
   link.dataset.testid = "document-link";
   const icon = document.createElement("span");
