@@ -97,6 +97,13 @@ async def test_participant_registers_through_the_page(siti: tuple[ChatPage, dict
     await expect(saved).to_contain_text("Siti Rahmawati")
     await expect(saved.get_by_test_id("edited")).to_have_text("(diedit)")
     await expect(chat.messages().filter(has_text="Mohon periksa data")).to_have_count(0)
+    # A button of an answered step no longer means anything: Telegram's alert says so.
+    await chat.press(ID("registration.mode_online"))
+    alert = chat.page.get_by_test_id("alert")
+    await expect(alert).to_be_visible()
+    await expect(alert).to_contain_text(ID("common.expired"))
+    await chat.page.get_by_test_id("alert-ok").click()
+    await expect(alert).to_be_hidden()
 
 
 async def test_schedule_and_a_reminder_after_moving_the_clock(
@@ -258,4 +265,20 @@ async def test_the_page_rebuilds_only_telegrams_tags(sandbox: str, browser: Brow
         )
         assert await admin.page.evaluate("() => window.pwned") is None
     finally:
+        await admin.close()
+
+
+async def test_the_group_shows_who_wrote(sandbox: str, browser: Browser) -> None:
+    """Two people in the group, each in a tab: what one writes, the other sees with her name."""
+    siti = await ChatPage.open(browser, sandbox, "peserta", chat="group")
+    admin = await ChatPage.open(browser, sandbox, "admin", chat="group")
+    try:
+        await expect(admin.page.get_by_test_id("chat-name")).to_have_text(GROUP_TITLE)
+        await siti.send("Selamat pagi, Bapak/Ibu semua")
+        seen = admin.messages("Siti Rahmawati").filter(has_text="Selamat pagi, Bapak/Ibu semua")
+        await expect(seen.get_by_test_id("message-sender")).to_have_text("Siti Rahmawati")
+        await expect(seen).to_have_class(re.compile(r"\bin\b"))  # on the left, like the bot's
+        await expect(siti.messages("me").last).to_have_class(re.compile(r"\bout\b"))
+    finally:
+        await siti.close()
         await admin.close()
