@@ -119,7 +119,7 @@ async def test_schedule_and_a_reminder_after_moving_the_clock(
     before = await chat.page.get_by_test_id("clock-label").inner_text()
     jump = panel.locator('[data-testid="clock-next"][data-kind="reminder"]').first
     await expect(jump).to_be_visible()
-    session = (await jump.inner_text()).rsplit(": ", 1)[1]  # "Maju ke: Pengingat ...: <title>"
+    session = (await jump.inner_text()).rsplit(": ", 1)[1]  # "🔔 Pengingat 1 hari ...: <title>"
     await expect(chat.messages().filter(has_text="Pengingat bimtek")).to_have_count(0)
     await jump.click()
     await expect(chat.page.get_by_test_id("clock-label")).not_to_have_text(before)

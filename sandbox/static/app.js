@@ -696,15 +696,14 @@ function renderClock() {
   $("clock-label").textContent = label(state.clock);
   const list = $("clock-next-list");
   list.replaceChildren(...(state.next || []).map((moment) => {
-    const element = button("", "clock-next", () => moveClock({ action: "to", at: moment.at }, element));
+    const text = label(moment);
+    const element = button(text, "clock-next", () => moveClock({ action: "to", at: moment.at }, element));
     element.dataset.kind = moment.kind;
-    element.append(document.createTextNode("Maju ke "));
-    const small = document.createElement("small");
-    small.lang = "en";
-    small.textContent = "jump to";
-    element.append(small, document.createTextNode(`: ${label(moment)}`));
+    element.setAttribute("aria-label", `Maju ke / Jump to: ${text}`);
+    element.prepend(document.createTextNode(moment.kind === "reminder" ? "🔔 " : "▶ "));
     return element;
   }));
+  $("clock-next-title").hidden = !(state.next || []).length;
 }
 
 async function refreshState() {
