@@ -25,7 +25,7 @@ check: $(STAMP)
 	$(BIN)/python bot.py check
 
 test: lint
-	$(BIN)/python -m pytest -q -n 3 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 3
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

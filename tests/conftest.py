@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,26 @@ from tests.harness import TOKEN, RunningBot, make_settings
 
 ADMIN_ID = 900001
 ORGANISER_ID = 900002
+# Tests that share one expensive module fixture (a sandbox and a browser): all on one worker.
+ONE_WORKER_MODULES = ("tests/test_sandbox_browser.py::",)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`-n N` (xdist's "load"): each test is its own unit of work, except the modules above,
+    whose tests go to one worker together, in order. (`--dist loadgroup` would do it with a
+    mark, but xdist 3.8 marks the group in a node id attribute that pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for module in ONE_WORKER_MODULES:
+                if nodeid.startswith(module):
+                    return module
+            return nodeid
+
+    return OneWorkerModules(config, log)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ bot in `bot.py sandbox`: a participant registers by typing, pressing buttons and
 contact, reads /jadwal, moves the sandbox clock and receives the reminder; an English
 participant reads English; the admin downloads the XLSX export.
 
-One sandbox and one browser for the module (one xdist group, so one worker starts them);
-each person in a browser context of their own, like a tab per person."""
+One sandbox and one browser for the module (tests/conftest.py keeps its tests on one xdist
+worker, in order); each person in a browser context of their own, like a tab per person."""
 
 from __future__ import annotations
 
@@ -22,10 +22,7 @@ from playwright.async_api import Browser, expect
 import locales
 from tests.sandbox_browser import PHONE, ChatPage, chromium, running_sandbox
 
-pytestmark = [
-    pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.xdist_group("sandbox_browser"),
-]
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 ID = functools.partial(locales.plain, "id")
 EN = functools.partial(locales.plain, "en")
 GROUP_TITLE = "Bimtek Smart City Kab. Probolinggo"  # SANDBOX_API.md
