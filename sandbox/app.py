@@ -33,6 +33,7 @@ from aiohttp import web
 
 import bot
 from config import PROJECT_ROOT, Settings, StartupError
+from domain.instance import AnotherInstanceRunning
 from handlers.base.context import BotApp, services_of
 from localtg import FakeTelegram, SimChat, SimUser
 from sandbox import links, timecontrol, views
@@ -172,6 +173,9 @@ class Sandbox:
         try:
             self._populate()
             await self._start_bot()
+        except AnotherInstanceRunning as exc:  # another sandbox on the same --data-dir
+            await self.tg.stop()
+            raise StartupError(str(exc)) from exc
         except BaseException:
             await self.tg.stop()
             raise
