@@ -159,8 +159,10 @@ class Sandbox:
     async def start(self, *, fresh: bool = False) -> Sandbox:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # A jump of the clock runs every check at once; one that is running right then is
-        # skipped (it runs again within seconds), which APScheduler reports as a warning.
-        logging.getLogger("apscheduler.executors.default").setLevel(logging.ERROR)
+        # skipped (it runs again within seconds), and so is one that a busy machine delays:
+        # APScheduler's warnings about it are no news on the sandbox's console.
+        for name in ("apscheduler.scheduler", "apscheduler.executors.default"):
+            logging.getLogger(name).setLevel(logging.ERROR)
         if fresh:
             self._delete_database()
         try:
