@@ -340,15 +340,21 @@ async def start_in_loop(
     long-polls for 1 s at a time, so that stopping takes a moment only."""
     app = build_application(settings, event=event, clock=clock)
     await app.initialize()
-    await startup(app)
-    await app.start()
-    assert app.updater is not None
-    if settings.webhook_url:
-        await app.updater.start_webhook(**webhook_options(settings))
-    else:
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
-        )
+    try:
+        await startup(app)
+        await app.start()
+        assert app.updater is not None
+        if settings.webhook_url:
+            await app.updater.start_webhook(**webhook_options(settings))
+        else:
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
+            )
+    except BaseException:
+        # E.g. another instance holds the database: close what was opened (the database's
+        # thread would keep the process alive), then report.
+        await stop_in_loop(app)
+        raise
     return app
 
 

@@ -33,6 +33,7 @@ from aiohttp import web
 
 import bot
 from config import PROJECT_ROOT, Settings, StartupError
+from domain.instance import AnotherInstanceRunning
 from handlers.base.context import BotApp, services_of
 from localtg import FakeTelegram, SimChat, SimUser
 from sandbox import links, timecontrol, views
@@ -158,8 +159,10 @@ class Sandbox:
     async def start(self, *, fresh: bool = False) -> Sandbox:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # A jump of the clock runs every check at once; one that is running right then is
-        # skipped (it runs again within seconds), which APScheduler reports as a warning.
-        logging.getLogger("apscheduler.executors.default").setLevel(logging.ERROR)
+        # skipped (it runs again within seconds), and so is one that a busy machine delays:
+        # APScheduler's warnings about it are no news on the sandbox's console.
+        for name in ("apscheduler.scheduler", "apscheduler.executors.default"):
+            logging.getLogger(name).setLevel(logging.ERROR)
         if fresh:
             self._delete_database()
         try:
@@ -172,6 +175,9 @@ class Sandbox:
         try:
             self._populate()
             await self._start_bot()
+        except AnotherInstanceRunning as exc:  # another sandbox on the same --data-dir
+            await self.tg.stop()
+            raise StartupError(str(exc)) from exc
         except BaseException:
             await self.tg.stop()
             raise

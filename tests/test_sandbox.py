@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 
 from config import PROJECT_ROOT
 from handlers.base.context import services_of
+from sandbox import links
 from sandbox.app import PERSONAS, Sandbox
 from storage import attendance as attendance_store
 from storage import participants
@@ -337,11 +338,14 @@ async def _started(proc: asyncio.subprocess.Process, prefix: str) -> str:
 
 
 async def _stops_cleanly(proc: asyncio.subprocess.Process) -> str:
+    """SIGTERM: exit 0, nothing more on stdout than the URL line (read already), and on
+    stderr no error, no traceback, no token."""
     proc.send_signal(signal.SIGTERM)
-    _out, err = await asyncio.wait_for(proc.communicate(), 30)
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, err
     text = err.decode()
-    assert "Traceback" not in text and "SANDBOX-local" not in text
+    assert out.decode().strip() == "", out
+    assert " ERROR " not in text and "Traceback" not in text and "SANDBOX-local" not in text
     return text
 
 
@@ -378,7 +382,35 @@ async def test_make_run_without_a_token_starts_the_sandbox(tmp_path: Path) -> No
     finally:
         if proc.returncode is None:
             err = await _stops_cleanly(proc)
-            assert err.strip() == "", err  # one line only: the console shows warnings only
+            assert " INFO " not in err, err  # the console shows warnings only
     assert (tmp_path / "data" / "sandbox" / "sandbox.sqlite3").exists()
     assert not (tmp_path / "data" / "bimtek.sqlite3").exists()
     assert os.listdir(tmp_path / "data") == ["sandbox"]
+
+
+@pytest.mark.parametrize(
+    ("url", "payload"),
+    [
+        ("https://t.me/bimtek_sandbox_bot?start=hadir_Ab-1", "hadir_Ab-1"),
+        ("t.me/Bimtek_Sandbox_Bot?start=jadwal", "jadwal"),
+        ("tg://resolve?domain=bimtek_sandbox_bot&start=cek_X9", "cek_X9"),
+        ("https://telegram.me/bimtek_sandbox_bot", None),
+    ],
+)
+def test_links_the_bots_app_opens(url: str, payload: str | None) -> None:
+    assert links.start_payload(url, "bimtek_sandbox_bot") == payload
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/?start=jadwal",
+        "https://t.me/another_bot?start=jadwal",
+        "https://t.me/bimtek_sandbox_bot?start=" + "x" * 65,  # Telegram's limit: 64
+        "https://t.me/bimtek_sandbox_bot?start=a%20b",
+        "tg://resolve?domain=another_bot&start=jadwal",
+    ],
+)
+def test_other_links_are_not_opened_as_the_bots(url: str) -> None:
+    with pytest.raises(links.NotABotLink):
+        links.start_payload(url, "bimtek_sandbox_bot")
