@@ -147,6 +147,13 @@ async def test_english_participant_reads_english(sandbox: str, browser: Browser)
         await budi.press("English")
         welcome = await budi.expect("Welcome")
         await expect(welcome).to_contain_text("register as a participant")
+        # The page's own dates and clock follow the persona's language.
+        english_month = re.compile(
+            r"January|February|March|April|May|June|July|August|"
+            r"September|October|November|December"
+        )
+        await expect(budi.page.locator("li.day").first).to_have_text(english_month)
+        await expect(budi.page.get_by_test_id("clock-label")).to_have_text(english_month)
         # The Menu button lists the English commands; one press sends it.
         await budi.page.get_by_test_id("menu-button").click()
         schedule_command = budi.page.get_by_test_id("menu-command").filter(has_text="/schedule")

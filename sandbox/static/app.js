@@ -230,7 +230,9 @@ const clockTime = (iso) => (iso || "").slice(11, 16).replace(":", ".");
 function dayLabel(iso) {
   const [y, m, d] = (iso || "").slice(0, 10).split("-").map(Number);
   if (!y) return "";
-  return new Intl.DateTimeFormat("id-ID", {
+  const persona = view.state && view.state.personas.find((p) => p.key === view.persona);
+  const locale = persona && persona.language === "en" ? "en-GB" : "id-ID";
+  return new Intl.DateTimeFormat(locale, {
     weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
