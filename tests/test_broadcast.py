@@ -1,4 +1,4 @@
-"""Announcements end to end (/umumkan, /siaran): the real bot against tests/faketg, with
+"""Announcements end to end (/umumkan, /siaran): the real bot against localtg, with
 Telegram's flood limits enforced by the fake server."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a person can trust in a conversation, end to end through tests/faketg: typed offices
+"""What a person can trust in a conversation, end to end through localtg: typed offices
 count for their office, a question is never stored as an answer, every typed answer is said
 back, /daftar, /usul and /start say where the form is, and an edited message changes nothing."""
 
@@ -8,10 +8,10 @@ import asyncio
 import re
 
 import locales
+from localtg import SimUser
 from storage import flows
 from storage import proposals as store
 from storage.participants import get as get_participant
-from tests.faketg import SimUser
 from tests.harness import future_event
 from tests.proposal_helpers import finish_optional, register
 

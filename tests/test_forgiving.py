@@ -1,4 +1,4 @@
-"""Forgiving input end to end (issue 13): the real bot against tests/faketg. Buttons answered
+"""Forgiving input end to end (issue 13): the real bot against localtg. Buttons answered
 by typing their label, offices and phone numbers typed by hand, errors that say what is wrong,
 documents named, "p" nudged, everyday send times, one Ubah, the group after a new office."""
 

@@ -6,9 +6,9 @@ import asyncio
 from datetime import timedelta
 
 import locales
+from localtg import SimUser
 from storage import flows
 from storage import proposals as store
-from tests.faketg import SimUser
 from tests.harness import future_event
 from tests.proposal_helpers import (
     DIMENSION_NAMES,

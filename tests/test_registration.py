@@ -1,4 +1,4 @@
-"""Registration, profile and data rights end to end: the real bot against tests/faketg."""
+"""Registration, profile and data rights end to end: the real bot against localtg."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import locales
+from localtg import SimUser
 from schedules.event import MODES, ROLES
 from storage import audit, consents, faq_log, flows, outbox, participants
 from storage import proposals as proposal_store
-from tests.faketg import SimUser
 from tests.harness import BotProcess, future_event
 from tests.proposal_helpers import DIMENSION_NAMES
 
