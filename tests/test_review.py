@@ -34,10 +34,14 @@ async def test_review_with_every_criterion_revision_and_self_review(tg, bot, adm
     assert "hanya untuk tim pendamping" in str(await reviewer.press_data("rev:v:score:5"))
     await outsider.send("/pendamping tambah 740003")
     await outsider.expect("hanya untuk admin")
+    await reviewer.send("/bantuan")
+    assert "/tinjau" not in (await reviewer.expect("Perintah yang tersedia")).text
 
     await admin.send(f"/pendamping tambah {REVIEWER} governance")
     await admin.expect("kini menjadi tim pendamping untuk: Smart Governance")
     await reviewer.expect("tim pendamping")
+    await reviewer.send("/bantuan")
+    assert "/tinjau – tinjau usulan" in (await reviewer.expect("Untuk tim pendamping")).text
 
     await reviewer.send("/tinjau")
     shown = await reviewer.expect(f"Tinjauan usulan #{pid}")

@@ -13,6 +13,7 @@ from handlers.base.context import (
     is_admin,
     is_organiser,
     is_private,
+    is_reviewer,
     lang_of,
     remember_language,
     telegram_lang,
@@ -118,6 +119,8 @@ async def help_command(update: Update, context: BotContext) -> None:
         return
     parts.append(locales.t(lang, "help.participant"))
     user = update.effective_user
+    if user is not None and await is_reviewer(context, user.id):
+        parts.append("\n" + locales.t(lang, "help.reviewer"))
     if user is not None and await is_organiser(context, user.id):
         parts.append("\n" + locales.t(lang, "help.organiser"))
     if user is not None and await is_admin(context, user.id):
