@@ -5,6 +5,8 @@ fields and the middle tier ("did you mean")."""
 
 from __future__ import annotations
 
+import csv
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,18 @@ def test_eval_set_has_halves_styles_and_every_entry() -> None:
     ids = {e.id for e in load_books()["id"].entries}
     assert {r.expected for r in rows if r.expected} == ids
     assert sum(1 for r in rows if not r.expected) >= 50
+
+
+def test_second_batch_is_split_by_its_rule() -> None:
+    # The rows after the SECOND BATCH comment were split by a hash of the question, not by
+    # hand (the file's comment): a row moved to the other half by hand fails here.
+    lines = STYLES_CSV.read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("# SECOND BATCH"))
+    batch = [row for row in csv.reader(lines[start:]) if row and not row[0].startswith("#")]
+    assert len(batch) >= 250
+    for question, _expected, _style, split in batch:
+        even = int(hashlib.sha256(question.encode("utf-8")).hexdigest(), 16) % 2 == 0
+        assert split == ("tune" if even else "heldout"), question
 
 
 def test_heldout_floors(heldout: EvalReport) -> None:
