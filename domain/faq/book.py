@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from domain.faq.index import FUSION_K, Index
+from domain.faq.index import FUSION_K, OFFERED, Index
 from domain.faq.text import LANGS, Analyzer, default_lexicon, mark_offices
 from locales import LOCALES_DIR
 
@@ -240,9 +240,6 @@ def answer_question(text: str, lang: str, offices: tuple[str, ...] = ()) -> FaqM
         # question the other book's words mislead still gets the right one offered.
         best = replace(best, candidates=_merged(best, [m for m, _ in matches]))
     return _in_book(best, own)
-
-
-OFFERED = 3  # closest questions offered when not sure
 
 
 def _merged(best: FaqMatch, matches: list[FaqMatch]) -> tuple[FaqEntry, ...]:

@@ -41,7 +41,7 @@ EN_PART = 4  # the shortest part of an English word split in two ("zoomlink")
 # merged by reciprocal rank; the BM25 best stays first.
 FUSION_K = 5  # reciprocal rank fusion: 1 / (FUSION_K + rank)
 LETTERS_MIN = 60.0  # a letter-level candidate needs this similarity (0-100)
-OFFERED = 3
+OFFERED = 3  # closest questions offered when not sure
 
 
 @dataclass(frozen=True)
@@ -346,7 +346,7 @@ class Index:
 
     def _rank(self, text: str) -> Ranking:
         order, scores, features = self.decision(text)
-        best = tuple(i for i in order[:3] if scores[i] > 0)
+        best = tuple(i for i in order[:OFFERED] if scores[i] > 0)
         if not best:
             return Ranking(best=(), score=0.0, sure=False)
         probability = confidence(features, self.analyzer.lang)
