@@ -249,6 +249,10 @@ async def test_notice_names_version_rights_and_contact(tg, bot) -> None:
         "3×24 jam",
         "/hapusdata",
         "+62 335 841 000",
+        # every kind of record the bot keeps about a person is named, not only the profile
+        "kehadiran per sesi",
+        "penilaian sesi",
+        "e-sertifikat",
     ):
         assert part in text
     assert await participants.get(bot.db, rina.id) is None
@@ -650,7 +654,15 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     await ika.expect("tidak dihapus")
     assert (await participants.get(bot.db, ika.id)).full_name == "Ika Rahma"
     await ika.send("/hapusdata")
-    await ika.expect("Lanjutkan?")
+    confirm = await ika.expect("Lanjutkan?")
+    # what goes is said in full: the records of the workshop too, and what stays
+    for part in (
+        "catatan kehadiran",
+        "penilaian sesi",
+        "pertanyaan kepada panitia",
+        "e-sertifikat",
+    ):
+        assert part in confirm.text
     await ika.press(ID["delete_yes"])
     await ika.expect("sudah dihapus")
     gone = await participants.get(bot.db, ika.id)
