@@ -14,7 +14,7 @@ from handlers.base.callbacks import Callback, Feature, press_of
 from handlers.base.context import BotContext, is_organiser, lang_of
 from handlers.base.flows import END, STAY, FlowSpec, Move, Step, Turn, begin
 from handlers.base.guards import private_only
-from handlers.base.keyboards import button, labelled
+from handlers.base.keyboards import button, fitted, labelled
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html
@@ -145,7 +145,7 @@ async def ask_session(turn: Turn) -> None:
     stage = event.current_stage(now)
     pairs = [p for p in event.sessions() if p[0].number == stage.number] or event.sessions()
     rows = [
-        [labelled(f"{st.title_in(turn.lang).split(':')[0]} · {s.title_in(turn.lang)}"[:60],
+        [labelled(fitted(f"{st.title_in(turn.lang).split(':')[0]} · {s.title_in(turn.lang)}"),
                   Feature.MATERIALS, PICK, s.id)]
         for st, s in pairs
     ]  # fmt: skip

@@ -16,7 +16,7 @@ from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, is_organiser, lang_of
 from handlers.base.flows import begin
 from handlers.base.guards import organisers_only, private_only
-from handlers.base.keyboards import button, labelled
+from handlers.base.keyboards import button, fitted, labelled
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from handlers.selection import views
@@ -40,7 +40,7 @@ async def seleksi(update: Update, context: BotContext) -> None:
         dimension = context.event.dimension(r.dimension)
         status = locales.plain(lang, f"selection.status.{r.status}")
         label = f"#{r.id} {dimension.name if dimension else r.dimension} ({status})"
-        rows.append([labelled(label[:60], SEL, "view", r.id)])
+        rows.append([labelled(fitted(label), SEL, "view", r.id)])
     if not rows:
         lines.append(locales.t(lang, "selection.none"))
     rows.append([button(lang, "selection.btn.new", SEL, "new")])

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup
 import locales
 from domain.ranking import Ranked
 from handlers.base.callbacks import Feature
-from handlers.base.keyboards import button, labelled
+from handlers.base.keyboards import button, fitted, labelled
 from locales import Html
 from schedules.event import Event
 from schedules.timefmt import format_datetime
@@ -45,7 +45,7 @@ def ballot(
         # What the press means (1 vote, 0 take back) is on the button: a second press after
         # a lost reply then changes nothing, where a toggle would take the vote back.
         want = 0 if pid in mine else 1
-        label = f"{mark}#{pid} {c['name'] or ''}"[:60]
+        label = fitted(f"{mark}#{pid} {c['name'] or ''}")
         rows.append([labelled(label, SEL, "vote", round_.id, pid, want)])
     return Html("\n").join(lines), InlineKeyboardMarkup(rows)
 
@@ -94,7 +94,7 @@ def organiser_view(
             for r in ranked:
                 pid = r.entry.proposal_id
                 mark = "✅ " if pid in chosen else "☐ "
-                label = f"{mark}{r.rank}. #{pid} {names.get(pid, '')}"[:60]
+                label = fitted(f"{mark}{r.rank}. #{pid} {names.get(pid, '')}")
                 rows.append([labelled(label, SEL, "pick", round_.id, pid)])
             rows.append([button(lang, "selection.btn.confirm", SEL, "confirm", round_.id)])
     return Html("\n").join(lines), InlineKeyboardMarkup(rows) if rows else None
