@@ -323,7 +323,9 @@ async def test_typed_proposal_answers_are_said_back_short_and_escaped(tg, bot) -
     names = [m for m in user.messages if m.text.startswith("Nama program tercatat")]
     assert "&lt;digital&gt; &amp; desa" in (names[0].html or "")  # escaped
     targets = [m.text for m in user.messages if m.text.startswith("Sasaran")]
-    assert targets == ["Sasaran, target, indikator tercatat: Warga; indikator: sampah turun 30%."]
+    assert targets == [
+        "Sasaran, target dan indikator tercatat: Warga; indikator: sampah turun 30%."
+    ]
     draft = await draft_of(bot, 830_001)
     assert draft.name == "Bank sampah <digital> & desa"
     assert draft.description == description.strip()

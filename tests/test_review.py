@@ -94,7 +94,7 @@ async def test_review_with_every_criterion_revision_and_self_review(tg, bot, adm
     await proposer.press("Perbaiki", view)
     await proposer.expect("kini versi 2")
     await proposer.expect("Bagian mana")  # one press: straight to which answer
-    await proposer.press("Sasaran, target, indikator")
+    await proposer.press("Sasaran, target dan indikator")
     await proposer.expect("6/12")
     await proposer.send("Warga; indikator: waktu layanan turun 50%.")
     await proposer.expect("pilih Ubah")

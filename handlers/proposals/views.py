@@ -78,7 +78,12 @@ def dimension_question(
     for d in dims:
         label = ("✓ " if d.id == own else "") + d.name
         rows.append([labelled(label, Feature.PROPOSAL, CHOICE, "dimension", d.id)])
-    return _ask(event, lang, "dimension"), InlineKeyboardMarkup(rows)
+    # Someone in every group ("Semua dimensi") has no button ticked: the question says no ✓.
+    ticked = any(d.id == own for d in dims)
+    text = _ask(event, lang, "dimension")
+    if not ticked:
+        text = locales.t(lang, "proposals.ask.dimension_any", n=1, total=len(questions(event)))
+    return text, InlineKeyboardMarkup(rows)
 
 
 def element_question(
