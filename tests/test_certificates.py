@@ -56,7 +56,7 @@ async def test_issue_once_verify_and_delete(tg, tmp_path: Path) -> None:
 
         doc = await siti.expect("E-sertifikat Tahap 1", timeout=10)
         assert doc.document is not None and doc.document.filename.endswith(".pdf")
-        code = re.search(r"verifikasi: ([A-Z0-9]{10})", doc.caption or "").group(1)  # type: ignore[union-attr]
+        code = re.search(r"Nomor sertifikat: ([A-Z0-9]{10})", doc.caption or "").group(1)  # type: ignore[union-attr]
         text = pypdf.PdfReader(io.BytesIO(doc.document.content)).pages[0].extract_text()
         for expected in ("SERTIFIKAT", code, "Dr. Ir. Siti Rahmawati, S.Kom., M.T.", "Tim Pelaksana",
                          "Dinas Komunikasi", "Tahap 1", "Kepala Bappeda", "/cek " + code):  # fmt: skip

@@ -123,10 +123,12 @@ async def format_button(update: Update, context: BotContext) -> None:
         proposals=len(data.proposals),
         via="telegram",
     )
+    # The DOCX holds only the programmes confirmed in /seleksi, not every proposal.
+    profiles = exporter.format == "docx"
     caption = locales.t(
         lang,
-        "export.caption",
-        count=len(data.proposals),
+        "export.caption_profiles" if profiles else "export.caption",
+        count=len({pid for _round, pid in data.chosen}) if profiles else len(data.proposals),
         when=format_datetime(now, context.event.tz, lang),
     )
     chat = update.effective_chat

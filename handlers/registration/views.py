@@ -134,6 +134,7 @@ def dimension_after_office(
     text = locales.t(
         lang,
         "forgiving.dimension_after_office",
+        office=context.event.office_name(new_office.opd_id, pending.get("opd_other")),  # type: ignore[arg-type]
         old=dimension_label(context.event, lang, old)
         if old
         else locales.plain(lang, "registration.not_set"),
