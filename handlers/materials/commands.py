@@ -166,7 +166,10 @@ async def on_session(turn: Turn, press: Callback) -> Move:
         )  # fmt: skip
 
     data["session"] = found[1].id
-    note = locales.t(turn.lang, "materials.saved", title=found[1].title_in(turn.lang))
+    # Said back with the file's name: the organiser sees which file went to which session.
+    name = str(data.get("file_name") or "")
+    key = "materials.saved_named" if name else "materials.saved"
+    note = locales.t(turn.lang, key, title=found[1].title_in(turn.lang), name=name)
     return Move(to="announce", write=write, note=note)
 
 
