@@ -12,7 +12,9 @@ from pathlib import Path
 
 import openpyxl
 
+from domain import feedback as feedback_rules
 from domain.exports import attendance as daftar_hadir
+from schedules.timefmt import format_date
 from storage import attendance as store
 from storage import feedback, materials
 from tests.conftest import ADMIN_ID, ORGANISER_ID
@@ -93,6 +95,11 @@ async def test_feedback_once_changeable_with_comment(tg, tmp_path: Path) -> None
         absen = tg.user(first_name="Absen", language_code="id", user_id=7802)
         ask = await hadi.expect("Penilaian sesi", timeout=12)
         assert ask.buttons == [["1", "2", "3", "4", "5"]]
+        # The last day, not the midnight after it ("sampai Jumat, 00.00" sounded a day more).
+        session = bot.services.event.session("usai")[1]
+        last = format_date(feedback_rules.deadline(bot.services.event, session) - timedelta(seconds=1),
+                           bot.services.event.tz, "id")  # fmt: skip
+        assert f"diubah sampai akhir hari {last}." in ask.text and "00.00" not in ask.text
         await hadi.press("4", msg=ask)
         await hadi.expect("4 dari 5")
         current = next(m for m in hadi.messages if m.message_id == ask.message_id)
