@@ -128,6 +128,8 @@ async def test_feedback_once_changeable_with_comment(tg, tmp_path: Path) -> None
         await organiser.send("/umpanbalik")
         summary = await organiser.expect("Penilaian sesi")
         assert re.search(r"rata-rata 5,0 dari 5 \(1 penilaian\)", summary.text)
+        assert "\n\n\n" not in summary.text  # one blank line between the title and a session
+        assert re.search(r"penilaian\)\n• «Materinya bermanfaat", summary.text)  # its comments
         assert "Materinya bermanfaat" in summary.text and "Hadi" not in summary.text
         await absen.send("/umpanbalik")
         await absen.expect("hanya untuk panitia")

@@ -178,8 +178,10 @@ async def umpanbalik(update: Update, context: BotContext) -> None:
     blocks: list[str] = [locales.t(lang, "feedback.summary_title")]
     for item in found:
         average = f"{item.average:.1f}".replace(".", "," if lang == "id" else ".")
-        blocks.append(locales.t(lang, "feedback.summary_line", title=item.session.title_in(lang),
-                                average=average, count=item.count))  # fmt: skip
-        blocks.extend(locales.t(lang, "feedback.summary_comment", comment=c) for c in item.comments)
+        # One block per session (its line and its comments), a blank line between sessions.
+        lines = [locales.t(lang, "feedback.summary_line", title=item.session.title_in(lang),
+                           average=average, count=item.count)]  # fmt: skip
+        lines.extend(locales.t(lang, "feedback.summary_comment", comment=c) for c in item.comments)
+        blocks.append(Html("\n").join(lines))
     for text in locales.split_messages(blocks):
         await reply(update, Html(text))  # joined from t() results: safe
