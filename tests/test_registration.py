@@ -416,6 +416,11 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     await eko.expect("Mohon periksa data")
     await eko.press(ID["change"])
     await eko.expect("Bagian mana")
+    # Ubah pressed by mistake: « Kembali leads back to the summary, nothing changed.
+    await eko.press(locales.plain("id", "common.back"))
+    await eko.expect("Mohon periksa data")
+    await eko.press(ID["change"])
+    await eko.expect("Bagian mana")
     await eko.press(ID["fields"]["full_name"])
     # One field is changed: no "Langkah n/6", that numbering is for the first registration.
     name_question = await eko.expect("Silakan tulis nama lengkap")

@@ -401,6 +401,8 @@ async def _after_registration(turn: Turn) -> None:
 
 async def on_pick_field(turn: Turn, press: Callback) -> Move:
     field = press.arg()
+    if field == views.BACK:
+        return Move(to="summary")
     if field not in people.FIELDS:
         return await turn.alert("common.expired")
     turn.data[ONE_FIELD] = True
