@@ -31,7 +31,12 @@ SEL = Feature.SELECTION
 @private_only(Payload.SELEKSI)
 @organisers_only
 async def seleksi(update: Update, context: BotContext) -> None:
-    lang = lang_of(update)
+    text, markup = await _rounds_list(context, lang_of(update))
+    await reply(update, text, reply_markup=markup)
+
+
+async def _rounds_list(context: BotContext, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The latest rounds, a button each, and "Buka putaran baru" (also « Kembali's target)."""
     now = context.services.clock.now()
     lines = [locales.t(lang, "selection.title")]
     rows = []
@@ -44,7 +49,7 @@ async def seleksi(update: Update, context: BotContext) -> None:
     if not rows:
         lines.append(locales.t(lang, "selection.none"))
     rows.append([button(lang, "selection.btn.new", SEL, "new")])
-    await reply(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 async def on_press(update: Update, context: BotContext) -> None:
@@ -70,6 +75,11 @@ async def _organiser_press(update: Update, context: BotContext) -> None:
     if press.action == "new" and not press.args:
         await answer_callback(update)
         await begin(update, context, FLOW, "dimension", {})
+        return
+    if press.action == "list" and not press.args:  # « Kembali from a round
+        await answer_callback(update)
+        text, markup = await _rounds_list(context, lang)
+        await edit_or_send(update, text, reply_markup=markup)
         return
     rid = press.int_arg(0)
     now = context.services.clock.now()

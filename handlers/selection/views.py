@@ -56,7 +56,7 @@ def organiser_view(
     round_: Round,
     candidates: list[Any],
     ranked: list[Ranked],
-) -> tuple[Html, InlineKeyboardMarkup | None]:
+) -> tuple[Html, InlineKeyboardMarkup]:
     dimension = event.dimension(round_.dimension)
     names = {int(c["proposal_id"]): c["name"] or "" for c in candidates}
     chosen = {int(c["proposal_id"]) for c in candidates if c["chosen"]}
@@ -67,7 +67,10 @@ def organiser_view(
             id=round_.id,
             dimension=dimension.name if dimension else round_.dimension,
             status=locales.plain(lang, f"selection.status.{round_.status}"),
-            closes=_closes(event, round_, lang),
+            # closed early ("Tutup sekarang"): when it was closed, not when it would have
+            closes=format_datetime(datetime.fromisoformat(round_.closed_at), event.tz, lang)
+            if round_.closed_at
+            else _closes(event, round_, lang),
             count=len(candidates),
         )
     ]
@@ -97,4 +100,5 @@ def organiser_view(
                 label = fitted(f"{mark}{r.rank}. #{pid} {names.get(pid, '')}")
                 rows.append([labelled(label, SEL, "pick", round_.id, pid)])
             rows.append([button(lang, "selection.btn.confirm", SEL, "confirm", round_.id)])
-    return Html("\n").join(lines), InlineKeyboardMarkup(rows) if rows else None
+    rows.append([button(lang, "common.back", SEL, "list")])
+    return Html("\n").join(lines), InlineKeyboardMarkup(rows)
