@@ -72,6 +72,9 @@ async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organ
     await organiser.press("Ya, Dewan ikut memilih")
     opened = await organiser.expect("dibuka: 3 kandidat")
     assert "ke 3 peserta" in opened.text  # V1, V2 and the Dewan; not the economy group
+    # what was set up is said back: the dimension, the choices, when it closes
+    assert "(Smart Governance) dibuka" in opened.text and "paling banyak 2 pilihan" in opened.text
+    assert "ditutup " in opened.text and "WIB" in opened.text
     (round_,) = await selection.all_rounds(db)
     rid = round_.id
 
