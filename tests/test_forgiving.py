@@ -221,6 +221,8 @@ async def test_a_new_office_asks_the_group_and_keeps_the_old_one_only_when_press
         await ani.send("dinkes")
         question = await ani.expect("Instansi baru: Dinas Kesehatan")
         assert "Smart Governance" in question.text and "tersimpan setelah" in question.text
+        # nothing claims the office is stored before the group is chosen
+        assert not [m for m in ani.messages if "Instansi tercatat" in m.content]
         labels = [b for row in question.buttons for b in row]
         assert "✓ " + DIMENSION_NAMES["living"] in labels  # the new office's group
         previous = plain("forgiving.dimension_previous", name=DIMENSION_NAMES["governance"])
