@@ -193,6 +193,16 @@ async def test_weak_match_escalation_and_organiser_reply(tg, bot, organiser, adm
     await organiser.reply(welcome, "link zoom")
     await organiser.expect(question("tautan-rapat"))
 
+    # A registered participant is named as registered, with the office: the organiser knows
+    # whom they answer (her Telegram name says little).
+    siti = tg.user(first_name="Ibu S", language_code="id")
+    await register(bot.db, siti.id)
+    await siti.send(UNSURE)
+    await siti.press("Tanya panitia", await siti.expect("belum yakin"))
+    copy = await organiser.expect("Pertanyaan peserta #")
+    assert "Dari: Siti, Dinas Ketahanan Pangan dan Pertanian" in copy.text
+    assert "Ibu S" not in copy.text
+
 
 async def test_unanswered_list_is_for_organisers_only(tg, bot, organiser) -> None:
     rina = tg.user(first_name="Rina", language_code="id")
