@@ -242,7 +242,7 @@ def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
     from domain.faq.facts import event_facts
 
     event = load_event(settings.event_file)
-    match = answer_question(args.question, args.lang)
+    match = answer_question(args.question, args.lang, offices.office_names(event))
     entry = match.entry
     answer = None
     if entry is not None:
@@ -268,8 +268,9 @@ def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
     from domain.faq.evaluation import evaluate
 
+    names = offices.office_names(load_event(settings.event_file))  # as the bot reads them
     try:
-        report = evaluate(args.file, args.lang, args.split)
+        report = evaluate(args.file, args.lang, args.split, names)
     except (OSError, KeyError, UnicodeDecodeError) as exc:
         print(
             f"Cannot read {args.file}: a CSV with the header question,expected_id ({exc})",

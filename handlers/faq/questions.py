@@ -13,6 +13,7 @@ import locales
 from domain.faq.book import FaqMatch, answer_question
 from domain.faq.intent import is_noise, reads_as_question
 from domain.faq.text import normalise
+from domain.offices import office_names
 from handlers.base.callbacks import Feature
 from handlers.base.context import BotContext, is_private, lang_of
 from handlers.base.keyboards import button, labelled
@@ -90,7 +91,7 @@ async def answer(update: Update, context: BotContext, question: str) -> FaqMatch
     """Answer a question, or say "not sure" with the closest questions and "Tanya panitia"
     (the question is logged first, so the button can refer to it)."""
     lang = lang_of(update)
-    match = answer_question(question, lang)
+    match = answer_question(question, lang, office_names(context.event))
     if match.entry is None and is_noise(question):
         await _send(update, locales.t(lang, "forgiving.nudge"))
         return match
