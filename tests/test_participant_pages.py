@@ -1,9 +1,9 @@
-"""Everyone read for the reminders and the retention check comes in pages (the database is
+"""Everyone read for the reminders, the retention check and an announcement comes in pages (the database is
 never held for seconds): the pages together are exactly the participants asked for."""
 
 from __future__ import annotations
 
-from storage import participants, users
+from storage import broadcasts, participants, users
 from storage.db import Database
 from tests.seeding import registered
 
@@ -26,5 +26,10 @@ async def test_the_pages_together_are_every_participant_asked_for(tmp_path, monk
         assert await participants.reachable(db, "9999") == []  # nothing changed since
         changed = await participants.reachable(db, "2000")
         assert [p.user_id for p in changed] == reachable
+        # An announcement's recipients: every registered participant, blocked or not.
+        monkeypatch.setattr(broadcasts, "PAGE", 4)
+        got = await broadcasts.registered_recipients(db)
+        assert [r.user_id for r in got] == list(range(100, 111))
+        assert [r.user_id for r in got if not r.active] == [105]
     finally:
         await db.close()
