@@ -23,7 +23,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,9 +47,17 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def drive(
-    tg: FakeTelegram, pid: int, updates: int, answers: int, *, profiled: bool = False
+    tg: FakeTelegram,
+    pid: int,
+    updates: int,
+    answers: int,
+    *,
+    profiled: bool = False,
+    meter: Callable[[], float] | None = None,
 ) -> float:
-    """Send `updates` messages from USERS users; wait for `answers` replies each; CPU used."""
+    """Send `updates` messages from USERS users; wait for `answers` replies each; what
+    `meter` counts meanwhile (by default the process's CPU seconds)."""
+    meter = meter or (lambda: cpu_seconds(pid))
     users = [
         tg.user(first_name=f"U{i}", language_code="id", user_id=880_000 + i) for i in range(USERS)
     ]
@@ -57,11 +68,11 @@ async def drive(
     warm = tg.user(first_name="Warm", language_code="id", user_id=879_999)
     for text in TEXTS[:2]:
         await warm.send(text)
-        await warm.expect("", timeout=120)
+        await warm.expect("", timeout=600)  # valgrind (--instructions) is slow
     await tg.wait_idle(quiet=0.5, timeout=120)
     await asyncio.sleep(STARTED)
     profiler = profile(pid) if profiled else None
-    before = cpu_seconds(pid)
+    before = meter()
 
     async def one(index: int) -> None:
         user = users[index % USERS]
@@ -83,7 +94,7 @@ async def drive(
     sent = sum(len(u.messages) for u in users)
     if sent < answers:
         raise SystemExit(f"only {sent} replies of {answers}")
-    return cpu_seconds(pid) - before
+    return meter() - before
 
 
 def profile(pid: int) -> subprocess.Popen[bytes] | None:
@@ -132,6 +143,95 @@ async def echo_run(updates: int) -> float:
         await tg.stop()
 
 
+class Instructions:
+    """Instructions a process under callgrind executes (instrumentation off until the first
+    call; each call toggles it and returns the count so far): deterministic, whatever the
+    machine's load. The process runs about fifty times slower, so its timers (the sender, the
+    chores) fire fifty times more often per update; `idle` measures what they cost per second
+    with nothing to do, to take out of the window."""
+
+    def __init__(self, pid: int, out: Path) -> None:
+        self.pid, self.out, self.on, self.total = pid, out, False, 0.0
+        self.started = self.seconds = 0.0
+
+    def __call__(self) -> float:
+        self.on = not self.on
+        subprocess.run(
+            ["callgrind_control", "-i", "on" if self.on else "off", str(self.pid)],
+            capture_output=True, check=True,
+        )  # fmt: skip
+        if self.on:
+            self.started = time.monotonic()
+            return self.total
+        self.seconds = time.monotonic() - self.started
+        subprocess.run(["callgrind_control", "-d", str(self.pid)], capture_output=True, check=True)
+        self.total = float(sum(_totals(f) for f in self.out.parent.glob(f"{self.out.name}*")))
+        return self.total
+
+    async def idle(self, seconds: float) -> float:
+        """Instructions per second with nothing to do."""
+        before = self()
+        await asyncio.sleep(seconds)
+        return (self() - before) / self.seconds
+
+
+def _totals(dump: Path) -> int:
+    for line in dump.read_text(errors="replace").splitlines():
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    return 0
+
+
+VALGRIND = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
+
+
+async def counted(command: list[str], env: dict[str, str], cwd: Path, out: Path) -> Any:
+    return await asyncio.create_subprocess_exec(
+        *VALGRIND, f"--callgrind-out-file={out}", *command, env=env, cwd=cwd,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+async def instructions(updates: int) -> None:
+    """--instructions: both bots under callgrind, once each; instructions per update."""
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("bot", "echo bot"):
+            tg = FakeTelegram(token=TOKEN, bot_username="bench_bot")
+            await tg.start()
+            out = Path(tmp) / name.replace(" ", "") / "cg.out"
+            out.parent.mkdir()
+            if name == "bot":
+                settings = make_settings(tg, out.parent / "u.sqlite3", log_level="WARNING")
+                db = await Database(settings.database_path).open()
+                for i in range(USERS):
+                    await registered(db, 880_000 + i)
+                await db.close()
+                command = [sys.executable, str(ROOT / "bot.py"), "run"]
+                env = BotProcess(settings).env()
+            else:
+                command = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
+                env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": tg.base_url}
+            proc = await counted(command, env, out.parent, out)
+            meter = Instructions(proc.pid, out)
+            try:
+                window = await drive(tg, proc.pid, updates, updates, meter=meter)
+                seconds = meter.seconds
+                idle = await meter.idle(20.0)
+            finally:
+                proc.terminate()
+                await proc.wait()
+                await tg.stop()
+            figures[name] = (window, window - idle * seconds, seconds, idle)
+    print(f"updates: {updates} from {USERS} users (/jadwal and FAQ questions), under callgrind")
+    for name, (window, busy, seconds, idle) in figures.items():
+        print(f"{name + ':':9} {window / updates / 1e6:.1f} M instructions per update "
+              f"({window / 1e9:.2f} G in {seconds:.0f} s); idle {idle / 1e6:.1f} M/s; "
+              f"without idle {busy / updates / 1e6:.1f} M per update")  # fmt: skip
+    (bot, bot_busy, *_), (echo, echo_busy, *_) = figures["bot"], figures["echo bot"]
+    print(f"ratio:    {bot / echo:.2f}; without idle {bot_busy / echo_busy:.2f}")
+
+
 async def main(updates: int, runs: int) -> None:
     ours: list[float] = []
     theirs: list[float] = []
@@ -154,5 +254,8 @@ async def main(updates: int, runs: int) -> None:
 
 
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:3]]
-    asyncio.run(main(args[0] if args else 1000, args[1] if len(args) > 1 else 5))
+    if sys.argv[1:2] == ["--instructions"]:
+        asyncio.run(instructions(int(sys.argv[2]) if len(sys.argv) > 2 else 200))
+    else:
+        args = [int(a) for a in sys.argv[1:3]]
+        asyncio.run(main(args[0] if args else 1000, args[1] if len(args) > 1 else 5))
