@@ -4,11 +4,15 @@ the fake Telegram server with flood limits off; 200 users send /jadwal and FAQ q
 The bot's CPU time is read from /proc before and after (utime + stime).
 
 Run: .venv/bin/python bench/update_cost.py [updates] [runs]   (default 1000 updates, 5 runs)
+     .venv/bin/python bench/update_cost.py --instructions [updates]   (callgrind, default 200)
 
 The machine's speed swings with other jobs (the echo bot alone took 3.1 to 5.9 s per 1,000
 updates in single runs), so the two bots run in turns, `runs` times each, a fresh server and
 database every time: the printed figures are medians, and the ratio of a bot's run to the
 echo run right after it (same machine load) is given per pair and as the median of pairs.
+--instructions counts instructions instead (valgrind's callgrind, one run each): within 3 %
+from run to run whatever the load, but user space only (no system calls, no cache misses),
+so it is a second view, not the same figure.
 Profile the bot meanwhile: UPDATE_COST_PROFILE=/tmp/bot.txt (py-spy record, collapsed stacks;
 `pip install py-spy` first). The profiler's own CPU is not the bot's, but sampling slows it a bit.
 """
