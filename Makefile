@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check clean
+.PHONY: run sandbox test lint format check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Without BOT_TOKEN: the local sandbox (the real bot against a local server, a page on 127.0.0.1).
 run: $(STAMP)
-	$(BIN)/python bot.py run
+	$(BIN)/python bot.py run --sandbox-if-no-token
+
+sandbox: $(STAMP)
+	$(BIN)/python bot.py sandbox
 
 check: $(STAMP)
 	$(BIN)/python bot.py check

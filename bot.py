@@ -360,6 +360,48 @@ def build_application(
     return app
 
 
+async def start_in_loop(
+    settings: Settings, event: Event | None = None, clock: Clock | None = None
+) -> BotApp:
+    """Build the Application and start it in the running event loop, as run_polling and
+    run_webhook do, for a caller that owns the loop: the tests and the sandbox. Polling
+    long-polls for 1 s at a time, so that stopping takes a moment only."""
+    app = build_application(settings, event=event, clock=clock)
+    await app.initialize()
+    try:
+        await startup(app)
+        await app.start()
+        assert app.updater is not None
+        if settings.webhook_url:
+            await app.updater.start_webhook(**webhook_options(settings))
+        else:
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
+            )
+    except BaseException:
+        # E.g. another instance holds the database: close what was opened (the database's
+        # thread would keep the process alive), then report.
+        await stop_in_loop(app)
+        raise
+    return app
+
+
+async def stop_in_loop(app: BotApp) -> None:
+    """Stop what `start_in_loop` started, with the hooks run_polling calls on its way out."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    # post_stop (`stopping`) lets in-flight sends finish while the HTTP connections are open.
+    if app.post_stop is not None:
+        await app.post_stop(app)
+    await app.shutdown()
+    # post_shutdown (`shutdown`) stops the sender, the broadcast and reminder services and
+    # closes the database; app.shutdown() does not call it.
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
 def _file_url(settings: Settings) -> str:
     if settings.telegram_api_base_file_url:
         return settings.telegram_api_base_file_url
@@ -384,6 +426,11 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    no_token = settings.bot_token is None or not settings.bot_token.get_secret_value().strip()
+    if no_token and getattr(args, "sandbox_if_no_token", False):
+        # `make run` on a fresh clone: the local sandbox instead (one line says so). A service
+        # (systemd, the image) runs plain `run`, which stops with the token's help instead.
+        return cli.cmd_sandbox(settings, args, announce=cli.NO_TOKEN_SANDBOX)
     check_usable(settings.database_path)  # a damaged or read-only file: one line, at once
     app = build_application(settings)
     notice = cli.event_over_notice(services_of(app).event, services_of(app).clock.now())

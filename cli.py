@@ -13,6 +13,9 @@ python bot.py backup [FILE]  a consistent copy of the database, also while the b
 python bot.py restore FILE   check a backup and put it back (the bot stopped)
 python bot.py status         the running bot, outbox, next reminder, last backup and error;
                              exit 1 when no bot runs or its heartbeat is too old (monitoring)
+python bot.py sandbox        the real bot against a local Bot API server, with a Telegram-like
+                             page on 127.0.0.1 (--port, --data-dir, --event, --fresh, --no-browser);
+                             `run` without BOT_TOKEN starts it too
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any
 
 from telegram.error import InvalidToken, NetworkError
 
-from config import Settings
+from config import Settings, StartupError
 from domain import certificates, offices, retention
 from domain.exports import EXPORTERS, collect
 from domain.exports import attendance as daftar_hadir
@@ -239,7 +242,7 @@ def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
     from domain.faq.facts import event_facts
 
     event = load_event(settings.event_file)
-    match = answer_question(args.question, args.lang)
+    match = answer_question(args.question, args.lang, offices.office_names(event))
     entry = match.entry
     answer = None
     if entry is not None:
@@ -265,8 +268,9 @@ def cmd_faq_ask(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
     from domain.faq.evaluation import evaluate
 
+    names = offices.office_names(load_event(settings.event_file))  # as the bot reads them
     try:
-        report = evaluate(args.file, args.lang, args.split)
+        report = evaluate(args.file, args.lang, args.split, names)
     except (OSError, KeyError, UnicodeDecodeError) as exc:
         print(
             f"Cannot read {args.file}: a CSV with the header question,expected_id ({exc})",
@@ -515,11 +519,58 @@ def cmd_certificates(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+NO_TOKEN_SANDBOX = "BOT_TOKEN belum diisi / is not set: starting the local sandbox at {url}"
+
+
+def cmd_sandbox(
+    settings: Settings, args: argparse.Namespace, *, announce: str | None = None
+) -> int:
+    """The sandbox (sandbox/app.py) until Ctrl-C. Its own token, server, database and event:
+    of the configuration only the logging is used. `announce`: the one line printed once it
+    listens (format with {url}; default "Sandbox: <url>")."""
+    from pydantic import SecretStr
+
+    from sandbox import app as sandbox_app  # lazily: the bot itself never needs the sandbox
+
+    data_dir = Path(getattr(args, "data_dir", None) or sandbox_app.DEFAULT_DATA_DIR)
+    database = (data_dir / sandbox_app.DATABASE_NAME).resolve()
+    if database == settings.database_path.resolve():
+        raise StartupError(
+            f"--data-dir {data_dir} would use the bot's own database ({settings.database_path}); "
+            "choose another folder"
+        )
+    event = Path(getattr(args, "event", None) or sandbox_app.DEFAULT_EVENT)
+    port = getattr(args, "port", None)
+    port = settings.sandbox_port if port is None else port
+    # The sandbox's token is no secret, but it is kept out of the log all the same. The
+    # console shows warnings only, unless LOG_LEVEL asks for more.
+    level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
+    setup_logging(
+        settings.model_copy(update={"bot_token": SecretStr(sandbox_app.TOKEN), "log_level": level})
+    )
+    sandbox = sandbox_app.Sandbox(
+        data_dir, event, port, log_level=level, log_format=settings.log_format
+    )
+    line = announce or "Sandbox: {url}"
+    return sandbox_app.serve(
+        sandbox,
+        fresh=bool(getattr(args, "fresh", False)),
+        browser=not getattr(args, "no_browser", False),
+        announce=lambda url: line.format(url=url),
+    )
+
+
 def parser(run: Command) -> argparse.ArgumentParser:
     """The command line; `run` (the bot itself) comes from bot.py."""
     root = argparse.ArgumentParser(prog="bot.py", description="Smart City bimtek Telegram bot")
     sub = root.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (default)").set_defaults(func=run)
+    run_cmd = sub.add_parser("run", help="run the bot (default)")
+    run_cmd.add_argument(
+        "--sandbox-if-no-token",
+        action="store_true",
+        help="without BOT_TOKEN, start the local sandbox instead (make run)",
+    )
+    run_cmd.set_defaults(func=run)
     sub.add_parser("check", help="validate the configuration and event file").set_defaults(
         func=cmd_check
     )
@@ -587,4 +638,24 @@ def parser(run: Command) -> argparse.ArgumentParser:
     issue.add_argument("--dry-run", action="store_true", help="only say how many and who")
     issue.add_argument("--bot-username", help="when the bot has not run on this database")
     issue.set_defaults(func=cmd_certificates)
+    sandbox_cmd = sub.add_parser(
+        "sandbox", help="try the bot without Telegram: a local server and a page in the browser"
+    )
+    sandbox_cmd.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="the page's port on 127.0.0.1 (default SANDBOX_PORT or 8765; 0: any free port)",
+    )
+    sandbox_cmd.add_argument(
+        "--data-dir", type=Path, default=None, help="its own database (default data/sandbox/)"
+    )
+    sandbox_cmd.add_argument(
+        "--event", type=Path, default=None, help="event file (default the demo event)"
+    )
+    sandbox_cmd.add_argument("--fresh", action="store_true", help="start from an empty database")
+    sandbox_cmd.add_argument(
+        "--no-browser", action="store_true", help="only print the URL, open no browser"
+    )
+    sandbox_cmd.set_defaults(func=cmd_sandbox)
     return root

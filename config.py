@@ -15,7 +15,8 @@ DEFAULT_EVENT_FILE = PROJECT_ROOT / "data" / "events" / "probolinggo-2021.yaml"
 
 TOKEN_HELP = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then run "
-    "`export BOT_TOKEN=123456:ABC...` or put `BOT_TOKEN=...` in a .env file."
+    "`export BOT_TOKEN=123456:ABC...` or put `BOT_TOKEN=...` in a .env file. To try the bot "
+    "without Telegram: `python bot.py sandbox`."
 )
 MALFORMED_TOKEN_HELP = (
     "BOT_TOKEN is not a bot token (it looks like 123456789:ABCdef..., digits, a colon and "
@@ -82,6 +83,8 @@ class Settings(BaseSettings):
     status_max_age: int = Field(default=120, ge=10)
     # Finished outbox rows older than this leave the outbox (their dedupe keys are kept).
     outbox_keep_days: int = Field(default=30, ge=1)
+    # The local sandbox's port on 127.0.0.1 (`bot.py sandbox`, `run` without a token); 0: any.
+    sandbox_port: int = Field(default=8765, ge=0, le=65535)
 
     @field_validator("admin_ids", "organiser_ids", mode="before")
     @classmethod

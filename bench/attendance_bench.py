@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain import attendance, certificates  # noqa: E402
 from domain.exports import attendance as daftar_hadir  # noqa: E402
+from localtg import COUNTED_METHODS, FakeTelegram  # noqa: E402
 from schedules.event import load_event  # noqa: E402
 from storage import attendance as store  # noqa: E402
 from storage.db import Database  # noqa: E402
-from tests.faketg import COUNTED_METHODS, FakeTelegram  # noqa: E402
 from tests.harness import TOKEN, RunningBot, make_settings  # noqa: E402
 from tests.schedule_helpers import now, session, write_event  # noqa: E402
 from tests.seeding import registered  # noqa: E402

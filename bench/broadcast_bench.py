@@ -4,7 +4,7 @@ reply latency, limit violations.
     .venv/bin/python bench/broadcast_bench.py [--recipients 5000] [--chatters 20] [--quick]
 
 The real Application runs in-process against the fake Telegram server with Telegram's limits
-enforced (tests/faketg: 30 msg/s overall, private chat burst 3 then 1/s, group 20/min; 429
+enforced (localtg: 30 msg/s overall, private chat burst 3 then 1/s, group 20/min; 429
 beyond). Registered participants (with consent) are seeded through the storage functions; an
 organiser then announces to "everyone" the real way (/umumkan, buttons, text, Kirim, Kirim
 sekarang). Some of the recipients keep asking /jadwal and an FAQ question while it runs.
@@ -33,9 +33,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import locales  # noqa: E402
+from localtg import COUNTED_METHODS, FakeTelegram, SimUser  # noqa: E402
 from storage import broadcasts  # noqa: E402
 from storage.db import Database  # noqa: E402
-from tests.faketg import COUNTED_METHODS, FakeTelegram, SimUser  # noqa: E402
 from tests.harness import TOKEN, RunningBot, make_settings  # noqa: E402
 from tests.seeding import registered  # noqa: E402
 

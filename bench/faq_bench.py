@@ -35,6 +35,12 @@ def main() -> int:
     parser.add_argument("--no-misses", action="store_true", help="figures only")
     args = parser.parse_args()
 
+    from config import DEFAULT_EVENT_FILE
+    from domain.offices import office_names
+    from schedules.event import load_event
+
+    # The default event's office names, as the bot passes them (not part of the FAQ's load).
+    offices = office_names(load_event(DEFAULT_EVENT_FILE))
     base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     # imported here: the import is part of the load time
@@ -45,13 +51,13 @@ def main() -> int:
     load_s = time.perf_counter() - start
     memory_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base_kb) / 1024
 
-    report = evaluate(args.csv, args.lang, args.split)
+    report = evaluate(args.csv, args.lang, args.split, offices)
     questions = [r.question for r in read_eval_rows(args.csv) if args.split in (None, r.split)]
     timings: list[float] = []
     for _ in range(args.rounds):
         for question in questions:
             t0 = time.perf_counter()
-            answer_question(question, args.lang)
+            answer_question(question, args.lang, offices)
             timings.append((time.perf_counter() - t0) * 1000)
     p50, p99 = statistics.median(timings), _percentile(timings, 99)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from localtg import FakeTelegram  # noqa: E402
 from storage.db import Database  # noqa: E402
-from tests.faketg import FakeTelegram  # noqa: E402
 from tests.harness import TOKEN, RunningBot, make_settings  # noqa: E402
 from tests.schedule_helpers import now, seed, session, write_event  # noqa: E402
 

@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.scale_bench import seed  # noqa: E402
 from bench.update_cost import cpu_seconds  # noqa: E402
 from config import Settings  # noqa: E402
+from localtg import FakeTelegram  # noqa: E402
 from storage import broadcasts  # noqa: E402
 from storage.db import Database  # noqa: E402
-from tests.faketg import FakeTelegram  # noqa: E402
 from tests.harness import TOKEN, BotProcess, RunningBot, make_settings  # noqa: E402
 from tests.schedule_helpers import now, session, write_event  # noqa: E402
 

@@ -35,8 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from localtg import FakeTelegram  # noqa: E402
 from storage.db import Database  # noqa: E402
-from tests.faketg import FakeTelegram  # noqa: E402
 from tests.harness import TOKEN, BotProcess, make_settings  # noqa: E402
 from tests.seeding import registered  # noqa: E402
 

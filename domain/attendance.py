@@ -227,6 +227,16 @@ def day_number(stage: Stage, session: Session, event: Event) -> int:
     return days.index(session.start.astimezone(event.tz).date()) + 1
 
 
+def title_after_day(title: str, day: str) -> str:
+    """A session's title after its "Hari 1" label: the demo and real event files often begin
+    titles with the day ("Hari 1, pembukaan"), which would read "Hari 1 · Hari 1, ..."."""
+    if title.casefold().startswith(day.casefold()):
+        rest = title[len(day) :].lstrip(" ,:;·-–")
+        if rest and not rest[0].isdigit():
+            return rest
+    return title
+
+
 def stage_label(stage: Stage, lang: str) -> str:
     """ "Tahap I" of "Tahap I: Analisis Kesiapan Daerah"."""
     return stage.title_in(lang).split(":", 1)[0].strip()

@@ -43,6 +43,13 @@ NOT_ESTIMATED = (
 )
 MAX_RUPIAH = 10**15  # a thousand trillion: more than any regency's budget
 _CURRENCY = re.compile(r"^(rp\.?|idr)\s*", re.IGNORECASE)
+# "sekitar 1,5 M", "± Rp 2 miliar", "about 750 million": an estimate said to be one, which the
+# question asks for anyway; the words in front say nothing about the amount.
+_ABOUT = re.compile(
+    r"^(sekitar|kurang lebih|lebih kurang|kira-kira|kira2|kurleb|kisaran|perkiraan|estimasi|"
+    r"approx\.?|approximately|about|around|±|\+/?-|~)\s*",
+    re.IGNORECASE,
+)
 _AMOUNT = re.compile(r"^(?P<number>\d[\d.,]*)\s*(?P<unit>[a-z]+)?\.?$")
 _THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
@@ -87,6 +94,7 @@ def parse_budget(text: str) -> Budget | None:
     cleaned = " ".join(text.lower().split())
     if cleaned.rstrip(".") in NOT_ESTIMATED:
         return Budget(None)
+    cleaned = _ABOUT.sub("", cleaned).strip()
     cleaned = _CURRENCY.sub("", cleaned).strip()
     cleaned = re.sub(r"(?<=\d) (?=\d{3}\b)", "", cleaned)  # "1 500 000": spaces as separators
     match = _AMOUNT.match(cleaned.replace(" ,", ","))

@@ -54,6 +54,12 @@ def _names(opd: Opd) -> list[str]:
     return [opd.name, opd.id.replace("-", " "), *opd.aliases]
 
 
+def office_names(event: Event) -> tuple[str, ...]:
+    """Every name, id and alias of the event's OPD, as people type them in a question (the
+    FAQ reads each one as the word "OPD": domain/faq/text.py mark_offices)."""
+    return tuple(sorted({name for opd in event.opds for name in _names(opd)}))
+
+
 def match_office(event: Event, text: str) -> OfficeMatch:
     """The OPD a typed office names, with how sure the match is."""
     regency = _regency_words(event)

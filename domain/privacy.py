@@ -22,7 +22,7 @@ from storage import reviews as review_store
 from storage import selection as selection_store
 from storage.db import Database
 
-NOTICE_VERSION = "2026-2"  # bump whenever the notice text changes: consent is per version
+NOTICE_VERSION = "2026-3"  # bump whenever the notice text changes: consent is per version
 
 # What /hapusdata does beyond the profile, each called with (db, user_id) inside the same
 # transaction: proposals are kept for the masterplan but anonymised, drafts and logged FAQ

@@ -293,6 +293,16 @@ class ReminderService:
         self._last_check = check_started
         return added
 
+    def clock_moved(self) -> None:
+        """The clock jumped forward (the sandbox's time control): the date jobs are planned
+        again on the wall clock, and every check and chore runs now, as it would have run
+        around the new time (reminders, the online Hadir button, feedback, retention...)."""
+        self.replan()
+        wall_now = datetime.now(UTC)
+        for job in self.scheduler.get_jobs():
+            if not job.id.startswith(("fire:", "at:")):
+                job.modify(next_run_time=wall_now)
+
     def forget_plan(self) -> None:
         """The next check reads everyone again (after an event reload)."""
         self._planned_fires = set()

@@ -32,21 +32,23 @@ def _from_row(row: Any) -> Review:
     return Review(**data)
 
 
-async def next_proposal_id(db: Database, reviewer_id: int, dimensions: list[str]) -> int | None:
+async def next_proposal_id(
+    db: Database, reviewer_id: int, dimensions: list[str], excluding: int = 0
+) -> int | None:
     """The oldest submitted proposal of `dimensions` whose current version the reviewer has
-    not reviewed yet; never one the reviewer wrote."""
+    not reviewed yet; never one the reviewer wrote, nor `excluding` (the one being finished)."""
     if not dimensions:
         return None
     marks = ", ".join("?" for _ in dimensions)
     row = await db.fetchone(
         f"""SELECT pr.id FROM proposals pr
             WHERE pr.status = 'submitted' AND pr.dimension IN ({marks})
-              AND (pr.user_id IS NULL OR pr.user_id != ?)
+              AND (pr.user_id IS NULL OR pr.user_id != ?) AND pr.id != ?
               AND NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.proposal_id = pr.id
                               AND rv.version = pr.version AND rv.reviewer_id = ?
                               AND rv.status = 'done')
             ORDER BY pr.id LIMIT 1""",
-        (*dimensions, reviewer_id, reviewer_id),
+        (*dimensions, reviewer_id, excluding, reviewer_id),
     )
     return int(row["id"]) if row else None
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faketg import FakeTelegram
+from localtg import FakeTelegram
 from tests.harness import TOKEN, RunningBot, make_settings
 
 ADMIN_ID = 900001

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot import ALLOWED_UPDATES, build_application, startup, webhook_options
+from bot import start_in_loop, stop_in_loop
 from config import PROJECT_ROOT, Settings
 from schedules.clock import Clock
 from schedules.event import Event, load_event
@@ -55,37 +55,14 @@ class RunningBot:
         return self.services.db
 
     async def start(self) -> RunningBot:
-        self.app = build_application(self.settings, event=self.event, clock=self.clock)
-        await self.app.initialize()
-        await startup(self.app)
-        await self.app.start()
-        if self.settings.webhook_url:
-            await self.app.updater.start_webhook(**webhook_options(self.settings))
-        else:
-            await self.app.updater.start_polling(
-                poll_interval=0.0,
-                timeout=1,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+        self.app = await start_in_loop(self.settings, event=self.event, clock=self.clock)
         return self
 
     async def stop(self) -> None:
         if self.app is None:
             return
         app, self.app = self.app, None
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        # As run_polling does: post_stop (bot.stopping) lets in-flight sends finish while
-        # the HTTP connections are still open.
-        if app.post_stop is not None:
-            await app.post_stop(app)
-        await app.shutdown()
-        # As run_polling does: post_shutdown (bot.shutdown) stops the sender, the broadcast
-        # and reminder services and closes the database. app.shutdown() does not call it.
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        await stop_in_loop(app)
 
     async def restart(self) -> RunningBot:
         await self.stop()

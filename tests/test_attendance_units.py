@@ -95,3 +95,21 @@ def test_certificate_rule() -> None:
     assert (
         len(code) == 10 and certificates.normalise_code(f" {code.lower()[:5]}-{code[5:]} ") == code
     )
+
+
+def test_a_title_that_begins_with_its_day_is_not_said_twice() -> None:
+    from handlers.attendance.organiser import session_label
+
+    assert attendance.title_after_day("Hari 1, pembukaan", "Hari 1") == "pembukaan"
+    assert attendance.title_after_day("Day 2: group work", "Day 2") == "group work"
+    assert attendance.title_after_day("Hari 12 penutupan", "Hari 1") == "Hari 12 penutupan"
+    assert attendance.title_after_day("Rapat daring Dewan", "Hari 2") == "Rapat daring Dewan"
+    assert attendance.title_after_day("Hari 1", "Hari 1") == "Hari 1"  # nothing after it
+    # The organisers' session button: the day once, and a long title cut at a word's end.
+    event = load_event("data/events/demo-future.yaml")
+    stage = event.stages[3]
+    label = session_label(event, stage, stage.sessions[1], "id")
+    assert label.startswith("Tahap IV · Hari 2 · 09.00 paparan") and label.count("Hari 2") == 1
+    assert label.endswith("…") and len(label) <= 60 and not label[:-1].endswith(" ")
+    title_words = stage.sessions[1].title.split()
+    assert label[:-1].split()[-1] in title_words  # a whole word before "…"

@@ -1,4 +1,4 @@
-"""Announcements end to end (/umumkan, /siaran): the real bot against tests/faketg, with
+"""Announcements end to end (/umumkan, /siaran): the real bot against localtg, with
 Telegram's flood limits enforced by the fake server."""
 
 from __future__ import annotations
@@ -399,7 +399,7 @@ async def test_forged_stale_and_wrong_input_change_nothing(tg, bot, organiser) -
     await organiser.expect("Kirim pengumuman di atas")
     answer = await organiser.press_data("bc:x", menu)  # the compose menu, now stale
     assert "tidak berlaku" in answer.text
-    await organiser.press("✅ Kirim")
+    await organiser.press("✅ Ya, pilih waktu kirim")
     await organiser.expect("Kirim sekarang atau jadwalkan")
     for data in ("bc:at:²", "bc:at:-5", "bc:at:999999999999999999"):
         answer = await organiser.press_data(data)

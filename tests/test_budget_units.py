@@ -23,8 +23,15 @@ READ = [
     ("1.500 juta", 1_500_000_000),
     ("IDR 3,25 T", 3_250_000_000_000),
     ("  Rp 75.000.000 ", 75_000_000),
+    # an estimate said to be one: the words in front change nothing
+    ("sekitar 1,5 M", 1_500_000_000),
+    ("kurang lebih Rp 2 miliar", 2_000_000_000),
+    ("± 750 juta", 750_000_000),
+    ("kira-kira 500 jt", 500_000_000),
+    ("about IDR 2.5 billion", 2_500_000_000),
 ]
 REFUSED = ["", "lima juta", "1,5", "1,5 gajah", "0", "Rp 0", "-5 juta", "12.34.5", "10000 T", "abc"]
+REFUSED += ["sekitar", "sekitar lima juta", "± 1,5"]  # "about" alone says no amount
 
 
 @pytest.mark.parametrize(("typed", "rupiah"), READ)

@@ -25,7 +25,10 @@ from tests.schedule_helpers import now, seed, session, write_event
 async def test_issue_once_verify_and_delete(tg, tmp_path: Path) -> None:
     event_file = write_event(
         tmp_path / "event.yaml",
-        [[session("h1", now() - timedelta(days=2)), session("h2", now() - timedelta(days=1))]],
+        [
+            [session("h1", now() - timedelta(days=2)), session("h2", now() - timedelta(days=1))],
+            [session("later", now() + timedelta(days=3))],  # stage 2: not over yet
+        ],
         ["1d"],
     )
     settings = make_settings(tg, tmp_path / "bot.sqlite3", admin_ids=[ADMIN_ID],
@@ -48,6 +51,7 @@ async def test_issue_once_verify_and_delete(tg, tmp_path: Path) -> None:
         await admin.press("Tahap 1")
         dry = await admin.expect("Uji coba: Tahap 1")
         assert "belum menerima: 2" in dry.text and "Bambang" not in dry.text
+        assert "belum selesai" not in dry.text  # stage 1 is over
         assert "Siti Rahmawati" in dry.text and "Citra" in dry.text
         assert await certificate_store.holders(db, 1) == set()  # a dry run issues nothing
         go_data = dry.button_data[0]
@@ -56,7 +60,7 @@ async def test_issue_once_verify_and_delete(tg, tmp_path: Path) -> None:
 
         doc = await siti.expect("E-sertifikat Tahap 1", timeout=10)
         assert doc.document is not None and doc.document.filename.endswith(".pdf")
-        code = re.search(r"verifikasi: ([A-Z0-9]{10})", doc.caption or "").group(1)  # type: ignore[union-attr]
+        code = re.search(r"Nomor sertifikat: ([A-Z0-9]{10})", doc.caption or "").group(1)  # type: ignore[union-attr]
         text = pypdf.PdfReader(io.BytesIO(doc.document.content)).pages[0].extract_text()
         for expected in ("SERTIFIKAT", code, "Dr. Ir. Siti Rahmawati, S.Kom., M.T.", "Tim Pelaksana",
                          "Dinas Komunikasi", "Tahap 1", "Kepala Bappeda", "/cek " + code):  # fmt: skip
@@ -103,6 +107,12 @@ async def test_issue_once_verify_and_delete(tg, tmp_path: Path) -> None:
         assert await certificate_store.load_file(db, certificate_store.file_key(citra.code)) is None
         counts = await outbox.counts(db, "certificate", "stage:1")
         assert sum(counts.values()) == 2
+
+        # A stage not over yet: the dry run warns that later sessions are not counted.
+        await admin.send("/sertifikat")
+        await admin.press("Tahap 2", msg=await admin.expect("Penerbitan e-sertifikat"))
+        early = await admin.expect("Uji coba: Tahap 2")
+        assert "⚠️ Tahap ini belum selesai" in early.text
 
         # Only admins issue; forged presses change nothing.
         for data in ("crt:dry:1", "crt:go:1", "crt:go:99", "crt:dry:x"):

@@ -40,7 +40,10 @@ async def test_datasaya_lists_only_questions_to_the_organisers(tg, bot, organise
     assert len(await faq_log.latest(bot.db)) == 3  # all three are in the log for /faqbelum
 
     await dewi.send("/datasaya")
-    await dewi.expect("Data Bapak/Ibu yang kami simpan")
+    summary = await dewi.expect("Data Bapak/Ibu yang kami simpan")
+    # the message counts what else the file holds: her two questions passed on, nothing else
+    assert "Juga tersimpan: 2 pertanyaan kepada panitia (rinciannya" in summary.text
+    assert "usulan" not in summary.text
     doc = await dewi.expect("JSON")
     data = json.loads(doc.document.content)
     questions = data["questions_to_organisers"]

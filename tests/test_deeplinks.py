@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import locales
+from localtg import BotMessage, SimUser, parse_html
 from storage import staff
 from tests.conftest import ADMIN_ID, ORGANISER_ID
-from tests.faketg import BotMessage, SimUser, parse_html
 from tests.harness import make_settings
 from tests.seeding import registered
 

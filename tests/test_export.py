@@ -186,7 +186,7 @@ async def test_xlsx_export_read_back_cell_by_cell(tg, bot, admin) -> None:
     assert "+62 Joko" in names and "Siti 🌋 Bromo" in names and len(p_rows) == 4
     assert people.freeze_panes == "A2"
     p_header = [c.value for c in people[1]]
-    assert p_header[-2:] == ["Terdaftar (WIB)", "Jumlah usulan"]
+    assert p_header[-3:] == ["Cara hadir", "Terdaftar (WIB)", "Jumlah usulan"]  # not "Kehadiran"
     assert all(isinstance(r[-2], datetime) for r in p_rows)
     assert sorted(r[-1] for r in p_rows) == [0, 1, 1, 1]
 

@@ -39,7 +39,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.faketg import FakeTelegram, HTMLParseError, RequestRecord, parse_html
+from localtg import FakeTelegram, HTMLParseError, RequestRecord, parse_html
 
 TOKEN = "123456:FAKETG-TEST-TOKEN"
 

@@ -5,13 +5,15 @@ delivered to the participant, /faqbelum, and flows taking precedence over the FA
 from __future__ import annotations
 
 from domain.faq import index as faq_index
-from domain.faq.book import load_books
+from domain.faq.book import answer_question, load_books
+from domain.offices import office_names
 from domain.privacy import NOTICE_VERSION
 from handlers.base.flows import FlowSpec, Move, Step, Turn
 from handlers.base.replies import reply
 from storage import consents, faq_log, participants, users
 from storage import flows as flow_store
 from storage.flows import Flow
+from tests.harness import future_event
 
 ZOOM_NEXT = "https://zoom.us/j/89990000001"  # the next session of demo-future.yaml
 UNSURE = "boleh bawa anak?"  # out of the FAQ, close to "bawaan", "perwakilan", "daring"
@@ -191,6 +193,16 @@ async def test_weak_match_escalation_and_organiser_reply(tg, bot, organiser, adm
     await organiser.reply(welcome, "link zoom")
     await organiser.expect(question("tautan-rapat"))
 
+    # A registered participant is named as registered, with the office: the organiser knows
+    # whom they answer (her Telegram name says little).
+    siti = tg.user(first_name="Ibu S", language_code="id")
+    await register(bot.db, siti.id)
+    await siti.send(UNSURE)
+    await siti.press("Tanya panitia", await siti.expect("belum yakin"))
+    copy = await organiser.expect("Pertanyaan peserta #")
+    assert "Dari: Siti, Dinas Ketahanan Pangan dan Pertanian" in copy.text
+    assert "Ibu S" not in copy.text
+
 
 async def test_unanswered_list_is_for_organisers_only(tg, bot, organiser) -> None:
     rina = tg.user(first_name="Rina", language_code="id")
@@ -255,3 +267,24 @@ async def test_did_you_mean_middle_tier(tg, bot, monkeypatch) -> None:
     await rina.expect(labels[0])
     await rina.press("Tanya panitia", others)
     await rina.expect("panitia")
+
+
+async def test_office_names_are_read_as_opd(tg, bot, monkeypatch) -> None:
+    """The bot reads the event's office names ("Bapenda") as "OPD" (domain/faq/text.py
+    mark_offices): the score it logs for a question naming an office is the score with the
+    event's names, not without. Nothing is sure here, so that the question is logged with
+    its score and the closest questions are offered, whatever the calibration."""
+    monkeypatch.setattr(faq_index, "SURE_AT", 1.01)
+    monkeypatch.setattr(faq_index, "MAYBE_AT", 1.01)
+    text = "saya pegawai Bapenda, link zoom mana?"
+    names = office_names(future_event())
+    with_names, without = answer_question(text, "id", names), answer_question(text, "id")
+    assert with_names.score != without.score
+    rina = tg.user(first_name="Rina", language_code="id")
+    await rina.send(text)
+    offered = await rina.expect("belum yakin")
+    labels = [row[0] for row in offered.buttons]
+    assert labels == [e.question for e in with_names.candidates] + ["Tanya panitia"]
+    assert question("tautan-rapat") == labels[0]
+    (logged,) = await faq_log.latest(bot.db)
+    assert logged.score == with_names.score and logged.best_id == "tautan-rapat"

@@ -1,4 +1,4 @@
-"""What a person can trust in a conversation, end to end through tests/faketg: typed offices
+"""What a person can trust in a conversation, end to end through localtg: typed offices
 count for their office, a question is never stored as an answer, every typed answer is said
 back, /daftar, /usul and /start say where the form is, and an edited message changes nothing."""
 
@@ -8,10 +8,10 @@ import asyncio
 import re
 
 import locales
+from localtg import SimUser
 from storage import flows
 from storage import proposals as store
 from storage.participants import get as get_participant
-from tests.faketg import SimUser
 from tests.harness import future_event
 from tests.proposal_helpers import finish_optional, register
 
@@ -323,7 +323,9 @@ async def test_typed_proposal_answers_are_said_back_short_and_escaped(tg, bot) -
     names = [m for m in user.messages if m.text.startswith("Nama program tercatat")]
     assert "&lt;digital&gt; &amp; desa" in (names[0].html or "")  # escaped
     targets = [m.text for m in user.messages if m.text.startswith("Sasaran")]
-    assert targets == ["Sasaran, target, indikator tercatat: Warga; indikator: sampah turun 30%."]
+    assert targets == [
+        "Sasaran, target dan indikator tercatat: Warga; indikator: sampah turun 30%."
+    ]
     draft = await draft_of(bot, 830_001)
     assert draft.name == "Bank sampah <digital> & desa"
     assert draft.description == description.strip()
@@ -368,6 +370,15 @@ async def test_usul_and_start_show_the_draft_so_far(tg, bot) -> None:
             assert line in resumed.text, line
         assert "Deskripsi inovasi" not in resumed.text  # not answered yet
         await user.expect("5/12")  # then the question it is at
+    # At the first question nothing is answered: the pre-filled dimension is not "stored".
+    await register(bot.db, 840_002, dimension="environment")
+    fresh = tg.user(first_name="Tini", language_code="id", user_id=840_002)
+    await fresh.send("/usul")
+    await fresh.expect("1/12")
+    await fresh.send("/start")
+    resumed = await fresh.expect("Melanjutkan draf")
+    assert "Yang sudah tersimpan" not in resumed.text and "Dimensi" not in resumed.text
+    await fresh.expect("1/12")
     await user.send("Aplikasi setor sampah")
     await user.expect("6/12")
 

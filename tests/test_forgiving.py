@@ -1,4 +1,4 @@
-"""Forgiving input end to end (issue 13): the real bot against tests/faketg. Buttons answered
+"""Forgiving input end to end (issue 13): the real bot against localtg. Buttons answered
 by typing their label, offices and phone numbers typed by hand, errors that say what is wrong,
 documents named, "p" nudged, everyday send times, one Ubah, the group after a new office."""
 
@@ -219,8 +219,10 @@ async def test_a_new_office_asks_the_group_and_keeps_the_old_one_only_when_press
         await ani.press(plain("registration.field_opd"))
         await ani.expect("pilih instansi (OPD)")
         await ani.send("dinkes")
-        question = await ani.expect("Instansi Bapak/Ibu berubah")
-        assert "Smart Governance" in question.text
+        question = await ani.expect("Instansi baru: Dinas Kesehatan")
+        assert "Smart Governance" in question.text and "tersimpan setelah" in question.text
+        # nothing claims the office is stored before the group is chosen
+        assert not [m for m in ani.messages if "Instansi tercatat" in m.content]
         labels = [b for row in question.buttons for b in row]
         assert "✓ " + DIMENSION_NAMES["living"] in labels  # the new office's group
         previous = plain("forgiving.dimension_previous", name=DIMENSION_NAMES["governance"])
@@ -241,7 +243,7 @@ async def test_a_new_office_asks_the_group_and_keeps_the_old_one_only_when_press
         await eko.expect("pilih instansi (OPD)")
         await eko.press(plain("registration.opd_other_button"))
         await eko.send("Universitas Panca Marga")  # typed: asked all the same
-        await eko.expect("Instansi Bapak/Ibu berubah")
+        await eko.expect("Instansi baru: Universitas Panca Marga")
         await eko.send("/batal")
         await eko.expect("profil Bapak/Ibu tidak berubah")
         profile = await participants.get(bot.db, eko.id)

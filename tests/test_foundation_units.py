@@ -133,6 +133,7 @@ def test_cli_run_without_token_says_how_to_get_one() -> None:
     result = run_cli("run")
     assert result.returncode != 0
     assert "@BotFather" in result.stderr and "Traceback" not in result.stderr
+    assert "python bot.py sandbox" in result.stderr  # the way to try it without Telegram
 
 
 def test_cli_check_prints_a_summary() -> None:

@@ -4,7 +4,7 @@ private chat with its button, and thanks answered as thanks."""
 from __future__ import annotations
 
 import locales
-from tests.faketg import parse_html
+from localtg import parse_html
 from tests.seeding import registered
 
 PRIVATE_ONLY = parse_html(locales.t("id", "common.private_only"))[0]

@@ -7,7 +7,7 @@ import pytest
 
 import locales
 from locales import Html, escape
-from tests.faketg.html import parse_html
+from localtg.html import parse_html
 
 USER_TEXT = 'Budi & "Sari" <script>'
 ESCAPED = "Budi &amp; &quot;Sari&quot; &lt;script&gt;"

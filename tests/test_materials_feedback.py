@@ -12,7 +12,9 @@ from pathlib import Path
 
 import openpyxl
 
+from domain import feedback as feedback_rules
 from domain.exports import attendance as daftar_hadir
+from schedules.timefmt import format_date
 from storage import attendance as store
 from storage import feedback, materials
 from tests.conftest import ADMIN_ID, ORGANISER_ID
@@ -49,10 +51,11 @@ async def test_materials_to_the_right_audience(tg, tmp_path: Path) -> None:
         await organiser.send("ini teks, bukan berkas")
         await organiser.expect("sebagai dokumen atau foto")
         slides = b"%PDF-1.4 slides tentang Smart Governance"
-        await organiser.send_document(slides, filename="Paparan Smart Governance.pdf")
+        await organiser.send_document(slides, filename="Paparan <Smart> Governance.pdf")
         await organiser.expect("untuk sesi yang mana")
         await organiser.press("Tahap 1 · Sesi gov")
-        await organiser.expect("Materi tersimpan untuk")
+        # said back with the file's name (escaped: the fake server refuses bad HTML)
+        await organiser.expect("Materi Paparan <Smart> Governance.pdf tersimpan untuk")
         await organiser.press("Umumkan")
         await organiser.expect("sedang dikirim kepada 1 peserta")
 
@@ -63,8 +66,8 @@ async def test_materials_to_the_right_audience(tg, tmp_path: Path) -> None:
 
         await gita.send("/materi")
         listing = await gita.expect("Materi bimtek")
-        assert listing.buttons == [["📄 Paparan Smart Governance.pdf"]]
-        await gita.press("📄 Paparan Smart Governance.pdf", msg=listing)
+        assert listing.buttons == [["📄 Paparan <Smart> Governance.pdf"]]
+        await gita.press("📄 Paparan <Smart> Governance.pdf", msg=listing)
         again = await gita.expect("Materi: ")
         assert again.document is not None and again.document.content == slides
         await eko.send("/materi")
@@ -92,6 +95,11 @@ async def test_feedback_once_changeable_with_comment(tg, tmp_path: Path) -> None
         absen = tg.user(first_name="Absen", language_code="id", user_id=7802)
         ask = await hadi.expect("Penilaian sesi", timeout=12)
         assert ask.buttons == [["1", "2", "3", "4", "5"]]
+        # The last day, not the midnight after it ("sampai Jumat, 00.00" sounded a day more).
+        session = bot.services.event.session("usai")[1]
+        last = format_date(feedback_rules.deadline(bot.services.event, session) - timedelta(seconds=1),
+                           bot.services.event.tz, "id")  # fmt: skip
+        assert f"diubah sampai akhir hari {last}." in ask.text and "00.00" not in ask.text
         await hadi.press("4", msg=ask)
         await hadi.expect("4 dari 5")
         current = next(m for m in hadi.messages if m.message_id == ask.message_id)
@@ -120,6 +128,8 @@ async def test_feedback_once_changeable_with_comment(tg, tmp_path: Path) -> None
         await organiser.send("/umpanbalik")
         summary = await organiser.expect("Penilaian sesi")
         assert re.search(r"rata-rata 5,0 dari 5 \(1 penilaian\)", summary.text)
+        assert "\n\n\n" not in summary.text  # one blank line between the title and a session
+        assert re.search(r"penilaian\)\n• «Materinya bermanfaat", summary.text)  # its comments
         assert "Materinya bermanfaat" in summary.text and "Hadi" not in summary.text
         await absen.send("/umpanbalik")
         await absen.expect("hanya untuk panitia")

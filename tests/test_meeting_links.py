@@ -16,10 +16,10 @@ from icalendar import Calendar
 import locales
 from domain.faq.book import load_books
 from domain.privacy import delete_user_data, give_consent
+from localtg import BotMessage, SimUser
 from storage import participants, users
 from storage.db import Database
 from tests.conftest import ADMIN_ID
-from tests.faketg import BotMessage, SimUser
 from tests.harness import RunningBot, make_settings
 from tests.schedule_helpers import LINK, VENUE, now, seed, session, write_event
 

@@ -74,7 +74,8 @@ async def test_docx_profiles_read_back_and_the_ranking_sheet(tg, bot, admin) -> 
     await admin.send("/ekspor")
     await admin.expect("format ekspor")
     await admin.press("DOCX")
-    message = await admin.expect("Ekspor usulan")
+    # The caption counts what the file holds: the two confirmed programmes, not all proposals.
+    message = await admin.expect("Profil program unggulan: 2 program yang ditetapkan")
     assert message.document.filename.startswith("profil-program-unggulan-")
     document = docx.Document(io.BytesIO(message.document.content))
     headings = [

@@ -6,9 +6,9 @@ import asyncio
 from datetime import timedelta
 
 import locales
+from localtg import SimUser
 from storage import flows
 from storage import proposals as store
-from tests.faketg import SimUser
 from tests.harness import future_event
 from tests.proposal_helpers import (
     DIMENSION_NAMES,
@@ -103,6 +103,15 @@ async def test_deep_link_and_english_and_typed_other_office(tg, bot) -> None:
     assert "Tahap" not in preview.text
     await alice.press("Send")
     await alice.expect("has been sent")
+    # A council member in every group has no button ticked: the question promises no ✓.
+    await register(
+        bot.db, 720_002, name="Bob", dimension="all", opd_id="bappeda", language="en", role="dewan"
+    )
+    bob = tg.user(first_name="Bob", language_code="en", user_id=720_002)
+    await bob.send("/propose")
+    question = await bob.expect("1/12")
+    assert "✓" not in question.text and not any("✓" in b for row in question.buttons for b in row)
+    assert "dimension" in question.text
     stored = await only_proposal(bot.db, 720_001)
     assert stored.lead_opd_id is None and stored.lead_opd_other == "Universitas Panca Marga"
     assert stored.horizon == "medium"

@@ -17,7 +17,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from domain.delivery.ratelimit import ChatRateLimiter, Limits
-from tests.faketg import FakeTelegram
+from localtg import FakeTelegram
 from tests.virtual_time import run
 
 # The budgets the README promises (Telegram allows 30/s, 1/s per chat, 20/min per group).

@@ -1,4 +1,4 @@
-"""Registration, profile and data rights end to end: the real bot against tests/faketg."""
+"""Registration, profile and data rights end to end: the real bot against localtg."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import locales
+from localtg import SimUser
 from schedules.event import MODES, ROLES
 from storage import audit, consents, faq_log, flows, outbox, participants
 from storage import proposals as proposal_store
-from tests.faketg import SimUser
 from tests.harness import BotProcess, future_event
 from tests.proposal_helpers import DIMENSION_NAMES
 
@@ -249,6 +249,10 @@ async def test_notice_names_version_rights_and_contact(tg, bot) -> None:
         "3×24 jam",
         "/hapusdata",
         "+62 335 841 000",
+        # every kind of record the bot keeps about a person is named, not only the profile
+        "kehadiran per sesi",
+        "penilaian sesi",
+        "e-sertifikat",
     ):
         assert part in text
     assert await participants.get(bot.db, rina.id) is None
@@ -409,6 +413,11 @@ async def test_summary_change_goes_to_a_single_field(tg, bot) -> None:
     eko = tg.user(first_name="Eko", language_code="id")
     await walk_to_phone(eko, "id", "Eko Prasetyo", "diskominfo", "dewan", "all", "online")
     await eko.send(ID["skip"])
+    await eko.expect("Mohon periksa data")
+    await eko.press(ID["change"])
+    await eko.expect("Bagian mana")
+    # Ubah pressed by mistake: « Kembali leads back to the summary, nothing changed.
+    await eko.press(locales.plain("id", "common.back"))
     await eko.expect("Mohon periksa data")
     await eko.press(ID["change"])
     await eko.expect("Bagian mana")
@@ -650,7 +659,15 @@ async def test_profile_edit_datasaya_and_hapusdata(tg, bot) -> None:
     await ika.expect("tidak dihapus")
     assert (await participants.get(bot.db, ika.id)).full_name == "Ika Rahma"
     await ika.send("/hapusdata")
-    await ika.expect("Lanjutkan?")
+    confirm = await ika.expect("Lanjutkan?")
+    # what goes is said in full: the records of the workshop too, and what stays
+    for part in (
+        "catatan kehadiran",
+        "penilaian sesi",
+        "pertanyaan kepada panitia",
+        "e-sertifikat",
+    ):
+        assert part in confirm.text
     await ika.press(ID["delete_yes"])
     await ika.expect("sudah dihapus")
     gone = await participants.get(bot.db, ika.id)

@@ -152,7 +152,8 @@ async def test_pengingat_toggles_muting(tg, tmp_path: Path) -> None:
         await user.expect("dimatikan")
         assert (await participants.get(bot.db, 7101)).reminders_muted
         await user.send("/pengingat")
-        await user.expect("dinyalakan kembali")
+        on = await user.expect("dinyalakan kembali")
+        assert "dikirim 1 hari sebelum setiap sesi" in on.text  # what was turned on
         assert not (await participants.get(bot.db, 7101)).reminders_muted
         await stranger.send("/pengingat")
         await stranger.expect("registered participants")
@@ -291,3 +292,11 @@ async def test_unmuting_inside_a_reminder_window_gets_the_due_reminder_once(
         assert (len(on.messages), len(off.messages)) == (1, 1)
     finally:
         await bot.stop()
+
+
+def test_reminder_offsets_are_said_in_words() -> None:
+    from handlers.schedule.commands import offsets_text
+
+    assert offsets_text(["1d", "1h"], "id") == "1 hari dan 1 jam"
+    assert offsets_text(["2d", "1h", "30m"], "en") == "2 days, 1 hour and 30 minutes"
+    assert offsets_text(["90s"], "en") == "90 seconds"

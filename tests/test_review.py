@@ -34,10 +34,14 @@ async def test_review_with_every_criterion_revision_and_self_review(tg, bot, adm
     assert "hanya untuk tim pendamping" in str(await reviewer.press_data("rev:v:score:5"))
     await outsider.send("/pendamping tambah 740003")
     await outsider.expect("hanya untuk admin")
+    await reviewer.send("/bantuan")
+    assert "/tinjau" not in (await reviewer.expect("Perintah yang tersedia")).text
 
     await admin.send(f"/pendamping tambah {REVIEWER} governance")
     await admin.expect("kini menjadi tim pendamping untuk: Smart Governance")
     await reviewer.expect("tim pendamping")
+    await reviewer.send("/bantuan")
+    assert "/tinjau – tinjau usulan" in (await reviewer.expect("Untuk tim pendamping")).text
 
     await reviewer.send("/tinjau")
     shown = await reviewer.expect(f"Tinjauan usulan #{pid}")
@@ -59,7 +63,9 @@ async def test_review_with_every_criterion_revision_and_self_review(tg, bot, adm
     await reviewer.press("Perlu perbaikan")
     await reviewer.expect("catatan")
     await reviewer.send("Mohon lengkapi indikator kinerjanya?")  # a question mark is fine
-    await reviewer.expect("tinjauan sudah tersimpan")
+    finished = await reviewer.expect("tinjauan sudah tersimpan")
+    # the only proposal for him: the reply says none is left, not "ketik /tinjau"
+    assert "tidak ada lagi usulan" in finished.text and "/tinjau" not in finished.text
     (done,) = await reviews.of_proposal(bot.db, pid)
     assert done.scores == {
         "dampak": 4,
@@ -90,7 +96,7 @@ async def test_review_with_every_criterion_revision_and_self_review(tg, bot, adm
     await proposer.press("Perbaiki", view)
     await proposer.expect("kini versi 2")
     await proposer.expect("Bagian mana")  # one press: straight to which answer
-    await proposer.press("Sasaran, target, indikator")
+    await proposer.press("Sasaran, target dan indikator")
     await proposer.expect("6/12")
     await proposer.send("Warga; indikator: waktu layanan turun 50%.")
     await proposer.expect("pilih Ubah")
@@ -140,7 +146,8 @@ async def test_second_press_of_lewati_says_already_saved(tg, bot, admin) -> None
     menu = await reviewer.expect("catatan")
     skip_data = menu.find_button("Lewati")["callback_data"]
     await reviewer.press("Lewati", menu)
-    await reviewer.expect("tinjauan sudah tersimpan")
+    finished = await reviewer.expect("tinjauan sudah tersimpan")
+    assert "/tinjau untuk usulan berikutnya" in finished.text  # the second one waits
     await proposer.expect("perlu perbaikan", timeout=10)
     (done,) = await reviews.of_proposal(bot.db, first)
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 import bot as bot_module
 import locales
+from schedules.timefmt import format_datetime
 from storage import proposals as store
 from storage import reviews, selection
 from tests.conftest import ORGANISER_ID
@@ -59,7 +60,7 @@ async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organ
     await organiser.expect("Belum ada putaran")
     await organiser.press("Buka putaran baru")
     assert "hanya untuk panitia" in str(await users[V1].press_data("sel:v:dimension:governance"))
-    await organiser.expect("Pilih dimensi")
+    await organiser.expect("Silakan pilih dimensi")
     await organiser.press("Smart Governance")
     await organiser.expect("kandidat")
     await organiser.press("Semua usulan terkirim")
@@ -71,6 +72,9 @@ async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organ
     await organiser.press("Ya, Dewan ikut memilih")
     opened = await organiser.expect("dibuka: 3 kandidat")
     assert "ke 3 peserta" in opened.text  # V1, V2 and the Dewan; not the economy group
+    # what was set up is said back: the dimension, the choices, when it closes
+    assert "(Smart Governance) dibuka" in opened.text and "paling banyak 2 pilihan" in opened.text
+    assert "ditutup " in opened.text and "WIB" in opened.text
     (round_,) = await selection.all_rounds(db)
     rid = round_.id
 
@@ -123,6 +127,16 @@ async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organ
     told = await users[A].expect("program unggulan", timeout=15)
     assert f"#{p3}" in told.text
     assert "tidak berlaku" in str(await organiser.press_data(f"sel:confirm:{rid}"))  # once
+    # Closed early: the round says when it was closed, not when it would have closed.
+    row = await selection.get(db, rid)
+    assert row is not None and row.closed_at is not None
+    closed = format_datetime(datetime.fromisoformat(row.closed_at), bot.services.event.tz, "id")
+    view = next(m for m in reversed(organiser.messages) if f"Putaran #{rid}" in m.content)
+    assert f"Ditutup: {closed}." in view.content
+    # « Kembali leads back to the list of rounds, in the same message.
+    await organiser.press("« Kembali", msg=view)
+    listing = await organiser.expect("Seleksi program unggulan")
+    assert listing.message_id == view.message_id
 
 
 async def open_round(organiser, dimension: str, max_choices: str = "2") -> None:
@@ -130,7 +144,7 @@ async def open_round(organiser, dimension: str, max_choices: str = "2") -> None:
     await organiser.send("/seleksi")
     await organiser.expect("Seleksi program unggulan")
     await organiser.press("Buka putaran baru")
-    await organiser.expect("Pilih dimensi")
+    await organiser.expect("Silakan pilih dimensi")
     await organiser.press(dimension)
     await organiser.expect("kandidat")
     await organiser.press("Semua usulan terkirim")

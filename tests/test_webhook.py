@@ -1,5 +1,5 @@
 """Webhook mode end to end: the real bot (PTB's own webhook server, tornado) behind
-tests/faketg, which posts updates to it as Telegram does (with the secret token header,
+localtg, which posts updates to it as Telegram does (with the secret token header,
 retrying until it answers 200)."""
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def build(sheet: Sheet) -> bytes:
     venue = sheet.session.location or locales.plain(LANG, "attendance.online_only")
     for key, value in (
         ("attendance.h_stage", sheet.stage.title),
-        ("attendance.h_session", f"{sheet.heading}: {sheet.session.title}"),
+        ("attendance.h_session", f"{sheet.heading}: {sheet.session_title}"),
         ("attendance.h_date", sheet.when),
         ("attendance.h_venue", venue),
     ):

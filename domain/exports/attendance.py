@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import locales
-from domain.attendance import day_number, stage_label
+from domain.attendance import day_number, stage_label, title_after_day
 from domain.exports.records import LANG
 from domain.exports.xlsx import DATE_FORMAT, DIGIT_PIXELS, XLSX_OPTIONS, _write_row, _xlsx_row
 from schedules.event import Event, Session, Stage
@@ -54,6 +54,14 @@ class Sheet:
             LANG, "attendance.day", n=day_number(self.stage, self.session, self.event)
         )
         return f"{stage_label(self.stage, LANG)}, {day}"
+
+    @property
+    def session_title(self) -> str:
+        """The title after the heading's day ("Tahap I, Hari 1: pembukaan ...")."""
+        day = locales.plain(
+            LANG, "attendance.day", n=day_number(self.stage, self.session, self.event)
+        )
+        return title_after_day(self.session.title, day)
 
     @property
     def when(self) -> str:
@@ -153,7 +161,7 @@ def build_xlsx(sheet: Sheet) -> bytes:
     cols = ["no", "name", "office", "role", "group", "mode", "method", "at", "marked_by"]
     header = [_text(f"attendance.col.{c}") + (zone if c == "at" else "") for c in cols]
     widths = [5, 30, 40, 18, 20, 10, 14, 18, 24]
-    info = [sheet.event.event.name, f"{sheet.heading}: {sheet.session.title}", sheet.when]
+    info = [sheet.event.event.name, f"{sheet.heading}: {sheet.session_title}", sheet.when]
     _sheet(wb, _text("attendance.sheet.present"), info, header, widths, present, bold, date)
     missing = [
         [n, r.name, r.office, r.role, r.group, r.mode] for n, r in enumerate(sheet.missing, 1)

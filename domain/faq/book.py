@@ -7,11 +7,11 @@ import asyncio
 import string
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from domain.faq import cache as stored
-from domain.faq.text import LANGS, Analyzer, default_lexicon
+from domain.faq.text import LANGS, Analyzer, default_lexicon, mark_offices
 from locales import LOCALES_DIR, load_yaml
 
 if TYPE_CHECKING:  # the index's libraries (numpy with rank-bm25, symspellpy) load with it
@@ -246,11 +246,14 @@ def book_for(lang: str) -> FaqBook:
     return books.get(lang) or books["id"]
 
 
-def answer_question(text: str, lang: str) -> FaqMatch:
+def answer_question(text: str, lang: str, offices: tuple[str, ...] = ()) -> FaqMatch:
     """Match in both books (a question may come in either language); answer from ``lang``.
+    ``offices`` are the event's office names (domain/offices.py office_names): each one in
+    the question reads as "OPD".
 
     An unknown ``lang`` falls back to Indonesian.
     """
+    text = mark_offices(text, offices)
     own = book_for(lang)
     matches = [(own.match(text), 1)] + [
         (book.match(text), 0) for book in load_books().values() if book is not own
@@ -258,7 +261,27 @@ def answer_question(text: str, lang: str) -> FaqMatch:
     accepted = [m for m in matches if m[0].entry is not None]
     pool = accepted or matches
     best, _ = max(pool, key=lambda m: (m[0].score, m[1]))
+    if not accepted:
+        # Not sure: the closest questions of both books (the best one's first), so that a
+        # question the other book's words mislead still gets the right one offered.
+        best = replace(best, candidates=_merged(best, [m for m, _ in matches]))
     return _in_book(best, own)
+
+
+def _merged(best: FaqMatch, matches: list[FaqMatch]) -> tuple[FaqEntry, ...]:
+    """The candidates of several books merged by reciprocal rank weighted by each book's
+    confidence (one per entry id), the best match's first candidate first."""
+    from domain.faq.index import FUSION_K, OFFERED  # loaded with the books by then
+
+    fused: dict[str, float] = {}
+    entries: dict[str, FaqEntry] = {}
+    for match in matches:
+        for n, entry in enumerate(match.candidates):
+            fused[entry.id] = fused.get(entry.id, 0.0) + match.score / (FUSION_K + n + 1)
+            entries.setdefault(entry.id, entry)
+    head = [c.id for c in best.candidates[:1]]
+    rest = sorted((i for i in fused if i not in head), key=lambda i: -fused[i])
+    return tuple(entries[i] for i in [*head, *rest][:OFFERED])
 
 
 def _in_book(match: FaqMatch, book: FaqBook) -> FaqMatch:

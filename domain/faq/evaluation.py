@@ -129,14 +129,22 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
-def evaluate(csv_path: Path, lang: str | None = None, split: str | None = None) -> EvalReport:
+def evaluate(
+    csv_path: Path,
+    lang: str | None = None,
+    split: str | None = None,
+    offices: tuple[str, ...] = (),
+) -> EvalReport:
     """Run every question of the CSV (only the rows of `split`, when given) through
-    answer_question (lang defaults to "id")."""
+    answer_question (lang defaults to "id"; `offices`: the event's office names, as the bot
+    passes them)."""
     rows = [r for r in read_eval_rows(csv_path) if split is None or r.split == split]
-    return evaluate_rows(rows, lang or "id")
+    return evaluate_rows(rows, lang or "id", offices)
 
 
-def evaluate_rows(rows: Iterable[EvalRow], lang: str = "id") -> EvalReport:
+def evaluate_rows(
+    rows: Iterable[EvalRow], lang: str = "id", offices: tuple[str, ...] = ()
+) -> EvalReport:
     """The report of a list of rows."""
     rows = list(rows)
     load_books()
@@ -146,7 +154,7 @@ def evaluate_rows(rows: Iterable[EvalRow], lang: str = "id") -> EvalReport:
     has_styles = any(r.style for r in rows)
     for row in rows:
         start = time.perf_counter()
-        match = answer_question(row.question, lang)
+        match = answer_question(row.question, lang, offices)
         timings.append((time.perf_counter() - start) * 1000)
         got = match.entry.id if match.entry else ""
         style = report.styles.setdefault(row.style, StyleFigures()) if has_styles else None

@@ -13,23 +13,35 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
 
 from domain.faq.spelling import Speller
-from domain.faq.text import Analyzer, is_indonesian_word, root_words
+from domain.faq.text import OFFICE_MARK, Analyzer, is_indonesian_word, root_words
 
 # The "sure" decision: a logistic model per language over Index.features (intercept first:
 # coverage, known-word coverage, phrasing coverage, margin, unknown share, question word, log
-# score), fitted on the tuning half by bench/faq_calibrate.py --write, which sets these lines.
+# score, office named, letter similarity, letter ranking agrees, term share of the best and
+# of the second entry), fitted on the tuning half by bench/faq_calibrate.py --write, which
+# sets these lines (one per language: ruff format leaves them alone).
+# fmt: off
 CALIBRATION: dict[str, tuple[float, ...]] = {
-    "id": (-1.657, 0.712, 0.114, 0.559, 0.304, -0.706, 0.165, 0.858),
-    "en": (-0.619, 0.353, 0.185, 0.160, 0.602, -0.316, 0.049, 0.585),
+    "id": (-2.204, 0.566, 0.107, 0.504, 0.271, -0.553, 0.137, 0.763, -0.162, 0.251, 0.480, 0.469, 0.233),
+    "en": (-0.661, 0.343, 0.180, 0.115, 0.547, -0.320, 0.048, 0.447, -0.410, 0.215, 0.252, 0.316, 0.009),
 }
-SURE_AT = 0.825  # probability needed to answer
-MAYBE_AT = 0.821  # probability needed for "did you mean <question>?"
+# fmt: on
+SURE_AT = 0.850  # probability needed to answer
+MAYBE_AT = 0.828  # probability needed for "did you mean <question>?"
 PARTIAL_CREDIT = 0.5  # credit for a word the FAQ knows, but not the best entry
 UNKNOWN_WEIGHT = 2.0  # weight of a word unknown to the FAQ, in units of the highest idf
 COMBINED_WEIGHT = 1.0  # weight of the whole-entry BM25 score added to the best phrasing's
 FUZZY_MIN_LEN = 3  # shorter words are never "corrected"
+EN_PART = 4  # the shortest part of an English word split in two ("zoomlink")
+# The closest questions offered when not sure: the BM25 ranking and a letter-level one
+# (rapidfuzz over the same words, which still sees a typo or an unknown word the terms lost)
+# merged by reciprocal rank; the BM25 best stays first.
+FUSION_K = 5  # reciprocal rank fusion: 1 / (FUSION_K + rank)
+LETTERS_MIN = 60.0  # a letter-level candidate needs this similarity (0-100)
+OFFERED = 3  # closest questions offered when not sure
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,7 @@ class Index:
         self.bm25_entries = BM25Okapi([_concat(docs, self.doc_entry, i) for i in range(self.size)])
         self.weight, self.unknown_weight = _entry_idf(self.entry_terms)
         self.doc_terms = [set(doc) for doc in docs]
+        self.doc_texts = [" ".join(words) for _, words in docs_words]
         self.entry_docs: list[list[int]] = [[] for _ in range(self.size)]
         for d, i in enumerate(self.doc_entry):
             self.entry_docs[i].append(d)
@@ -118,7 +131,16 @@ class Index:
             # A real word the FAQ does not know ("disediakan") is not a typo of one it knows
             # ("disiapkan"): correcting it would answer a question nobody asked.
             return (term,)
+        lookup = self.analyzer.lang == "id" and len(word) >= FUZZY_MIN_LEN
+        if lookup:
+            # One letter off a FAQ word ("dimnsi") is a typo of it, before any split into
+            # chat abbreviations ("dimn si").
+            near = self._corrected(word, max_distance=1)
+            if near is not None:
+                return near
         parts = self.speller.split(word) if split else None
+        if parts is not None and self.analyzer.lang == "en" and min(map(len, parts)) < EN_PART:
+            parts = None  # "outcome" is no "out com": English words run together are longer
         if parts is not None:
             out: list[str] = []
             for part in parts:
@@ -127,18 +149,41 @@ class Index:
                         out.extend(self._resolve(w, split=False))
             return tuple(out)
         # English has no dictionary larger than the FAQ's here: its typos stay unknown.
-        lookup = self.analyzer.lang == "id" and len(word) >= FUZZY_MIN_LEN
-        fixed = self.speller.correct(word) if lookup else None
-        if fixed is None:
+        if not lookup:
             return (term,)
-        fixed = self.analyzer.slang.get(fixed, fixed)
-        if " " in fixed or fixed in self.analyzer.stopwords:
-            return ()
-        fixed_term = self.analyzer.term(fixed)
+        fixed = self.speller.correct(word, avoid=self.analyzer.stopwords)
+        if fixed is not None:
+            fixed = self.analyzer.slang.get(fixed, fixed)
+            if " " in fixed or fixed in self.analyzer.stopwords:
+                return ()
+        found = self._known(fixed) if fixed is not None else None
+        if found is None:
+            # A typo with an informal suffix ("sertifkatnya"): the typo of its stem.
+            for variant in self.analyzer.variants(word):
+                found = self._corrected(variant, max_distance=1)
+                if found is not None:
+                    break
+        return found or (term,)
+
+    def _known(self, word: str) -> tuple[str, ...] | None:
+        """The FAQ term of a word, directly or through an informal affix, else None."""
+        fixed_term = self.analyzer.term(word)
         if fixed_term in self.terms:
             return (fixed_term,)
-        variant = self._known_variant(fixed)
-        return (variant,) if variant is not None else (term,)
+        variant = self._known_variant(word)
+        return (variant,) if variant is not None else None
+
+    def _corrected(self, word: str, max_distance: int) -> tuple[str, ...] | None:
+        """The FAQ term of the closest FAQ word to a typo, when it is one the FAQ knows."""
+        if len(word) < FUZZY_MIN_LEN or word in self.real_words:
+            return None
+        fixed = self.speller.correct(word, max_distance, avoid=self.analyzer.stopwords)
+        if fixed is None or fixed not in self.speller.known:
+            return None
+        fixed = self.analyzer.slang.get(fixed, fixed)
+        if " " in fixed or fixed in self.analyzer.stopwords:
+            return None
+        return self._known(fixed)
 
     def query_terms(self, text: str) -> list[str]:
         """Distinct index terms of a question, in order."""
@@ -203,7 +248,14 @@ class Index:
                 best = max(best, sum(self.weight.get(t, 0.0) for t in doc & asked) / total)
         return best
 
-    def features(self, terms: list[str], scores: list[float], order: list[int]) -> list[float]:
+    def features(
+        self,
+        terms: list[str],
+        scores: list[float],
+        order: list[int],
+        office: bool = False,
+        letters: dict[int, float] | None = None,
+    ) -> list[float]:
         """What the "sure" decision is made of (see CALIBRATION)."""
         top = order[0]
         first, second = scores[top], scores[order[1]] if len(order) > 1 else 0.0
@@ -217,28 +269,87 @@ class Index:
             unknown / sum(weights) if weights else 1.0,
             1.0 if any(t in self.question_terms for t in terms) else 0.0,
             math.log1p(first),
+            1.0 if office else 0.0,
+            # A second, letter-level opinion: how close the best entry is, and whether it
+            # is also the entry that ranking puts first.
+            (letters or {}).get(top, 0.0) / 100,
+            1.0 if letters and max(letters, key=lambda i: letters[i]) == top else 0.0,
+            # Unweighted: the share of the question's terms the best and the second entry
+            # hold (a rare word alone does not make a question match).
+            self.term_share(terms, top),
+            self.term_share(terms, order[1]) if len(order) > 1 else 0.0,
         ]
+
+    def term_share(self, terms: list[str], entry_index: int) -> float:
+        """The share of the question's terms that the entry holds."""
+        known = self.entry_terms[entry_index]
+        return sum(1 for t in terms if t in known) / len(terms) if terms else 0.0
 
     def rank(self, text: str) -> Ranking:
         """The closest entries to a question, and how sure the index is of the best one: a
         probability from the calibrated features; "sure" above SURE_AT, "maybe" (shown as
         "did you mean") above MAYBE_AT."""
-        ranking = self._rank(self.query_terms(text))
+        ranking = self._rank(text)
         question = last_clause(text)
         if question is not None:
             # A long message with context first: the question is often its last clause.
-            inner = self._rank(self.query_terms(question))
+            inner = self._rank(question)
             if inner.score > ranking.score:
-                return inner
-        return ranking
+                ranking = inner
+        if ranking.sure:
+            return ranking
+        offered = self.offered(ranking.best, text)
+        return Ranking(best=offered, score=ranking.score, sure=False, maybe=ranking.maybe)
 
-    def _rank(self, terms: list[str]) -> Ranking:
+    def offered(self, best: tuple[int, ...], text: str) -> tuple[int, ...]:
+        """The closest questions to offer when not sure: BM25's best first, then the BM25
+        and letter-level rankings merged by reciprocal rank."""
+        letters = self.letter_ranking(text)
+        fused: dict[int, float] = {}
+        for ranks in (best, letters):
+            for n, i in enumerate(ranks):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (FUSION_K + n + 1)
+        head = best[:1] or letters[:1]
+        rest = sorted((i for i in fused if i not in head), key=lambda i: -fused[i])
+        return (*head, *rest)[:OFFERED]
+
+    def letter_ranking(self, text: str) -> tuple[int, ...]:
+        """Entries by their letter-level similarity to the question, at least LETTERS_MIN."""
+        best = self.letter_scores(text)
+        ranked = sorted((i for i in best if best[i] >= LETTERS_MIN), key=lambda i: -best[i])
+        return tuple(ranked[:OFFERED])
+
+    def letter_scores(self, text: str) -> dict[int, float]:
+        """Per entry, the letter-level similarity (rapidfuzz token set ratio, 0-100) of its
+        closest phrasing to the question's words."""
+        query = " ".join(self.analyzer.words(text))
+        best: dict[int, float] = {}
+        if not query:
+            return best
+        scores = process.cdist([query], self.doc_texts, scorer=fuzz.token_set_ratio)[0]
+        for d, score in enumerate(scores):
+            entry = self.doc_entry[d]
+            if score > best.get(entry, -1.0):
+                best[entry] = float(score)
+        return best
+
+    def decision(self, text: str) -> tuple[list[int], list[float], list[float]]:
+        """Entries by BM25 score (best first), their scores and the features of the "sure"
+        decision (empty when no entry scores)."""
+        terms = self.query_terms(text)
         scores = self.entry_scores(terms)
         order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
-        best = tuple(i for i in order[:3] if scores[i] > 0)
+        if not scores or scores[order[0]] <= 0:
+            return order, scores, []
+        office = OFFICE_MARK in text
+        return order, scores, self.features(terms, scores, order, office, self.letter_scores(text))
+
+    def _rank(self, text: str) -> Ranking:
+        order, scores, features = self.decision(text)
+        best = tuple(i for i in order[:OFFERED] if scores[i] > 0)
         if not best:
             return Ranking(best=(), score=0.0, sure=False)
-        probability = confidence(self.features(terms, scores, order), self.analyzer.lang)
+        probability = confidence(features, self.analyzer.lang)
         return Ranking(
             best=best,
             score=round(probability, 4),

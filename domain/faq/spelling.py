@@ -43,15 +43,21 @@ class Speller:
             return None
         return parts
 
-    def correct(self, word: str) -> str | None:
-        """The closest dictionary word to a typo (distance 1 up to 4 letters, else 2), or
-        None. It may be a word the FAQ does not know."""
+    def correct(
+        self, word: str, max_distance: int = 2, avoid: frozenset[str] = frozenset()
+    ) -> str | None:
+        """The closest dictionary word to a typo (distance 1 up to 4 letters, else at most
+        `max_distance`), or None. It may be a word the FAQ does not know. Among equally
+        close FAQ words, one not in `avoid` (stopwords) wins: "agnda" is "agenda", not "anda"."""
         if len(word) < 3:
             return None
-        distance = 1 if len(word) <= 4 else 2
+        distance = 1 if len(word) <= 4 else max_distance
         hits = self._lookup.lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
         if not hits:
             return None
         # CLOSEST: all hits share the smallest distance, the most frequent (FAQ) first.
-        best = hits[0].term
-        return str(best)
+        best = hits[0]
+        for hit in hits:
+            if hit.count == best.count and hit.term not in avoid:
+                return str(hit.term)
+        return str(best.term)

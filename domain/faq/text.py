@@ -106,6 +106,31 @@ _REDUPLICATION = re.compile(r"\b([a-z]{2,})2\b")  # "masing2" -> "masing"
 _EN_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("s", ""))
 
 
+OFFICE_MARK = "kantoropd"  # what an office name in a question is replaced with (no real word)
+OFFICE_WORD = "opd"  # the word the FAQ reads it as
+
+
+def mark_offices(text: str, names: tuple[str, ...]) -> str:
+    """The text with every office name of the event ("Dinsos", "Dinas Sosial", "DPM-PTSP")
+    replaced by the one word OFFICE_WORD: the FAQ knows offices only as "OPD", so a name is
+    neither a word it does not know nor a word that points at another entry. Punctuation
+    stays, for last_clause."""
+    pattern = _office_pattern(names)
+    return pattern.sub(f" {OFFICE_MARK} ", text) if pattern is not None else text
+
+
+@lru_cache(maxsize=8)
+def _office_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regular expression for all the names, longest first ("Dinas Sosial" before
+    "Dinas"), words separated by any spaces, dots or hyphens."""
+    spelled = {tuple(normalise(name).split()) for name in names}
+    words = sorted((w for w in spelled if w), key=lambda w: (-len(" ".join(w)), w))
+    if not words:
+        return None
+    alternatives = [r"[\s.\-/]*".join(map(re.escape, w)) for w in words]
+    return re.compile(r"(?<![0-9a-z])(?:" + "|".join(alternatives) + r")(?![0-9a-z])", re.I)
+
+
 def normalise(text: str) -> str:
     """Lowercase, fold accents, drop apostrophes, turn punctuation and hyphens into spaces."""
     text = unicodedata.normalize("NFKD", text.lower())
@@ -184,6 +209,9 @@ class Analyzer:
         text = self._phrase_re.sub(lambda m: self.lexicon.phrases[m.group(1)], normalise(text))
         out: list[str] = []
         for token in text.split():
+            if token == OFFICE_MARK:
+                out.append(OFFICE_WORD)
+                continue
             for word in self.slang.get(token, token).split():
                 if word not in self.stopwords:
                     out.append(word)

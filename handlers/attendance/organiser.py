@@ -22,7 +22,7 @@ from handlers.attendance.views import MARK, PICK, panel_buttons, panel_text
 from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import organisers_only, private_only
-from handlers.base.keyboards import labelled
+from handlers.base.keyboards import fitted, labelled
 from handlers.base.links import Payload, url_with
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html
@@ -39,7 +39,8 @@ MISSING_SHOWN = 60  # names in the "not here yet" message; the daftar hadir has 
 def session_label(event: Event, stage: Stage, session: Session, lang: str) -> str:
     day = locales.plain(lang, "attendance.day", n=attendance.day_number(stage, session, event))
     start = format_time(session.start, event.tz, lang)
-    return f"{attendance.stage_label(stage, lang)} · {day} · {start} {session.title_in(lang)}"[:60]
+    title = attendance.title_after_day(session.title_in(lang), day)
+    return fitted(f"{attendance.stage_label(stage, lang)} · {day} · {start} {title}")
 
 
 def candidate_sessions(event: Event, now: datetime) -> list[tuple[Stage, Session]]:
@@ -198,8 +199,8 @@ async def tandai(update: Update, context: BotContext) -> None:
         return
     here = {r.user_id for r in await store.of_session(context.db, found[1].id)}
     buttons = [
-        [labelled(("✅ " if p.user_id in here else "") + f"{p.full_name} · "
-                  f"{context.event.office_name(p.opd_id, p.opd_other)}"[:60],
+        [labelled(fitted(("✅ " if p.user_id in here else "") + f"{p.full_name} · "
+                         f"{context.event.office_name(p.opd_id, p.opd_other)}"),
                   Feature.ATTENDANCE, MARK, found[1].id, p.user_id)]
         for p in matches
     ]  # fmt: skip

@@ -16,7 +16,7 @@ from handlers.base.keyboards import button, labelled
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html
-from schedules.timefmt import format_date
+from schedules.timefmt import format_date, format_datetime
 from storage import audit
 from storage import certificates as store
 
@@ -74,7 +74,13 @@ async def on_dry_run(update: Update, context: BotContext) -> None:
     if found is None:
         await edit_or_send(update, locales.t(lang, "certificates.no_rule"))
         return
-    await edit_or_send(update, dry_run_text(context, found, lang), reply_markup=(
+    text = dry_run_text(context, found, lang)
+    # Issued before the stage is over, a certificate counts only the sessions so far.
+    last_end = max(s.end for s in stage.sessions)
+    if context.services.clock.now() < last_end:
+        when = format_datetime(last_end, context.event.tz, lang)
+        text = Html("\n\n").join([text, locales.t(lang, "certificates.dry_not_over", end=when)])
+    await edit_or_send(update, text, reply_markup=(
         InlineKeyboardMarkup([[button(lang, "certificates.issue_button", Feature.CERTIFICATE, GO,
                                       number, count=len(found.qualifying))]])
         if found.qualifying else None

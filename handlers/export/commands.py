@@ -13,7 +13,7 @@ from domain.exports import attendance as daftar_hadir
 from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, lang_of
 from handlers.base.guards import admins_only, private_only
-from handlers.base.keyboards import labelled
+from handlers.base.keyboards import fitted, labelled
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, expired, reply
 from schedules.timefmt import format_datetime
@@ -53,7 +53,7 @@ async def attendance_button(update: Update, context: BotContext) -> None:
     await answer_callback(update)
     if found is None:
         rows = [
-            [labelled(f"{stage.title_in(lang).split(':')[0]} · {session.title_in(lang)}"[:60],
+            [labelled(fitted(f"{stage.title_in(lang).split(':')[0]} · {session.title_in(lang)}"),
                       Feature.EXPORT, ATTENDANCE, session.id)]
             for stage, session in context.event.sessions()
         ]  # fmt: skip
@@ -123,10 +123,12 @@ async def format_button(update: Update, context: BotContext) -> None:
         proposals=len(data.proposals),
         via="telegram",
     )
+    # The DOCX holds only the programmes confirmed in /seleksi, not every proposal.
+    profiles = exporter.format == "docx"
     caption = locales.t(
         lang,
-        "export.caption",
-        count=len(data.proposals),
+        "export.caption_profiles" if profiles else "export.caption",
+        count=len({pid for _round, pid in data.chosen}) if profiles else len(data.proposals),
         when=format_datetime(now, context.event.tz, lang),
     )
     chat = update.effective_chat

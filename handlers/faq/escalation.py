@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram import Update
+from telegram import Update, User
 from telegram.error import TelegramError
 
 import locales
@@ -19,7 +19,7 @@ from handlers.base.guards import organisers_only
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html, split_messages
 from schedules.timefmt import format_datetime
-from storage import faq_log, users
+from storage import faq_log, participants, users
 from storage.outbox import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ async def on_ask(update: Update, context: BotContext) -> None:
         await expired(update, "faq.already_escalated")
         return
     await answer_callback(update)
-    reached = await _forward_to_organisers(context, logged, display_name(user))
+    reached = await _forward_to_organisers(context, logged, await _asker(context, user))
     if reached:
         await edit_or_send(update, locales.t(lang, "faq.escalated"))
     else:
@@ -56,6 +56,16 @@ async def on_ask(update: Update, context: BotContext) -> None:
         await edit_or_send(
             update, locales.t(lang, "faq.nobody_reachable", contacts=Html(facts["contacts"]))
         )
+
+
+async def _asker(context: BotContext, user: User) -> str:
+    """Who asks, as organisers know them: the registered name and office ("Dina Marlina,
+    Dinas Sosial"), else the Telegram name of someone not registered."""
+    person = await participants.get(context.db, user.id)
+    if person is None or not person.is_registered or not person.full_name:
+        return display_name(user)
+    office = context.event.office_name(person.opd_id, person.opd_other)
+    return f"{person.full_name}, {office}" if office else person.full_name
 
 
 async def _forward_to_organisers(

@@ -6,6 +6,7 @@ each session's average and comments."""
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -19,7 +20,7 @@ from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, reply
 from locales import Html
 from schedules.event import Event, Session
-from schedules.timefmt import format_datetime
+from schedules.timefmt import format_date
 from storage import feedback as store
 from storage.outbox import OutgoingMessage
 
@@ -61,7 +62,7 @@ async def invite(services: Services) -> int:
     for stage, session, person in await feedback.invitees(services.db, services.event, people, now):
         lang = person.language
         text = locales.t(lang, "feedback.ask", title=session.title_in(lang), stage=stage.title_in(lang),
-                         until=format_datetime(feedback.deadline(services.event, session), services.event.tz, lang))  # fmt: skip
+                         until=last_day(services.event, session, lang))  # fmt: skip
         messages.append(OutgoingMessage(
             kind="feedback", chat_id=person.user_id, ref=session.id,
             payload={"text": text, "reply_markup": rating_markup(lang, session.id)},
@@ -70,9 +71,15 @@ async def invite(services: Services) -> int:
     return await services.sender.enqueue(messages) if messages else 0
 
 
+def last_day(event: Event, session: Session, lang: str) -> str:
+    """The last day a rating may be changed ("Kamis, 3 Desember 2026"): the deadline is the
+    midnight after it, which read "sampai Jumat, 00.00" and sounded like a day more."""
+    return format_date(feedback.deadline(event, session) - timedelta(seconds=1), event.tz, lang)
+
+
 def _thanks(event: Event, session: Session, rating: int, lang: str) -> Html:
     return locales.t(lang, "feedback.thanks", title=session.title_in(lang), rating=rating,
-                     until=format_datetime(feedback.deadline(event, session), event.tz, lang))  # fmt: skip
+                     until=last_day(event, session, lang))  # fmt: skip
 
 
 async def on_rate(update: Update, context: BotContext) -> None:
@@ -171,8 +178,10 @@ async def umpanbalik(update: Update, context: BotContext) -> None:
     blocks: list[str] = [locales.t(lang, "feedback.summary_title")]
     for item in found:
         average = f"{item.average:.1f}".replace(".", "," if lang == "id" else ".")
-        blocks.append(locales.t(lang, "feedback.summary_line", title=item.session.title_in(lang),
-                                average=average, count=item.count))  # fmt: skip
-        blocks.extend(locales.t(lang, "feedback.summary_comment", comment=c) for c in item.comments)
+        # One block per session (its line and its comments), a blank line between sessions.
+        lines = [locales.t(lang, "feedback.summary_line", title=item.session.title_in(lang),
+                           average=average, count=item.count)]  # fmt: skip
+        lines.extend(locales.t(lang, "feedback.summary_comment", comment=c) for c in item.comments)
+        blocks.append(Html("\n").join(lines))
     for text in locales.split_messages(blocks):
         await reply(update, Html(text))  # joined from t() results: safe

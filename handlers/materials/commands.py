@@ -14,7 +14,7 @@ from handlers.base.callbacks import Callback, Feature, press_of
 from handlers.base.context import BotContext, is_organiser, lang_of
 from handlers.base.flows import END, STAY, FlowSpec, Move, Step, Turn, begin
 from handlers.base.guards import private_only
-from handlers.base.keyboards import button, labelled
+from handlers.base.keyboards import button, fitted, labelled
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from locales import Html
@@ -145,7 +145,7 @@ async def ask_session(turn: Turn) -> None:
     stage = event.current_stage(now)
     pairs = [p for p in event.sessions() if p[0].number == stage.number] or event.sessions()
     rows = [
-        [labelled(f"{st.title_in(turn.lang).split(':')[0]} · {s.title_in(turn.lang)}"[:60],
+        [labelled(fitted(f"{st.title_in(turn.lang).split(':')[0]} · {s.title_in(turn.lang)}"),
                   Feature.MATERIALS, PICK, s.id)]
         for st, s in pairs
     ]  # fmt: skip
@@ -166,7 +166,10 @@ async def on_session(turn: Turn, press: Callback) -> Move:
         )  # fmt: skip
 
     data["session"] = found[1].id
-    note = locales.t(turn.lang, "materials.saved", title=found[1].title_in(turn.lang))
+    # Said back with the file's name: the organiser sees which file went to which session.
+    name = str(data.get("file_name") or "")
+    key = "materials.saved_named" if name else "materials.saved"
+    note = locales.t(turn.lang, key, title=found[1].title_in(turn.lang), name=name)
     return Move(to="announce", write=write, note=note)
 
 

@@ -67,6 +67,9 @@ async def datasaya(update: Update, context: BotContext) -> None:
             for c in history
         ]
         parts.append(locales.t(lang, "registration.data_consents", consents="; ".join(lines)))
+    records = _records_line(data, lang)
+    if records:
+        parts.append(records)
     await reply(update, "\n".join(parts))
     payload = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     chat = update.effective_chat
@@ -77,6 +80,20 @@ async def datasaya(update: Update, context: BotContext) -> None:
         caption=locales.t(lang, "registration.data_file_caption"),
     )
     await audit.record(context.db, user.id, "data_access_self")
+
+
+# The other records of the copy, counted in the message (the JSON file has them in full).
+RECORDS = ("proposals", "attendance", "session_feedback", "certificates", "questions_to_organisers")
+
+
+def _records_line(data: dict[str, object], lang: str) -> locales.Html | None:
+    counts = [(kind, len(value)) for kind in RECORDS if isinstance(value := data.get(kind), list)]
+    shown = [  # "_one": English says "1 session rating", "2 session ratings"
+        locales.plain(lang, f"registration.data_count_{kind}{'_one' if n == 1 else ''}", n=n)
+        for kind, n in counts
+        if n
+    ]
+    return locales.t(lang, "registration.data_records", records=", ".join(shown)) if shown else None
 
 
 def _moment(context: BotContext, stored: str, lang: str) -> str:

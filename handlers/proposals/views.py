@@ -78,7 +78,12 @@ def dimension_question(
     for d in dims:
         label = ("✓ " if d.id == own else "") + d.name
         rows.append([labelled(label, Feature.PROPOSAL, CHOICE, "dimension", d.id)])
-    return _ask(event, lang, "dimension"), InlineKeyboardMarkup(rows)
+    # Someone in every group ("Semua dimensi") has no button ticked: the question says no ✓.
+    ticked = any(d.id == own for d in dims)
+    text = _ask(event, lang, "dimension")
+    if not ticked:
+        text = locales.t(lang, "proposals.ask.dimension_any", n=1, total=len(questions(event)))
+    return text, InlineKeyboardMarkup(rows)
 
 
 def element_question(
@@ -262,6 +267,8 @@ def resume_text(event: Event, lang: str, proposal: Proposal, step: str) -> Html:
     """Where the form is: what the draft has stored so far (the preview shows it itself),
     above the question it is at (sent next)."""
     stored = render_so_far(event, proposal, lang)
-    if not stored or step in ("preview", "fields"):
+    # At the first question nothing was answered yet: the dimension is only the profile's
+    # group, pre-filled, and "Yang sudah tersimpan: Dimensi" would claim an answer.
+    if not stored or step in ("preview", "fields", "dimension"):
         return locales.t(lang, "proposals.resumed")
     return locales.t(lang, "proposals.resumed_so_far", draft=stored)

@@ -164,7 +164,8 @@ async def answer(
             "opd_other": fields.get("opd_other"),
             "dimension": profile.dimension,
         }
-        return Move(to="dimension", then=then, note=note)
+        # No "Instansi tercatat": nothing is written yet; the group question names the office.
+        return Move(to="dimension", then=then)
     to = onward(turn, step, answered)
     if to == END:
         then = _both(then, functools.partial(show_updated_profile, turn))
@@ -401,6 +402,8 @@ async def _after_registration(turn: Turn) -> None:
 
 async def on_pick_field(turn: Turn, press: Callback) -> Move:
     field = press.arg()
+    if field == views.BACK:
+        return Move(to="summary")
     if field not in people.FIELDS:
         return await turn.alert("common.expired")
     turn.data[ONE_FIELD] = True

@@ -134,6 +134,7 @@ def dimension_after_office(
     text = locales.t(
         lang,
         "forgiving.dimension_after_office",
+        office=context.event.office_name(new_office.opd_id, pending.get("opd_other")),  # type: ignore[arg-type]
         old=dimension_label(context.event, lang, old)
         if old
         else locales.plain(lang, "registration.not_set"),
@@ -165,8 +166,15 @@ def summary(context: BotContext, lang: str, profile: Participant | None, page: i
     return text, InlineKeyboardMarkup([buttons])
 
 
+BACK = "_back"  # the Ubah menu's way back to the summary (no field is called that)
+
+
 def pick_field(context: BotContext, lang: str, profile: Participant | None, page: int) -> Question:
-    return locales.t(lang, "registration.which_field"), field_keyboard(lang, REG, "pick_field")
+    keyboard = field_keyboard(lang, REG, "pick_field")
+    back = [button(lang, "common.back", REG, "pick_field", BACK)]  # Ubah pressed by mistake
+    return locales.t(lang, "registration.which_field"), InlineKeyboardMarkup(
+        [*keyboard.inline_keyboard, back]
+    )
 
 
 QUESTIONS: dict[str, Asker] = {
@@ -194,7 +202,7 @@ def profile_view(
     context: BotContext, lang: str, profile: Participant, *, updated: bool = False
 ) -> tuple[locales.Html, InlineKeyboardMarkup]:
     """/profil: the profile and a button per field (`prof:edit:<field>`)."""
-    parts = [locales.t(lang, "registration.profile_updated")] if updated else []
+    parts = [locales.t(lang, "registration.profile_updated"), locales.Html("")] if updated else []
     parts += [
         locales.t(lang, "registration.profile_title"),
         profile_text(context.event, lang, profile),

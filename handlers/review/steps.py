@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 import locales
 from domain import review_text
 from handlers.base.callbacks import Callback, Feature
-from handlers.base.context import BotContext, is_reviewer, lang_of
+from handlers.base.context import BotContext, is_reviewer, lang_of, reviewed_dimensions
 from handlers.base.flows import (
     END,
     STAY,
@@ -169,7 +169,11 @@ async def _finish(turn: Turn, comment: str | None) -> Move:
         if sender is not None:
             sender.wake()
 
-    return Move(to=END, write=write, then=then, note=locales.t(turn.lang, "review.done"))
+    # The next step said: another proposal waits, or none does.
+    dims = await reviewed_dimensions(turn.context, turn.user_id)
+    more = await store.next_proposal_id(turn.db, turn.user_id, dims, excluding=review.proposal_id)
+    note = locales.t(turn.lang, "review.done" if more else "review.done_last")
+    return Move(to=END, write=write, then=then, note=note)
 
 
 def _pressed_review(press: Callback) -> int | None:

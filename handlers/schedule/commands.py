@@ -86,7 +86,23 @@ async def pengingat(update: Update, context: BotContext) -> None:
         return
     muted = not person.reminders_muted
     await participants.set_reminders_muted(context.db, user.id, muted)
-    await reply(update, locales.t(lang, "schedule.muted" if muted else "schedule.unmuted"))
+    # Turned on: say when they come, so the person knows what they turned on.
+    when = offsets_text(context.event.reminders.offsets, lang)
+    await reply(
+        update, locales.t(lang, "schedule.muted" if muted else "schedule.unmuted", when=when)
+    )
+
+
+def offsets_text(offsets: list[str], lang: str) -> str:
+    """ "1d", "1h" -> "1 hari dan 1 jam" ("1 day and 1 hour")."""
+    parts = []
+    for offset in offsets:
+        n = int(offset[:-1])
+        one = "_one" if n == 1 else ""  # English: "1 day", "2 days"
+        parts.append(locales.plain(lang, f"schedule.offset_{offset[-1]}{one}", n=n))
+    if len(parts) < 2:
+        return "".join(parts)
+    return locales.plain(lang, "schedule.offsets_and", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 @admins_only

@@ -16,7 +16,7 @@ from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, is_organiser, lang_of
 from handlers.base.flows import begin
 from handlers.base.guards import organisers_only, private_only
-from handlers.base.keyboards import button, labelled
+from handlers.base.keyboards import button, fitted, labelled
 from handlers.base.links import Payload
 from handlers.base.replies import answer_callback, edit_or_send, expired, reply
 from handlers.selection import views
@@ -31,7 +31,12 @@ SEL = Feature.SELECTION
 @private_only(Payload.SELEKSI)
 @organisers_only
 async def seleksi(update: Update, context: BotContext) -> None:
-    lang = lang_of(update)
+    text, markup = await _rounds_list(context, lang_of(update))
+    await reply(update, text, reply_markup=markup)
+
+
+async def _rounds_list(context: BotContext, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The latest rounds, a button each, and "Buka putaran baru" (also « Kembali's target)."""
     now = context.services.clock.now()
     lines = [locales.t(lang, "selection.title")]
     rows = []
@@ -40,11 +45,11 @@ async def seleksi(update: Update, context: BotContext) -> None:
         dimension = context.event.dimension(r.dimension)
         status = locales.plain(lang, f"selection.status.{r.status}")
         label = f"#{r.id} {dimension.name if dimension else r.dimension} ({status})"
-        rows.append([labelled(label[:60], SEL, "view", r.id)])
+        rows.append([labelled(fitted(label), SEL, "view", r.id)])
     if not rows:
         lines.append(locales.t(lang, "selection.none"))
     rows.append([button(lang, "selection.btn.new", SEL, "new")])
-    await reply(update, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows))
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 async def on_press(update: Update, context: BotContext) -> None:
@@ -70,6 +75,11 @@ async def _organiser_press(update: Update, context: BotContext) -> None:
     if press.action == "new" and not press.args:
         await answer_callback(update)
         await begin(update, context, FLOW, "dimension", {})
+        return
+    if press.action == "list" and not press.args:  # « Kembali from a round
+        await answer_callback(update)
+        text, markup = await _rounds_list(context, lang)
+        await edit_or_send(update, text, reply_markup=markup)
         return
     rid = press.int_arg(0)
     now = context.services.clock.now()

@@ -6,7 +6,7 @@ queues every ballot (outbox) in one transaction."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -28,6 +28,7 @@ from handlers.base.flows import (
 from handlers.base.keyboards import button, labelled
 from handlers.base.replies import reply
 from handlers.selection import views
+from schedules.timefmt import format_datetime
 from storage import outbox, participants, users
 from storage import selection as store
 from storage.outbox import OutgoingMessage
@@ -155,6 +156,9 @@ async def _take_dewan(turn: Turn, press: Callback) -> Move:
                 turn.lang,
                 "selection.opened",
                 id=created.get("id", 0),
+                dimension=event.dimension(dimension).name,  # type: ignore[union-attr]
+                closes=format_datetime(datetime.fromisoformat(closes), event.tz, turn.lang),
+                max=int(data["max"]),
                 count=len(candidates),
                 voters=created.get("voters", 0),
             ),

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup
 import locales
 from domain.ranking import Ranked
 from handlers.base.callbacks import Feature
-from handlers.base.keyboards import button, labelled
+from handlers.base.keyboards import button, fitted, labelled
 from locales import Html
 from schedules.event import Event
 from schedules.timefmt import format_datetime
@@ -45,7 +45,7 @@ def ballot(
         # What the press means (1 vote, 0 take back) is on the button: a second press after
         # a lost reply then changes nothing, where a toggle would take the vote back.
         want = 0 if pid in mine else 1
-        label = f"{mark}#{pid} {c['name'] or ''}"[:60]
+        label = fitted(f"{mark}#{pid} {c['name'] or ''}")
         rows.append([labelled(label, SEL, "vote", round_.id, pid, want)])
     return Html("\n").join(lines), InlineKeyboardMarkup(rows)
 
@@ -56,7 +56,7 @@ def organiser_view(
     round_: Round,
     candidates: list[Any],
     ranked: list[Ranked],
-) -> tuple[Html, InlineKeyboardMarkup | None]:
+) -> tuple[Html, InlineKeyboardMarkup]:
     dimension = event.dimension(round_.dimension)
     names = {int(c["proposal_id"]): c["name"] or "" for c in candidates}
     chosen = {int(c["proposal_id"]) for c in candidates if c["chosen"]}
@@ -67,7 +67,10 @@ def organiser_view(
             id=round_.id,
             dimension=dimension.name if dimension else round_.dimension,
             status=locales.plain(lang, f"selection.status.{round_.status}"),
-            closes=_closes(event, round_, lang),
+            # closed early ("Tutup sekarang"): when it was closed, not when it would have
+            closes=format_datetime(datetime.fromisoformat(round_.closed_at), event.tz, lang)
+            if round_.closed_at
+            else _closes(event, round_, lang),
             count=len(candidates),
         )
     ]
@@ -94,7 +97,8 @@ def organiser_view(
             for r in ranked:
                 pid = r.entry.proposal_id
                 mark = "✅ " if pid in chosen else "☐ "
-                label = f"{mark}{r.rank}. #{pid} {names.get(pid, '')}"[:60]
+                label = fitted(f"{mark}{r.rank}. #{pid} {names.get(pid, '')}")
                 rows.append([labelled(label, SEL, "pick", round_.id, pid)])
             rows.append([button(lang, "selection.btn.confirm", SEL, "confirm", round_.id)])
-    return Html("\n").join(lines), InlineKeyboardMarkup(rows) if rows else None
+    rows.append([button(lang, "common.back", SEL, "list")])
+    return Html("\n").join(lines), InlineKeyboardMarkup(rows)

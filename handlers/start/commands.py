@@ -13,6 +13,7 @@ from handlers.base.context import (
     is_admin,
     is_organiser,
     is_private,
+    is_reviewer,
     lang_of,
     remember_language,
     telegram_lang,
@@ -46,10 +47,21 @@ async def remember_user(update: object, context: BotContext) -> None:
         return
     first_time, lang = await users.seen(context.db, user.id, telegram_lang(update))
     remember_language(user.id, lang)
-    if first_time and await menus.has_staff_menu(context.app, user.id):
+    if (first_time or _opens_the_bot(update)) and await menus.has_staff_menu(context.app, user.id):
         # Telegram refuses a chat's command menu until the person has opened the bot, so a
-        # staff member's menu set at start-up may be missing: set it at their first message.
+        # staff member's menu set at start-up may be missing: set it at their first message,
+        # and when they open the private chat (/start: the first message may have been in a
+        # group, e.g. when they added the bot there).
         await menus.set_staff_menu(context.app, user.id)
+
+
+def _opens_the_bot(update: Update) -> bool:
+    message = update.message
+    return bool(
+        message is not None
+        and message.chat.type == ChatType.PRIVATE
+        and (message.text or "").split(" ", 1)[0] == "/start"
+    )
 
 
 async def greet_group(update: Update, context: BotContext) -> None:
@@ -107,6 +119,8 @@ async def help_command(update: Update, context: BotContext) -> None:
         return
     parts.append(locales.t(lang, "help.participant"))
     user = update.effective_user
+    if user is not None and await is_reviewer(context, user.id):
+        parts.append("\n" + locales.t(lang, "help.reviewer"))
     if user is not None and await is_organiser(context, user.id):
         parts.append("\n" + locales.t(lang, "help.organiser"))
     if user is not None and await is_admin(context, user.id):

@@ -1,8 +1,8 @@
-"""A local fake of the Telegram Bot API (aiohttp.web on 127.0.0.1) for end-to-end tests.
+"""A local Bot API server (aiohttp.web on 127.0.0.1): the tests' and the sandbox's Telegram.
 
 The real python-telegram-bot stack (httpx, long polling) talks to it over HTTP exactly as it talks
-to api.telegram.org, while simulated users (:class:`~tests.faketg.users.SimUser`) queue updates and
-read what the bot sent.
+to api.telegram.org, while simulated users (:class:`~localtg.users.SimUser`) queue updates and
+read what the bot sent: a test's users, or the sandbox page's personas (sandbox/app.py).
 
 This module holds the aiohttp app and the method dispatch; every concern is a mixin in its own
 module, all on the shared state of state.py:
@@ -18,7 +18,8 @@ module, all on the shared state of state.py:
 * faults.py: injected errors, delays, blocked users, kicked bots;
 * webhooks.py: setWebhook / deleteWebhook / getWebhookInfo and posting updates to the bot;
 * extras.py: getMe, command menus, the menu button, the bot's profile;
-* observe.py: what tests read and wait for (messages, calls, transcripts, expect, idle).
+* observe.py: what tests and the sandbox read and wait for (messages, calls, transcripts,
+  expect, idle, per-chat versions).
 
 A method is a mixin's ``_api_<Name>`` (the Telegram method name, matched case-insensitively).
 """
@@ -73,7 +74,7 @@ class FakeTelegram(
     ExtrasMixin,
     ObserveMixin,
 ):
-    """A fake Bot API server. See the module docstring and tests/test_faketg.py for usage."""
+    """A local Bot API server. See the module docstring and tests/test_faketg.py for usage."""
 
     def __init__(
         self,
@@ -91,6 +92,12 @@ class FakeTelegram(
             strict_html=strict_html,
             privacy_mode=privacy_mode,
         )
+        self._init_args = (token, bot_username)
+        self._init_kwargs = {
+            "bot_first_name": bot_first_name,
+            "strict_html": strict_html,
+            "privacy_mode": privacy_mode,
+        }
         self._methods: dict[str, tuple[str, Callable[[_Params], Any]]] = {}
         for name in dir(self):
             if name.startswith("_api_"):
@@ -99,17 +106,29 @@ class FakeTelegram(
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    async def start(self) -> FakeTelegram:
+    async def start(
+        self, port: int = 0, setup: Callable[[web.Application], None] | None = None
+    ) -> FakeTelegram:
+        """Listen on 127.0.0.1:`port` (0: any free port). `setup` may add routes of its own
+        to the same aiohttp app (the sandbox's page and JSON API)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{rest:.*}", self._handle_api)
         app.router.add_route("GET", "/file/bot{rest:.*}", self._handle_file)
+        if setup is not None:
+            setup(app)
         self._runner = web.AppRunner(
             app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
         )
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            sock.close()
+            await self._runner.cleanup()
+            self._runner = None
+            raise
         self._port = sock.getsockname()[1]
         site = web.SockSite(self._runner, sock)
         await site.start()
@@ -124,6 +143,20 @@ class FakeTelegram(
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+
+    async def reset(self) -> None:
+        """Forget the whole world (users, groups, messages, files, updates, calls) and start
+        again as a new server would, on the same port and with the same options: the sandbox's
+        reset. Everyone waiting (long polls) wakes up and sees the empty world."""
+        await self._stop_webhooks()
+        self._cancel_queries()
+        runner, port, enforce = self._runner, self._port, self.enforce_limits
+        signal, versions = self._signal, self._versions
+        self.__init__(*self._init_args, **self._init_kwargs)  # type: ignore[misc]
+        self._runner, self._port, self.enforce_limits = runner, port, enforce
+        # Emptied is a change too: a chat's version keeps growing across the reset.
+        self._versions = {chat_id: version + 1 for chat_id, version in versions.items()}
+        signal.set()  # the waiters of the old world wake up and wait on the new signal
 
     async def __aenter__(self) -> FakeTelegram:
         return await self.start()

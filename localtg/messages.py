@@ -75,7 +75,7 @@ class MessagesMixin(ServerState):
             "message_id": mid,
             "from": self.bot_user,
             "chat": dict(self._chats[chat_id]),
-            "date": int(time.time()),
+            "date": int(self.wall()),
         }
         if reply_to is not None:
             replied = self._msgs.get((chat_id, reply_to))
@@ -185,7 +185,11 @@ class MessagesMixin(ServerState):
                     raw_caption, caption, entities, mode = self._caption(p)
                 else:
                     caption = source.get("caption")
-                    raw_caption, entities, mode = caption, source.get("caption_entities"), None
+                    raw_caption, entities, mode = (
+                        caption,
+                        source.get("caption_entities") or [],
+                        None,
+                    )
                 return self._new_bot_message(
                     chat_id,
                     method,

@@ -409,7 +409,9 @@ class SimUser:
             raise AssertionError(f"no inline button {label!r} on message {msg}")
         if "callback_data" not in button:
             raise AssertionError(f"button {label!r} has no callback_data: {button}")
-        return await self.press_data(button["callback_data"], msg, timeout=timeout)
+        answer = await self.press_data(button["callback_data"], msg, timeout=timeout)
+        assert answer is not None  # press_data waits for the answer (or raises)
+        return answer
 
     async def press_data(
         self,

@@ -39,6 +39,25 @@ class ObserveMixin(ServerState):
                 return msg
         return None
 
+    def bot_message(self, chat_id: int, message_id: int) -> BotMessage | None:
+        """The bot's message `message_id` of the chat (None: none such, or a user's)."""
+        return self._bot_msgs.get((chat_id, message_id))
+
+    def chat_version(self, chat_id: int) -> int:
+        """Grows on every change in the chat (message, edit, deletion, button answer)."""
+        return self._versions.get(chat_id, 0)
+
+    def history(self, chat_id: int) -> list[tuple[dict, BotMessage | None, bool]]:
+        """Every message of a chat, the users' and the bot's, oldest first: (its Message JSON,
+        the bot's BotMessage or None for a user's message, whether it was deleted)."""
+        keys = sorted(k for k in self._msgs if k[0] == chat_id)
+        return [(self._msgs[k], self._bot_msgs.get(k), k in self._deleted) for k in keys]
+
+    async def wait_change(self, chat_id: int, since: int, timeout: float) -> int:
+        """Wait up to `timeout` seconds until the chat's version differs from `since`."""
+        await self._wait_until(lambda: self.chat_version(chat_id) != since, timeout)
+        return self.chat_version(chat_id)
+
     def reply_keyboard(self, chat_id: int) -> list[list[str]] | None:
         return self._reply_keyboards.get(chat_id)
 

@@ -3,8 +3,6 @@ deleteMessage(s)), with Telegram's "message is not modified"."""
 
 from __future__ import annotations
 
-import time
-
 from .state import ServerState
 from .users import BotMessage
 from .wire import NOT_MODIFIED, _bad, _Params
@@ -18,10 +16,9 @@ class EditsMixin(ServerState):
             raise _bad("MESSAGE_ID_INVALID")
         chat_id = self._reachable_chat(p.get("chat_id"))
         message_id = p.int("message_id", required=True)
-        key = (chat_id, message_id)
-        if self._get_message(chat_id, message_id) is None:
+        if message_id is None or self._get_message(chat_id, message_id) is None:
             raise _bad("message to edit not found")
-        msg = self._bot_msgs.get(key)
+        msg = self._bot_msgs.get((chat_id, message_id))
         if msg is None:
             raise _bad("message can't be edited")
         return msg
@@ -34,7 +31,7 @@ class EditsMixin(ServerState):
         msg.edited += 1
         msg.reply_markup = markup
         raw = msg.raw
-        raw["edit_date"] = int(time.time())
+        raw["edit_date"] = int(self.wall())
         if markup:
             raw["reply_markup"] = markup
         else:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .html import utf16_len
 from .state import ServerState
 from .users import BotMessage, SimChat, SimUser
 from .wire import _MEDIA_KINDS
+
+if TYPE_CHECKING:
+    from .server import FakeTelegram
 
 _COMMAND_RE = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _MENTION_RE = re.compile(r"(?<![\w@/])@[A-Za-z0-9_]{4,32}")
@@ -42,7 +44,9 @@ class WorldMixin(ServerState):
             uid = next(self._user_ids)
         if uid <= 0 or uid in self._users or uid == self.bot_id:
             raise ValueError(f"user id {uid} is invalid or taken")
-        user = SimUser(self, uid, first_name, last_name, username, language_code)
+        user = SimUser(
+            cast("FakeTelegram", self), uid, first_name, last_name, username, language_code
+        )
         self._users[uid] = user
         self._chats[uid] = user.private_chat()
         return user
@@ -50,7 +54,7 @@ class WorldMixin(ServerState):
     def group(self, title: str = "Bimtek Smart City", *, username: str | None = None) -> SimChat:
         """A new supergroup (negative id) that the bot is an administrator of."""
         chat_id = -1_001_000_000_000 - next(self._group_ids)
-        chat = SimChat(self, chat_id, title, username)
+        chat = SimChat(cast("FakeTelegram", self), chat_id, title, username)
         self._groups[chat_id] = chat
         self._chats[chat_id] = chat.to_dict()
         return chat
@@ -60,7 +64,7 @@ class WorldMixin(ServerState):
 
     def detect_entities(self, text: str) -> list[dict]:
         """bot_command, mention and url entities as Telegram clients create them."""
-        entities = []
+        entities: list[dict[str, Any]] = []
         for regex, kind in (
             (_COMMAND_RE, "bot_command"),
             (_MENTION_RE, "mention"),
@@ -93,7 +97,7 @@ class WorldMixin(ServerState):
             "message_id": self._new_message_id(chat_id),
             "from": user.to_dict(),
             "chat": dict(self._chats[chat_id]),
-            "date": int(time.time()),
+            "date": int(self.wall()),
             **copy.deepcopy(content),
         }
         if reply_to is not None:
@@ -118,7 +122,7 @@ class WorldMixin(ServerState):
             stored["entities"] = entities
         else:
             stored.pop("entities", None)
-        stored["edit_date"] = int(time.time())
+        stored["edit_date"] = int(self.wall())
         self._log_line(key[0], f"> {user.first_name} edited #{key[1]}: {text}")
         self._enqueue({"edited_message": stored})
         return stored
@@ -133,7 +137,7 @@ class WorldMixin(ServerState):
                 "my_chat_member": {
                     "chat": self._chats[group.id],
                     "from": by.to_dict(),
-                    "date": int(time.time()),
+                    "date": int(self.wall()),
                     "old_chat_member": {"status": old, "user": self.bot_user},
                     "new_chat_member": new,
                 }
@@ -153,7 +157,7 @@ class WorldMixin(ServerState):
                 "my_chat_member": {
                     "chat": self._chats[uid],
                     "from": user.to_dict(),
-                    "date": int(time.time()),
+                    "date": int(self.wall()),
                     "old_chat_member": bot_member_old,
                     "new_chat_member": bot_member_new,
                 }

@@ -13,13 +13,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aiohttp import web
 
-from .users import BotMessage, SimChat, SimUser
+from .users import BotMessage, FileInfo, SimChat, SimUser
 from .wire import RequestRecord
+
+if TYPE_CHECKING:
+    from .wire import _Params
 
 
 class _Event(NamedTuple):
@@ -30,6 +34,65 @@ class _Event(NamedTuple):
 
 class ServerState:
     """The shared state and the primitives every mixin uses."""
+
+    # What one mixin uses of another's (set or defined there): declared here for mypy.
+    _updates: list[dict]
+    _next_update_id: int
+    _delivered_upto: int
+    _last_delivery: float
+    _allowed_updates: frozenset[str]
+    _poll_generation: int
+    _webhook_url: str
+    _blocked: set[int]
+    _kicked: set[int]
+    _member_status: dict[tuple[int, int], str]
+    files: dict[str, FileInfo]
+
+    if TYPE_CHECKING:
+
+        def _enqueue(self, update: dict) -> int: ...
+        def _allowed(self, update: dict) -> bool: ...
+        def _has_undelivered(self) -> bool: ...
+        def _resolve_chat(self, value: Any) -> int: ...
+        def _reachable_chat(self, value: Any) -> int: ...
+        def _text(self, p: _Params) -> tuple[str, str, list[dict], str | None]: ...
+        def _caption(self, p: _Params) -> tuple[str | None, str | None, list[dict], str | None]: ...
+        def _markup(self, value: Any, *, inline_only: bool = False) -> dict | None: ...
+        def _reply_to(self, chat_id: int, p: _Params) -> int | None: ...
+        def _push_event(self, msg: BotMessage, kind: str) -> None: ...
+        def _my_chat_member(self, uid: int, old: str, new: str) -> None: ...
+        def unblock(self, user: SimUser | int, *, notify: bool = True) -> None: ...
+        def format_transcript(
+            self, chat_id: int, user_id: int | None = None, last: int = 25
+        ) -> str: ...
+        def add_file(
+            self,
+            content: bytes,
+            kind: str,
+            *,
+            filename: str | None = None,
+            mime_type: str | None = None,
+            duration: int | None = None,
+            width: int | None = None,
+            height: int | None = None,
+            url: str | None = None,
+        ) -> FileInfo: ...
+        def _new_bot_message(
+            self,
+            chat_id: int,
+            method: str,
+            *,
+            kind: str = "text",
+            text: str | None = None,
+            caption: str | None = None,
+            html: str | None = None,
+            parse_mode: str | None = None,
+            entities: list[dict] | None = None,
+            markup: dict | None = None,
+            reply_to: int | None = None,
+            media: FileInfo | None = None,
+            extra: dict | None = None,
+        ) -> BotMessage: ...
 
     def __init__(
         self,
@@ -56,6 +119,9 @@ class ServerState:
         self.privacy_mode = privacy_mode
         #: every API call, in order
         self.requests: list[RequestRecord] = []
+        #: the time messages are dated with (seconds since the epoch); the sandbox moves it with
+        #: the bot's clock, so that a message sent "tomorrow" is dated tomorrow
+        self.wall: Callable[[], float] = time.time
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -83,6 +149,9 @@ class ServerState:
         self._timeline: dict[int, list[str]] = {}
         self._last_activity: dict[int, float] = {}
         self._last_any_activity = 0.0
+        # Per chat: a counter that grows on every change (a message, an edit, a deletion, a
+        # keyboard): the sandbox page's long poll asks whether anything changed since.
+        self._versions: dict[int, int] = {}
 
     def _notify(self) -> None:
         signal, self._signal = self._signal, asyncio.Event()
@@ -108,7 +177,9 @@ class ServerState:
         return mid
 
     def _log_line(self, chat_id: int, line: str) -> None:
+        # Every change in a chat writes its transcript line: the chat's version moves with it.
         self._timeline.setdefault(chat_id, []).append(line)
+        self._versions[chat_id] = self._versions.get(chat_id, 0) + 1
 
     @staticmethod
     def _without_reply(message: dict) -> dict:

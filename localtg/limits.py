@@ -112,6 +112,7 @@ class LimitsMixin(ServerState):
         state = _RateState()
         violations = []
         for record in log:
+            assert record.chat_id is not None  # filtered above
             broken = state.check(record.chat_id, record.time)
             if broken is not None:
                 rule, _wait, detail = broken

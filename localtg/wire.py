@@ -201,11 +201,11 @@ async def read_params(request: web.Request) -> _Params:
                 values.update(body)
         else:
             form = await request.post()
-            for key, value in form.items():
-                if isinstance(value, web.FileField):
-                    files[key] = _Upload(value.filename, value.file.read(), value.content_type)
-                elif isinstance(value, str):
-                    values[key] = _decode_value(key, value)
+            for key, item in form.items():
+                if isinstance(item, web.FileField):
+                    files[key] = _Upload(item.filename, item.file.read(), item.content_type)
+                elif isinstance(item, str):
+                    values[key] = _decode_value(key, item)
                 else:
-                    values[key] = _decode_value(key, bytes(value).decode("utf-8", "replace"))
+                    values[key] = _decode_value(key, bytes(item).decode("utf-8", "replace"))
     return _Params(values, files)

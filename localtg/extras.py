@@ -92,6 +92,25 @@ class ExtrasMixin(ServerState):
         ]
         return True
 
+    def menu_for(self, chat_id: int, user_id: int, language: str | None) -> list[dict]:
+        """The command list a user's app shows in a chat, resolved as Telegram does: the most
+        specific scope first, in each scope the user's language before no language."""
+        if chat_id > 0:
+            scopes = [f"chat:{chat_id}", "all_private_chats", "default"]
+        else:
+            status = self._member_status.get((chat_id, user_id), "member")
+            admin = status in ("creator", "administrator")
+            scopes = [f"chat_member:{chat_id}:{user_id}"]
+            scopes += [f"chat_administrators:{chat_id}"] if admin else []
+            scopes += [f"chat:{chat_id}"]
+            scopes += ["all_chat_administrators"] if admin else []
+            scopes += ["all_group_chats", "default"]
+        for scope in scopes:
+            for lang in (language, None) if language else (None,):
+                if (scope, lang) in self.commands:
+                    return list(self.commands[(scope, lang)])
+        return []
+
     def _api_getMyCommands(self, p: _Params) -> list[dict]:
         return self.commands.get((self._scope_key(p.get("scope")), self._lang(p)), [])
 
