@@ -13,11 +13,18 @@ import logging
 import os
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+# httpx imports its command line whenever click and rich are installed (the test tools install
+# them): 60-90 ms of every start-up for a tool the bot never runs. `httpx.main` then only says
+# that the command line is not installed.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx
 from pydantic import ValidationError
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError
@@ -31,6 +38,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 import cli
 import handlers.attendance
@@ -63,6 +71,8 @@ from domain.backups import DailyBackup
 from domain.delivery.ratelimit import ChatRateLimiter
 from domain.delivery.sender import STOP_GRACE, Sender
 from domain.faq import book as faq_book
+from domain.faq import cache as faq_cache
+from domain.faq import text as faq_text
 from domain.instance import AnotherInstanceRunning, InstanceLease
 from handlers import deeplinks
 from handlers.base import errors, menus
@@ -174,10 +184,6 @@ async def startup(app: BotApp) -> None:
     services.sender = Sender(app.bot, services.db, services.clock)
     services.sender.start(errors.spawner(app))
     services.reminders = start_reminders(services, app.bot)
-    started = time.perf_counter()
-    faq_book.load_books()  # stemmer and BM25 index built once, not on the first question
-    services.faq_load_ms = (time.perf_counter() - started) * 1000
-    log.info("FAQ loaded in %.0f ms", services.faq_load_ms)
     services.broadcasts = BroadcastService(app)
     services.broadcasts.start(errors.spawner(app))
     # The command line makes links (certificates' QR) and needs the bot's @username for them.
@@ -187,7 +193,25 @@ async def startup(app: BotApp) -> None:
     settings = services.settings
     mode = "webhook" if settings.webhook_url else "polling"
     await bot_status.put(services.db, "run", mode=mode, webhook_url=settings.webhook_url)
+    # Last, as polling starts: no reply but a FAQ answer needs the FAQ.
+    faq_cache.use(settings.database_path.parent)
+    threading.Thread(target=load_faq, args=(services,), name="faq-load", daemon=True).start()
     log.info("Bot @%s ready (%s): %s", app.bot.username, mode, services.event.event.name)
+
+
+def load_faq(services: Services) -> None:
+    """In a worker thread: the FAQ books (from the data folder's cache, else built), and
+    what the first question would otherwise wait for (the stemmer's dictionary, the
+    lexicon). A question that comes before waits in faq_book.load_books, never fails."""
+    started = time.perf_counter()
+    try:
+        faq_book.answer_question("jadwal", "id")
+        faq_text.default_lexicon()  # domain/faq/intent.py's, for questions typed in a flow
+    except Exception:  # the first question tries again, and its error is reported then
+        log.exception("Loading the FAQ failed")
+        return
+    services.faq_load_ms = (time.perf_counter() - started) * 1000
+    log.info("FAQ loaded in %.0f ms", services.faq_load_ms)
 
 
 async def stopping(app: BotApp) -> None:
@@ -300,9 +324,13 @@ def build_application(
     event = event or load_event(settings.event_file)
     use_tolerant_webhook()  # an unreadable update is skipped in webhook mode too
     db = Database(settings.database_path)
+    # One TLS context for both connection pools: each reads certifi's CA file (40 ms).
+    tls = httpx.create_ssl_context()
     builder = (
         TolerantApplicationBuilder()
         .token(settings.token())
+        .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls}))
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
         .concurrent_updates(PerChatUpdateProcessor(64, db))

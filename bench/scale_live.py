@@ -6,11 +6,13 @@ against the fake Telegram server (issue: scale). Printed per size:
 - the bot's idle CPU (% of one core over 10 s) with nothing due.
 
 Run: .venv/bin/python bench/scale_live.py [sizes...]   (default: 1000 10000 50000)
+     .venv/bin/python bench/scale_live.py --startup RUNS [SIZE]   (start-up only, median)
 """
 
 from __future__ import annotations
 
 import asyncio
+import compileall
 import os
 import statistics
 import sys
@@ -57,7 +59,7 @@ async def jadwal_latency(tg: FakeTelegram, user_id: int, within: float = 60) -> 
     return got.sent_at - began
 
 
-async def inside_a_window(count: int, tmp: Path) -> tuple[float, list[float]]:
+async def inside_a_window(count: int, tmp: Path, askers: int = ASKERS) -> tuple[float, list[float]]:
     tg, settings, db = await seeded(tmp, "w", count, timedelta(hours=2), "3h")
     await db.close()
     asker = 1_000_000  # a seeded participant
@@ -68,7 +70,7 @@ async def inside_a_window(count: int, tmp: Path) -> tuple[float, list[float]]:
         await jadwal_latency(tg, asker, within=120)
         startup = time.monotonic() - began  # from the process's start: Python and imports too
         latencies = []
-        for i in range(ASKERS):
+        for i in range(askers):
             latencies.append(await jadwal_latency(tg, 1_000_001 + i))
     finally:
         await bot.stop()
@@ -134,12 +136,64 @@ def spread(latencies: list[float]) -> str:
     return f"{statistics.median(latencies):.3f} s / {p95:.3f} s"
 
 
+async def first_reply(tg: FakeTelegram, settings: Settings, asker: int) -> tuple[float, float]:
+    """Start `bot.py run`, ask /jadwal at once: seconds from the process's start to the reply,
+    and the CPU seconds the process used until then. `asker` is a new user each time, not a
+    participant: no reminder of an earlier run waits in their chat."""
+    began = time.monotonic()
+    bot = BotProcess(settings).start()
+    assert bot.proc is not None
+    try:
+        await jadwal_latency(tg, asker, within=120)
+        took = time.monotonic() - began
+        return took, cpu_seconds(bot.proc.pid)
+    finally:
+        await bot.stop()
+
+
+async def startups(count: int, runs: int) -> None:
+    """Only the start-up from the process, `runs` times: a first start on a new data folder
+    (the FAQ index is built, after the reply) and a restart (it is read from the cache)."""
+    first: list[tuple[float, float]] = []
+    again: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(runs):
+            (Path(tmp) / str(run)).mkdir()
+            tg, settings, db = await seeded(
+                Path(tmp) / str(run), "s", count, timedelta(hours=2), "3h"
+            )
+            await db.close()
+            try:
+                first.append(await first_reply(tg, settings, 2_000_000 + 2 * run))
+                again.append(await first_reply(tg, settings, 2_000_001 + 2 * run))
+            finally:
+                await tg.stop()
+    for name, got in (("first start", first), ("restart", again)):
+        wall, cpu = [t for t, _ in got], [c for _, c in got]
+        print(
+            f"{name} at {count:,}: first reply {statistics.median(wall):.2f} s after the process "
+            f"started, CPU {statistics.median(cpu):.2f} s (medians of {runs}; "
+            f"{' '.join(f'{t:.2f}' for t in wall)})"
+        )
+
+
+def compile_bytecode() -> None:
+    """The project's bytecode, as an installation compiles it (deploy/): without it every
+    start compiles the sources again (about 0.2 s; PYTHONDONTWRITEBYTECODE in some shells)."""
+    root = Path(__file__).resolve().parent.parent
+    for name in ("handlers", "domain", "schedules", "storage", "locales"):
+        compileall.compile_dir(root / name, quiet=1)
+    for name in ("bot.py", "cli.py", "config.py"):
+        compileall.compile_file(root / name, quiet=1)
+
+
 async def main(sizes: list[int]) -> None:
     print(
         "| participants | start-up to first reply (window): process / in-process "
         "| /jadwal p50 / p95 (window) | /jadwal p50 / p95 (broadcast to all) | idle CPU |"
     )
     print("|---|---|---|---|---|")
+    compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         for count in sizes:
             startup, latencies = await inside_a_window(count, Path(tmp))
@@ -153,4 +207,8 @@ async def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main([int(a) for a in sys.argv[1:]] or [1000, 10000, 50000]))
+    if sys.argv[1:2] == ["--startup"]:  # --startup RUNS SIZE: the first column only
+        compile_bytecode()
+        asyncio.run(startups(int(sys.argv[3]) if len(sys.argv) > 3 else 1000, int(sys.argv[2])))
+    else:
+        asyncio.run(main([int(a) for a in sys.argv[1:]] or [1000, 10000, 50000]))

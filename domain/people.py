@@ -9,8 +9,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-import phonenumbers
-
 import locales
 from schedules.event import ALL_DIMENSIONS, Event
 from storage.participants import Participant
@@ -114,6 +112,8 @@ def looks_like_phone(text: str) -> bool:
 def indonesian_phone(text: str) -> str | None:
     """A typed Indonesian number ("0812-3456-7890", "+62 812 3456 7890", "6281234567890") in
     E.164 ("+6281234567890"), or None when it is not a valid Indonesian number."""
+    import phonenumbers  # imported on the first number typed, not at start-up
+
     raw = text.strip()
     digits = re.sub(r"\D", "", raw)
     if digits.startswith("62") and not raw.startswith(("+", "0")):

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from locales import load_yaml
+
 DIMENSION_IDS = ("governance", "branding", "economy", "living", "society", "environment")
 ROLES = ("tim_pelaksana", "dewan", "narasumber", "lainnya")
 MODES = ("offline", "online")
@@ -514,7 +516,7 @@ def load_event(path: Path | str) -> Event:
     """Read and validate an event file; raise EventFileError with one readable line."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path)
     except FileNotFoundError as exc:
         raise EventFileError(f"{path}: file not found", kind="file") from exc
     except (OSError, yaml.YAMLError) as exc:

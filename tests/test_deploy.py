@@ -58,6 +58,9 @@ def test_the_image_runs_as_a_user_with_the_database_on_a_volume() -> None:
     # Every package the bot imports is copied into the image.
     for package in ("handlers", "domain", "schedules", "storage", "locales", "data"):
         assert f"COPY {package} ./{package}" in text
+    # The bytecode is compiled into the image (the bot does not write it: every start would
+    # compile everything again).
+    assert "--no-compile" not in text and "python -m compileall -q /app" in text
     ignored = (PROJECT_ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert ".env" in ignored and ".venv" in ignored  # no token or local venv in the image
 

@@ -7,9 +7,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import locales
-from domain.documents.pdf import FONT, Page, is_latin, qr_png
+from domain.documents.qr import qr_png
+
+if TYPE_CHECKING:
+    from domain.documents.pdf import Page
 
 LANG = "id"
 
@@ -40,6 +44,8 @@ def _centred(pdf: Page, width: float, height: float, text: str) -> None:
 
 
 def build(c: Content) -> bytes:
+    from domain.documents.pdf import FONT, Page, is_latin  # heavy: when a certificate is made
+
     texts = [getattr(c, f) or "" for f in c.__dataclass_fields__]
     pdf = Page("L", latin_only=is_latin(*texts))
     pdf.set_auto_page_break(False)

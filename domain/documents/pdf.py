@@ -1,20 +1,23 @@
 """The A4 page every document uses: DejaVu Sans embedded (any Indonesian name, title or
-accent prints as typed; Bitstream Vera licence, fonts/LICENSE), and a QR image helper."""
+accent prints as typed; Bitstream Vera licence, fonts/LICENSE).
+
+fpdf2 and fontTools (with numpy) take about half a second to import: the documents import
+this module when they build one, not when the bot starts."""
 
 from __future__ import annotations
 
 import copy
 import functools
 import hashlib
-import io
 import pickle
 import tempfile
 from pathlib import Path
 
-import segno
 from fontTools import subset
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
+
+from domain.documents.qr import qr_png as qr_png  # where the documents always found it
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -70,13 +73,6 @@ def _parsed(path: str, style: str) -> tuple[TTFFont, bytes]:
     for tag in tags:
         font.ttfont[tag]  # load every table now (fontTools reads lazily)
     return font, pickle.dumps(font.ttfont)
-
-
-def qr_png(text: str, scale: int = 8) -> bytes:
-    """A QR code of `text` as PNG (error correction M, the usual quiet zone)."""
-    out = io.BytesIO()
-    segno.make(text, error="m", micro=False).save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
 
 
 class Page(FPDF):

@@ -6,13 +6,15 @@ from __future__ import annotations
 import io
 
 import locales
-from domain.documents.pdf import FONT, Page, qr_png
+from domain.documents.qr import qr_png
 
 
 def build(
     lang: str, *, event_name: str, heading: str, session_title: str, when: str, valid: str,
     url: str,
 ) -> bytes:  # fmt: skip
+    from domain.documents.pdf import FONT, Page  # heavy: when a poster is made
+
     pdf = Page()
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin

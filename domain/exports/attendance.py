@@ -8,9 +8,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-
-import xlsxwriter
+from typing import TYPE_CHECKING, Any
 
 import locales
 from domain.attendance import day_number, stage_label, title_after_day
@@ -21,6 +19,9 @@ from schedules.timefmt import format_range, zone_name
 from storage import attendance as store
 from storage import participants
 from storage.db import Database
+
+if TYPE_CHECKING:  # XlsxWriter is imported when a workbook is made, not at start-up
+    import xlsxwriter
 
 FORMATS = ("xlsx", "pdf")
 
@@ -137,6 +138,8 @@ def build_xlsx(sheet: Sheet) -> bytes:
     """ "Daftar hadir" (present, in order of arrival), "Belum hadir" (the audience not yet
     recorded) and, when there are answers, "Umpan balik" (ratings and comments)."""
     out = io.BytesIO()
+    import xlsxwriter
+
     wb = xlsxwriter.Workbook(out, XLSX_OPTIONS)
     bold = wb.add_format({"bold": True})
     date = wb.add_format({"num_format": DATE_FORMAT})

@@ -6,18 +6,15 @@ the document is opened, so the profiles can be pasted into the masterplan."""
 from __future__ import annotations
 
 import io
-from typing import Any
-
-import docx
-from docx.document import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
+from typing import TYPE_CHECKING, Any
 
 import locales
 from domain import review_text
 from domain.exports.base import Exporter
 from domain.exports.records import LANG, ExportData, proposal_records
+
+if TYPE_CHECKING:  # python-docx is imported when a document is made, not at start-up
+    from docx.document import Document
 
 # The profile's fields, in the masterplan's order: (label key, record keys joined by " – ").
 PROFILE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -37,6 +34,9 @@ PROFILE_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def _toc(document: Document) -> None:
     """A TOC field (headings 1-2, as links); Word fills it on opening (updateFields)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     paragraph = document.add_paragraph()
     run = paragraph.add_run()
     parts: list[tuple[str, dict[str, str], str | None]] = [
@@ -76,6 +76,9 @@ class DocxExporter(Exporter):
         return f"profil-program-unggulan-{local:%Y%m%d-%H%M}.docx"
 
     def build(self, data: ExportData) -> bytes:
+        import docx
+        from docx.shared import Pt
+
         event = data.event
         document = docx.Document()
         document.styles["Normal"].font.size = Pt(11)

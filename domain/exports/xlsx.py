@@ -9,11 +9,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
-from typing import Any
-
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 import locales
 from domain.exports.base import Exporter
@@ -29,6 +25,11 @@ from domain.exports.records import (
     ranking_rows,
     summary_rows,
 )
+
+if TYPE_CHECKING:  # XlsxWriter is imported when a workbook is made, not at start-up
+    import xlsxwriter
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 # Control characters other than tab, line feed and carriage return are not allowed in XLSX
 # (the set openpyxl refuses, so files read back the same with it).
@@ -133,6 +134,8 @@ class XlsxExporter(Exporter):
 
     def build(self, data: ExportData) -> bytes:
         """A summary sheet, one sheet per dimension, and the participants sheet."""
+        import xlsxwriter
+
         out = io.BytesIO()
         wb = xlsxwriter.Workbook(out, XLSX_OPTIONS)
         styles = {

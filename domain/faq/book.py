@@ -3,17 +3,19 @@ load, and `answer_question`, which searches both books."""
 
 from __future__ import annotations
 
+import asyncio
 import string
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from domain.faq.index import FUSION_K, OFFERED, Index
+from domain.faq import cache as stored
 from domain.faq.text import LANGS, Analyzer, default_lexicon, mark_offices
-from locales import LOCALES_DIR
+from locales import LOCALES_DIR, load_yaml
+
+if TYPE_CHECKING:  # the index's libraries (numpy with rank-bm25, symspellpy) load with it
+    from domain.faq.index import Index
 
 PLACEHOLDERS: frozenset[str] = frozenset(
     {
@@ -133,6 +135,8 @@ class FaqBook:
     _index: Index = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        from domain.faq.index import Index
+
         self._by_id = {e.id: e for e in self.entries}
         analyzer = Analyzer(default_lexicon(), self.lang)
         self._index = Index([e.phrasings for e in self.entries], analyzer)
@@ -143,7 +147,7 @@ class FaqBook:
         if lang not in LANGS:
             raise ValueError(f"unknown FAQ language {lang!r}")
         path = LOCALES_DIR / f"faq.{lang}.yaml"
-        raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: dict[str, Any] = load_yaml(path)
         categories = [(str(c["id"]), str(c["title"])) for c in raw["categories"]]
         entries = [_entry_from_yaml(item) for item in raw["entries"]]
         _validate(path.name, categories, entries)
@@ -208,10 +212,32 @@ def _validate(name: str, categories: list[tuple[str, str]], entries: list[FaqEnt
             raise ValueError(f"{name}: {entry.id} uses unknown placeholders {sorted(extra)}")
 
 
-@cache
-def load_books() -> dict[str, FaqBook]:
-    """Both FAQ books, loaded once."""
+def build_books() -> dict[str, FaqBook]:
+    """Both FAQ books, read and indexed."""
     return {lang: FaqBook.load(lang) for lang in LANGS}
+
+
+_books: dict[str, FaqBook] | None = None
+_loading = threading.Lock()
+
+
+def load_books() -> dict[str, FaqBook]:
+    """Both FAQ books, loaded once (from the cache of domain/faq/cache.py when the bot gave
+    it a folder). The bot loads them in a worker thread after start-up: a question that
+    comes meanwhile waits here until they are ready."""
+    global _books
+    if _books is None:
+        with _loading:
+            if _books is None:
+                _books = stored.load_or_build(build_books)
+    return _books
+
+
+async def ready() -> None:
+    """Wait until the books are loaded without holding up the event loop (load_books itself
+    blocks until they are): the FAQ's handlers await this before they answer."""
+    if _books is None:
+        await asyncio.to_thread(load_books)
 
 
 def book_for(lang: str) -> FaqBook:
@@ -245,6 +271,8 @@ def answer_question(text: str, lang: str, offices: tuple[str, ...] = ()) -> FaqM
 def _merged(best: FaqMatch, matches: list[FaqMatch]) -> tuple[FaqEntry, ...]:
     """The candidates of several books merged by reciprocal rank weighted by each book's
     confidence (one per entry id), the best match's first candidate first."""
+    from domain.faq.index import FUSION_K, OFFERED  # loaded with the books by then
+
     fused: dict[str, float] = {}
     entries: dict[str, FaqEntry] = {}
     for match in matches:

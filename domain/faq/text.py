@@ -15,10 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-from locales import LOCALES_DIR  # the FAQ's content is text: it lives in locales/
+from locales import LOCALES_DIR, load_yaml  # the FAQ's content is text: it lives in locales/
 
 LEXICON_PATH = LOCALES_DIR / "faq_lexicon.yaml"
 LANGS: tuple[str, ...] = ("id", "en")
@@ -43,7 +40,7 @@ class Lexicon:
     @classmethod
     def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
         """Read and check the lexicon file."""
-        raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: dict[str, Any] = load_yaml(path)
         keep = frozenset(_words(raw, "keep"))
         affixes = raw.get("affixes", {})
         protected = frozenset(_words(raw, "protected"))
@@ -146,6 +143,8 @@ def normalise(text: str) -> str:
 @cache
 def _sastrawi_stemmer() -> Any:
     """The PySastrawi stemmer (with its dictionary of Indonesian roots), created once."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # with the FAQ, not at start-up
+
     return StemmerFactory().create_stemmer()
 
 

@@ -14,7 +14,7 @@ from telegram.error import BadRequest, Forbidden
 
 import locales
 from domain import attendance, meeting_links
-from domain.documents.pdf import qr_png
+from domain.documents.qr import qr_png
 from handlers.attendance.views import panel_buttons, panel_text
 from handlers.base.callbacks import Feature, encode
 from handlers.base.context import Services

@@ -15,7 +15,7 @@ import locales
 from domain import attendance
 from domain.attendance import Outcome
 from domain.documents import poster
-from domain.documents.pdf import qr_png
+from domain.documents.qr import qr_png
 from domain.exports import attendance as daftar_hadir
 from handlers.attendance import live
 from handlers.attendance.views import MARK, PICK, panel_buttons, panel_text

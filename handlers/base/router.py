@@ -24,6 +24,7 @@ from telegram.ext import ApplicationHandlerStop
 
 import locales
 from domain.choices import FULL_MATCH, match_choice
+from domain.faq import book as faq_book
 from domain.faq import intent
 from handlers.base.callbacks import Callback, Feature, decode
 from handlers.base.context import BotContext, lang_of
@@ -172,6 +173,8 @@ class FlowRouter:
         if spec.before_input is not None and not await spec.before_input(turn):
             return
         step = spec.steps.get(turn.state.step)
+        if message.text is not None:
+            await faq_book.ready()  # is_question asks the FAQ; just after start-up it may load
         if step is None:
             log.warning("Flow %s has no step %s; ending it", spec.name, turn.state.step)
             await flows.clear(turn.db, turn.user_id, spec.name)

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 import locales
 from domain.faq.book import FaqEntry, book_for
+from domain.faq.book import ready as books_ready
 from domain.faq.facts import facts_for_user
 from handlers.base.callbacks import Feature, press_of
 from handlers.base.context import BotContext, is_private, lang_of
@@ -84,6 +85,7 @@ def _category(lang: str, category_id: str) -> tuple[str, InlineKeyboardMarkup] |
 
 async def faq_command(update: Update, context: BotContext) -> None:
     """/faq and /start faq: the categories."""
+    await books_ready()
     text, markup = _home(lang_of(update), _group_bot(update, context))
     await reply(update, text, reply_markup=markup)
 
@@ -95,6 +97,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
     if press is None:
         return
     lang = lang_of(update)
+    await books_ready()
     if press.action == Action.HOME:
         text, markup = _home(lang, _group_bot(update, context))
         await answer_callback(update)

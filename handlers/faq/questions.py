@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 import locales
 from domain.faq.book import FaqMatch, answer_question
+from domain.faq.book import ready as books_ready
 from domain.faq.intent import is_noise, reads_as_question
 from domain.faq.text import normalise
 from domain.offices import office_names
@@ -91,6 +92,7 @@ async def answer(update: Update, context: BotContext, question: str) -> FaqMatch
     """Answer a question, or say "not sure" with the closest questions and "Tanya panitia"
     (the question is logged first, so the button can refer to it)."""
     lang = lang_of(update)
+    await books_ready()  # just after start-up the index may still be loading
     match = answer_question(question, lang, office_names(context.event))
     if match.entry is None and is_noise(question):
         await _send(update, locales.t(lang, "forgiving.nudge"))

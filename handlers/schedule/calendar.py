@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 
-from icalendar import Alarm, Calendar
-from icalendar import Event as IcsEvent
 from telegram import InputFile, Update
 
 import locales
@@ -36,6 +34,9 @@ def build_ics(
     """An iCalendar file of the sessions meant for this person (of one `stage`, or of them
     all), with the event's VTIMEZONE, venue or link (only with `links`), and one VALARM per
     reminder offset."""
+    from icalendar import Alarm, Calendar  # imported on the first file, not at start-up
+    from icalendar import Event as IcsEvent
+
     cal = Calendar()
     cal.add("prodid", "-//Bimtek Smart City bot//id")
     cal.add("version", "2.0")
