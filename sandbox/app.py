@@ -54,6 +54,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 GROUP_TITLE = "Bimtek Smart City Kab. Probolinggo"
 MAX_WAIT = 25.0
 PRESS_WAIT = 5.0
+MAX_UPLOAD = 20 * 1024 * 1024  # the largest file a bot may download with getFile
 MAX_ADVANCE = timedelta(days=400)
 
 PLACEHOLDER = """<!doctype html><html lang="id"><meta charset="utf-8"><title>Sandbox</title>
@@ -259,6 +260,7 @@ class Sandbox:
         router.add_post("/api/chats/{persona}/{chat}/send", _api(self._send))
         router.add_post("/api/chats/{persona}/{chat}/press", _api(self._press))
         router.add_post("/api/chats/{persona}/{chat}/contact", _api(self._contact))
+        router.add_post("/api/chats/{persona}/{chat}/document", _api(self._document))
         router.add_post("/api/open", _api(self._open))
         router.add_post("/api/scan", _api(self._scan))
         router.add_get("/api/files/{file_id}", _api(self._file))
@@ -342,6 +344,23 @@ class Sandbox:
             raise ApiFailure(400, "a contact is shared in the private chat only")
         await self.users[persona.key].send_contact(persona.phone)
         return web.json_response({"ok": True})
+
+    async def _document(self, request: web.Request) -> web.StreamResponse:
+        """A file the persona sends (an organiser's material for /materi), as base64 JSON."""
+        persona, chat_id = self._where(request)
+        body = await _body(request)
+        name, data, caption = body.get("file_name"), body.get("data"), body.get("caption")
+        if not isinstance(name, str) or not name.strip() or not isinstance(data, str):
+            raise ApiFailure(400, "file_name and data (base64) are needed")
+        if caption is not None and not isinstance(caption, str):
+            raise ApiFailure(400, "caption must be a string")
+        content = _decode_base64(data, "data must be base64")
+        if len(content) > MAX_UPLOAD:
+            raise ApiFailure(413, "the file is larger than 20 MB, which a bot can download")
+        message = await self.users[persona.key].send_document(
+            content, filename=name.strip(), caption=caption or None, chat=chat_id
+        )
+        return web.json_response({"ok": True, "message_id": message["message_id"]})
 
     async def _open(self, request: web.Request) -> web.StreamResponse:
         body = await _body(request)
@@ -482,12 +501,16 @@ def _number(value: str | None, name: str, kind: type[int] | type[float]) -> Any:
 
 
 def _decode_image(text: str) -> bytes:
+    return _decode_base64(text, "image must be base64 (PNG or JPEG)")
+
+
+def _decode_base64(text: str, complaint: str) -> bytes:
     if text.startswith("data:"):
         text = text.split(",", 1)[-1]
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise ApiFailure(400, "image must be base64 (PNG or JPEG)") from None
+        raise ApiFailure(400, complaint) from None
 
 
 def _attachment(name: str) -> str:

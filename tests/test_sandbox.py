@@ -298,6 +298,11 @@ async def test_the_organisers_qr_scanned_by_a_participant_records_attendance(
     for url in ("https://example.com/", "https://t.me/another_bot?start=jadwal"):
         await post(http, "/api/open", {"persona": "peserta", "url": url}, status=400)
     await post(http, "/api/open", {"persona": "nobody", "url": url}, status=404)
+    # A file the page sends must be named and readable base64; nothing is sent otherwise.
+    document = "/api/chats/panitia/private/document"
+    await post(http, document, {"file_name": "x.pdf", "data": "not base64!"}, status=400)
+    await post(http, document, {"data": base64.b64encode(b"%PDF").decode()}, status=400)
+    assert not [m for m in (await panitia.get())["messages"] if m["document"]]
 
 
 async def test_reset_forgets_the_chats_the_database_and_the_time(

@@ -1,7 +1,8 @@
 """The sandbox page in a real browser (Debian's chromium through playwright) against the real
 bot in `bot.py sandbox`: a participant registers by typing, pressing buttons and sharing her
 contact, reads /jadwal, moves the sandbox clock and receives the reminder; an English
-participant reads English; the admin downloads the XLSX export.
+participant reads English; the admin downloads the XLSX export; an organiser attaches a
+material that a participant downloads.
 
 One sandbox and one browser for the module (tests/conftest.py keeps its tests on one xdist
 worker, in order); each person in a browser context of their own, like a tab per person."""
@@ -239,6 +240,40 @@ async def test_participant_scans_the_organisers_attendance_qr(
         await expect(qr).to_contain_text("Hadir 1 / 1")
     finally:
         await panitia.close()
+
+
+async def test_organiser_sends_a_material_and_the_participant_downloads_it(
+    sandbox: str, browser: Browser, siti: tuple[ChatPage, dict], tmp_path: Path
+) -> None:
+    """The organiser attaches a file with 📎 (his document, as on a phone) for /materi; Siti
+    finds it under /materi and downloads the same bytes."""
+    participant, _ = siti
+    slides = tmp_path / "Paparan Smart Governance.pdf"
+    slides.write_bytes(b"%PDF-1.4 sandbox slides")
+    panitia = await ChatPage.open(browser, sandbox, "panitia")
+    try:
+        await panitia.send("/materi")
+        await panitia.expect("Silakan kirim dokumen")
+        await panitia.page.get_by_test_id("attach-input").set_input_files(slides)
+        mine = panitia.messages("me").filter(has=panitia.page.get_by_test_id("document-link"))
+        await expect(mine.last).to_contain_text(slides.name)
+        await panitia.expect("untuk sesi yang mana")
+        await panitia.button_starting("Tahap I · Hari 1").click()  # Siti's first session
+        await panitia.expect(f"Materi {slides.name} tersimpan untuk")
+    finally:
+        await panitia.close()
+    await participant.send("/materi")
+    await participant.expect("Materi bimtek")
+    await participant.press(f"📄 {slides.name}")
+    sent = participant.messages().filter(has=participant.page.get_by_test_id("document-link"))
+    link = sent.last.get_by_test_id("document-link")
+    await expect(link.get_by_test_id("document-name")).to_have_text(slides.name)
+    async with participant.page.expect_download() as started:
+        await link.click()
+    download = await started.value
+    saved = tmp_path / "downloaded.pdf"
+    await download.save_as(saved)
+    assert saved.read_bytes() == slides.read_bytes()
 
 
 async def test_the_page_rebuilds_only_telegrams_tags(sandbox: str, browser: Browser) -> None:

@@ -434,6 +434,28 @@ async function send(text) {
   }
 }
 
+// A file as the persona's document (an organiser's material); the typed text is its caption.
+async function sendFile(file) {
+  const data = await readBase64(file);
+  const input = $("composer-input");
+  const caption = input.value.trim();
+  input.value = "";
+  try {
+    await api("POST", chatPath("/document"), { file_name: file.name, data, caption: caption || null });
+  } catch (error) {
+    toast(`Berkas tidak terkirim / File not sent: ${error.message}`);
+  }
+}
+
+function readBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1]);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
 async function shareContact(element) {
   element.disabled = true;
   try {
@@ -561,6 +583,12 @@ $("keyboard-toggle").addEventListener("click", () => {
     view.keyboardForced = false;
   }
   renderReplyKeyboard();
+});
+
+$("attach-input").addEventListener("change", (event) => {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (file) sendFile(file);
 });
 
 $("composer").addEventListener("submit", (event) => {
@@ -758,12 +786,7 @@ $("reset").addEventListener("click", async () => {
 $("scan-upload").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
-  const image = await new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).split(",", 2)[1]);
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
+  const image = await readBase64(file);
   event.target.value = "";
   try {
     const result = await api("POST", "/api/scan", { persona: view.persona, image });
