@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # Without BOT_TOKEN: the local sandbox (the real bot against a local server, a page on 127.0.0.1).
 run: $(STAMP)
-	$(BIN)/python bot.py run --sandbox-if-no-token
+	@$(BIN)/python bot.py run --sandbox-if-no-token
 
 sandbox: $(STAMP)
-	$(BIN)/python bot.py sandbox
+	@$(BIN)/python bot.py sandbox
 
 check: $(STAMP)
 	$(BIN)/python bot.py check
