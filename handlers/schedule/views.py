@@ -71,7 +71,7 @@ def render_stage(
     for session in sessions_for(stage, person):
         is_next = upcoming is not None and session is upcoming[1]
         marker = ""
-        if session.start <= now < session.end:
+        if session.in_progress(now):
             marker = locales.t(lang, "schedule.now_marker")
         elif is_next:
             marker = locales.t(lang, "schedule.next_marker")
