@@ -189,6 +189,10 @@ class Session(_Model):
     def title_in(self, lang: str) -> str:
         return in_language(lang, self.title, self.title_en)
 
+    def in_progress(self, now: datetime) -> bool:
+        """Started and not ended: /jadwal's "Sedang berlangsung" and the FAQ's alike."""
+        return self.start <= now < self.end
+
     @field_validator("audience", mode="before")
     @classmethod
     def _all(cls, value: object) -> object:

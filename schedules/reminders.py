@@ -128,26 +128,33 @@ def dropped(event: Event, people: list[Participant], now: datetime) -> list[Due]
 
 
 def place_text(
-    event: Event, session: Session, mode: str | None, lang: str, *, links: bool
+    event: Event,
+    session: Session,
+    mode: str | None,
+    lang: str,
+    *,
+    links: bool,
+    note_hidden: bool = True,
 ) -> locales.Html:
     """Venue for offline participants, link for online ones, both when unknown. Without
     `links` (domain.meeting_links decides) an online session says that its link is for
-    registered participants instead of showing it."""
+    registered participants instead of showing it; with `note_hidden` False (a group, whose
+    footer says it once) only that it is online, and only when there is no venue to name."""
 
-    def online() -> locales.Html:
+    def online() -> locales.Html | None:
         if links:
             return locales.t(lang, "schedule.link", url=session.online_url)
-        return locales.t(lang, "schedule.link_hidden")
+        return locales.t(lang, "schedule.link_hidden") if note_hidden else None
 
     parts = []
     if session.location and mode != "online":
         parts.append(locales.t(lang, "schedule.venue", venue=session.location))
-    if session.online_url and mode != "offline":
-        parts.append(online())
+    if session.online_url and mode != "offline" and (line := online()) is not None:
+        parts.append(line)
     if not parts and session.location:
         parts.append(locales.t(lang, "schedule.venue", venue=session.location))
     if not parts and session.online_url:
-        parts.append(online())
+        parts.append(online() or locales.t(lang, "schedule.online_only"))
     return locales.Html("\n").join(parts)
 
 

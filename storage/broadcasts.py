@@ -52,6 +52,7 @@ class Recipient:
     opd_id: str | None
     mode: str | None
     active: bool
+    language: str = "id"  # what they read the announcement's header in
 
 
 def _iso(moment: datetime) -> str:
@@ -75,7 +76,7 @@ async def registered_recipients(db: Database) -> list[Recipient]:
     while True:
         rows = await db.fetchall(
             f"""SELECT p.user_id, p.role, p.dimension, p.opd_id, p.mode,
-                      COALESCE(u.active, 1) AS active
+                      COALESCE(u.active, 1) AS active, COALESCE(u.language, 'id') AS language
                FROM participants p LEFT JOIN users u ON u.user_id = p.user_id
                WHERE p.status = 'registered'
                  AND EXISTS (SELECT 1 FROM consents c
@@ -86,7 +87,13 @@ async def registered_recipients(db: Database) -> list[Recipient]:
         )
         found.extend(
             Recipient(
-                r["user_id"], r["role"], r["dimension"], r["opd_id"], r["mode"], bool(r["active"])
+                r["user_id"],
+                r["role"],
+                r["dimension"],
+                r["opd_id"],
+                r["mode"],
+                bool(r["active"]),
+                r["language"],
             )
             for r in rows
         )

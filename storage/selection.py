@@ -178,6 +178,22 @@ async def confirm(db: Database, round_id: int) -> bool:
     return changed > 0
 
 
+async def reviewed_only_earlier(db: Database, round_id: int) -> set[int]:
+    """The round's candidates with a finished review of an older version and none of the
+    version being selected (why their ranking line has no score)."""
+    rows = await db.fetchall(
+        """SELECT rc.proposal_id FROM round_candidates rc
+           JOIN proposals pr ON pr.id = rc.proposal_id
+           WHERE rc.round_id = ?
+             AND EXISTS (SELECT 1 FROM reviews rv WHERE rv.proposal_id = pr.id
+                         AND rv.status = 'done' AND rv.version < pr.version)
+             AND NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.proposal_id = pr.id
+                             AND rv.status = 'done' AND rv.version = pr.version)""",
+        (round_id,),
+    )
+    return {int(r[0]) for r in rows}
+
+
 async def ranking_input(
     db: Database, round_ids: list[int] | None = None
 ) -> dict[int, dict[int, tuple[list[dict[str, int]], int]]]:

@@ -96,8 +96,20 @@ async def wait_for(predicate, within: float = 15.0) -> None:
     raise AssertionError(f"condition not reached within {within} s")
 
 
+HEADERS = {  # as recipients read it (the bold is an entity)
+    lang: re.sub(r"</?b>", "", locales.plain(lang, "broadcast.header"))
+    for lang in locales.LANGUAGES
+}
+
+
 def received(tg, user_id: int) -> list[str]:
-    return [m.content for m in tg.sent_messages(user_id)]
+    """What the announcements said, below their header (which each must start with)."""
+    bodies = []
+    for m in tg.sent_messages(user_id):
+        head, _, body = m.content.partition("\n\n")
+        assert head in HEADERS.values(), m.content
+        bodies.append(body)
+    return bodies
 
 
 def stage_event_file(tmp_path: Path) -> Path:
@@ -171,12 +183,20 @@ async def test_every_audience_choice_reaches_exactly_its_people(tg, tmp_path) ->
 async def test_preview_is_what_recipients_get_and_edit_replaces_it(tg, bot, organiser) -> None:
     sims = await seed(bot.db, tg, PEOPLE[:2])
     assert await choose_audience(organiser, "all") == 2
+    await users.choose_language(bot.db, PEOPLE[1][0], "en")  # the header in her language
     text = "Kelompok Smart Branding: bawa Renstra besok <08.00>"
     bold = {"type": "bold", "offset": 0, "length": 24}
     tg.user_message(organiser, organiser.id, {"text": text, "entities": [bold]})
     await organiser.expect("Pratinjau")
     preview = await organiser.expect(text)
-    assert preview.entities == [bold]
+    # The header first, as recipients get it ("📢 Pengumuman panitia", bold), then the text.
+    header = HEADERS["id"] + "\n\n"
+    assert preview.text == header + text
+    shift = locales.utf16_length(header)
+    assert preview.entities == [
+        {"type": "bold", "offset": 3, "length": locales.utf16_length(HEADERS["id"]) - 3},
+        {**bold, "offset": shift},
+    ]
     await organiser.expect("Kirim pengumuman di atas")
     # Ubah: a different message (a photo with a caption) replaces the first.
     await organiser.press(label("btn_edit"))
@@ -184,14 +204,16 @@ async def test_preview_is_what_recipients_get_and_edit_replaces_it(tg, bot, orga
     await organiser.send_photo(caption="Denah Ruang Tengger")
     photo_preview = await organiser.expect("Denah Ruang Tengger")
     assert photo_preview.kind == "photo"
+    assert photo_preview.caption == HEADERS["id"] + "\n\nDenah Ruang Tengger"
     await organiser.expect("Kirim pengumuman di atas")
     await organiser.press(label("btn_send"))
     await organiser.expect("Kirim sekarang atau jadwalkan")
     await organiser.press(label("btn_now"))
     await organiser.expect("Laporan pengumuman", timeout=15)
-    for sim in sims.values():
+    for user_id, sim in sims.items():
         (got,) = sim.messages
-        assert got.kind == "photo" and got.caption == "Denah Ruang Tengger"
+        lang = "en" if user_id == PEOPLE[1][0] else "id"
+        assert got.kind == "photo" and got.caption == HEADERS[lang] + "\n\nDenah Ruang Tengger"
         assert got.photo.file_id == photo_preview.photo.file_id
 
 
@@ -298,9 +320,10 @@ async def test_storm_of_429_and_5xx_lose_nothing(tg, bot, organiser) -> None:
     assert "semua peserta terdaftar (40 orang)" in started.text and not started.inline_keyboard
     report = await organiser.expect("Laporan pengumuman", timeout=30)
     assert "Terkirim: 40 dari 40" in report.text and "Gagal: 0" in report.text
-    progress = [m for m in organiser.messages if m.content.startswith("Pengumuman #")]
-    assert len(progress) == 1  # one message, edited as sending goes on
-    assert progress[0].content.endswith("selesai: terkirim 40 / 40.")
+    await organiser.wait_idle()
+    ends = [m for m in organiser.messages if m.content.startswith(("Pengumuman #", "Laporan"))]
+    # One message, edited as sending goes on and at last into the report: no second one.
+    assert len(ends) == 1 and ends[0].content.startswith("Laporan pengumuman #")
     for user_id, *_ in people:
         assert received(tg, user_id) == ["Ruang pindah ke Aula Diskominfo"]
     assert tg.limit_violations() == []
@@ -490,6 +513,7 @@ async def test_a_crash_halfway_through_queueing_resumes_without_loss_or_double(
     the next start queues the rest, and each person gets exactly one copy."""
     from datetime import UTC, datetime
 
+    from handlers.broadcast.compose import with_header
     from storage.db import Database
     from storage.outbox import OutgoingMessage
 
@@ -505,7 +529,7 @@ async def test_a_crash_halfway_through_queueing_resumes_without_loss_or_double(
         )  # fmt: skip
         assert await broadcasts.start_sending(db, made, len(people), now)
         first_chunk = [
-            OutgoingMessage("broadcast", uid, {"text": "Makan siang di Aula"}, str(made), f"bc:{made}:{uid}")
+            OutgoingMessage("broadcast", uid, with_header({"text": "Makan siang di Aula"}, "id"), str(made), f"bc:{made}:{uid}")
             for uid, *_ in people[:12]
         ]  # fmt: skip
         await broadcasts.queue_recipients(db, made, first_chunk)

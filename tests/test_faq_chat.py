@@ -85,7 +85,7 @@ async def test_free_text_in_chat_indonesian_and_english(tg, bot) -> None:
     assert "OPD – Nama" in link.text and "08.00–16.00 WIB" in link.text
     assert link_withheld(link)  # not registered yet
     await siti.send("kpn tahap 2?")
-    schedule = await siti.expect("Sesi berikutnya")
+    schedule = await siti.expect("➡️ Berikutnya:")  # /jadwal's words
     assert "Tahap II: Pemetaan Program" in schedule.text and "8 Februari 2027" in schedule.text
     await siti.send("kelompok saya apa")
     assert "/daftar" in (await siti.expect(question("kelompok"))).text

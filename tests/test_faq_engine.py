@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import re
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -136,6 +137,18 @@ def test_every_answer_renders_with_known_placeholders(books: dict[str, FaqBook])
         assert used <= PLACEHOLDERS, (lang, entry.id, used - PLACEHOLDERS)
         rendered = entry.render(FACTS)
         assert "{" not in rendered and "}" not in rendered, (lang, entry.id)
+
+
+def test_indonesian_answers_ask_politely(books: dict[str, FaqBook]) -> None:
+    """The formal voice: "Silakan kirim melalui /usul.", "mohon hubungi panitia", never a
+    bare imperative at the start of a sentence, nor the colloquial "lewat"."""
+    bare = re.compile(
+        r"(?:^|[.:;]\s|\n)\s*(?:•\s*)?(Kirim|Buka|Gunakan|Ketik|Hubungi|Lihat|Tekan)\b"
+    )
+    for entry in books["id"].entries:
+        assert not re.search(r"\blewat\b", entry.answer), entry.id
+        assert not bare.search(entry.answer), (entry.id, bare.search(entry.answer))
+        assert not re.search(r"(?<!mohon |lakan )\bhubungi panitia", entry.answer), entry.id
 
 
 def test_my_group_only_in_kelompok(books: dict[str, FaqBook]) -> None:

@@ -48,7 +48,16 @@ def test_facts_follow_the_clock_and_language() -> None:
     assert "Monday, 8 March 2027, 08:00–16:00 WIB" in facts["next_session"]
     assert facts["registration_time"] == "07:30 WIB"
     over = event_facts(event, datetime(2028, 1, 1, tzinfo=UTC), "id", links=True)
-    assert over["next_session"] == "seluruh sesi bimtek sudah selesai"
+    assert over["next_session"] == "Seluruh sesi bimtek sudah selesai."
+    # The same rule and words as /jadwal: a session that has started is "Sedang berlangsung".
+    assert "➡️ <b>Berikutnya:</b>" in event_facts(event, BEFORE, "id")["next_session"]
+    during = event_facts(event, datetime(2027, 1, 11, 3, tzinfo=UTC), "id")["next_session"]
+    assert during.startswith("🟢 <b>Sedang berlangsung:</b> <b>Tahap I")
+    assert "berikutnya" not in during.lower()
+    assert (
+        "In progress"
+        in event_facts(event, datetime(2027, 1, 11, 3, tzinfo=UTC), "en")["next_session"]
+    )
     assert "akan dibagikan" in over["online_url"]
 
 
@@ -129,7 +138,8 @@ def test_cli_faq_ask_json() -> None:
     english = json.loads(
         run_cli("faq", "ask", "when is the next session?", "--lang", "en", "--json").stdout
     )
-    assert english["id"] == "jadwal" and "Next session" in english["answer"]
+    assert english["id"] == "jadwal"
+    assert "All workshop sessions are over." in english["answer"]  # the default, past event
     unsure = json.loads(run_cli("faq", "ask", "harga tiket bromo berapa?", "--json").stdout)
     assert unsure["id"] is None and unsure["answer"] is None
     assert isinstance(unsure["score"], float)

@@ -147,12 +147,16 @@ async def test_links_only_for_registered_participants_in_private(tg, tmp_path: P
         await ani.send("/jadwal", chat=group)
         in_group = await ani.expect("Jadwal", chat=group)
         assert not _links_in(in_group.text) and NOTE_GROUP in in_group.text
+        # Said once, in the footer: not again under every session (a phone's screen).
+        assert locales.plain("id", "schedule.link_hidden").strip() not in in_group.text
+        assert in_group.text.count("peserta terdaftar") == 1
         assert "jdw:ics" not in in_group.button_data
         deep_link = _url_button(in_group, OPEN_PRIVATE)
         assert deep_link == f"https://t.me/{tg.bot_username}?start=jadwal"
         await ani.press("Tahap I", in_group)
         stage = await ani.expect("Sesi on", chat=group)
         assert not _links_in(stage.text) and NOTE_GROUP in stage.text
+        assert stage.text.count("peserta terdaftar") == 1
         assert stage.find_button(OPEN_PRIVATE) is not None
         await ani.send("@bimtek_test_bot link zoomnya mana?", chat=group)
         answer = await ani.expect("Tautan rapat daring bimtek", chat=group)

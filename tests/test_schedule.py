@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar
 
+import locales
+from domain.meeting_links import Viewer
 from handlers.schedule.calendar import build_ics
 from handlers.schedule.views import render_schedule, split_messages
 from schedules.event import load_event
 from storage.db import Database
 from tests.conftest import ADMIN_ID
-from tests.harness import RunningBot, make_settings, run_cli
+from tests.harness import FUTURE_EVENT, RunningBot, make_settings, run_cli
 from tests.schedule_helpers import LINK, VENUE, now, seed, session, write_event
 
 
@@ -120,13 +122,27 @@ async def test_calendar_file_parsed_back(tg, tmp_path: Path) -> None:
         await bot.stop()
 
 
+def test_a_group_schedule_is_short_the_next_stage_in_full_and_the_link_note_once() -> None:
+    event = load_event(FUTURE_EVENT)
+    before = datetime(2026, 12, 1, tzinfo=UTC)
+    hidden = locales.plain("id", "schedule.link_hidden").strip()
+    (group,) = render_schedule(event, before, "id", Viewer(private=False))
+    assert len(group) < 1500 and hidden not in group
+    assert group.count(locales.plain("id", "schedule.links_group")) == 1
+    assert "Hari 1, pembukaan" in group and "Hari 1, pemetaan" not in group  # Tahap II: a line
+    assert "<b>Tahap II: Pemetaan Program</b> — Senin, 8 Februari 2027" in group
+    assert "💻 Daring\n" in group  # the online-only session still says it is online
+    private = "\n".join(render_schedule(event, before, "id", Viewer(private=True)))
+    assert "Hari 1, pemetaan" in private and hidden in private
+
+
 def test_long_schedules_are_split_below_telegram_limit(tmp_path: Path) -> None:
     sessions = [
         [session(f"s{i}-{j}", now() + timedelta(days=i * 10 + j)) for j in range(30)]
         for i in range(4)
     ]
     event = load_event(write_event(tmp_path / "big.yaml", sessions, ["1d"]))
-    messages = render_schedule(event, now(), "id", None)
+    messages = render_schedule(event, now(), "id", Viewer(private=True))
     assert len(messages) > 1
     assert all(len(m) < 4096 for m in messages)
     joined = "\n\n".join(messages)

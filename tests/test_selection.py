@@ -40,7 +40,7 @@ async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organ
     await seed_proposals(db, A, 1, name="Kanal aduan")
     p1, p3 = [p.id for p in await store.of_user(db, A)]
     (p2,) = [p.id for p in await store.of_user(db, B)]
-    # Known answer: p3 has the best mean (5.0); p1 and p2 tie on 4.0, p2 gets more votes.
+    # Known answer: p3 has the best mean (5.0), then p2 (4.0); p1's current version has none.
     await reviews.insert_done(
         db,
         [
@@ -49,6 +49,8 @@ async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organ
             (p3, 1, 1, scores(5), "perbaikan"),
         ],
     )
+    # p1 revised after its review: its new version (the one selected) is not reviewed yet.
+    assert await store.new_version(db, p1, A, None) == 2
     users = {
         u: tg.user(first_name=f"U{u}", language_code="id", user_id=u)
         for u in (V1, V2, DEWAN, OUTSIDER, A)
@@ -108,25 +110,42 @@ async def test_round_with_changed_votes_close_ranking_and_confirm(tg, bot, organ
     await organiser.expect("Seleksi program unggulan")
     await organiser.press(f"#{rid} Smart Governance (dibuka)")
     await organiser.expect(f"Putaran #{rid}")
+    await organiser.press("Tutup sekarang")  # asks first; Batal changes nothing
+    await organiser.expect(f"Tutup putaran #{rid} (Smart Governance) sekarang?")
+    await organiser.press("✖ Batal")
+    await organiser.expect(f"Putaran #{rid}")
+    assert (await selection.get(db, rid)).status == "open"
+    assert "hanya untuk panitia" in str(
+        await outsider.press_data(f"sel:close:{rid}:yes", ballots[V1])
+    )
     await organiser.press("Tutup sekarang")
+    await organiser.expect("Tutup putaran")
+    await organiser.press("✅ Ya, tutup sekarang")
     ranking = await organiser.expect("Peringkat")
     lines = [line for line in ranking.text.splitlines() if line[:2] in ("1.", "2.", "3.")]
     assert lines == [
         f"1. #{p3} Kanal aduan 0: nilai 5,00, 1 suara",
         f"2. #{p2} Layanan daring 0: nilai 4,00, 2 suara",
-        f"3. #{p1} Satu data 0: nilai 4,00, 1 suara",
+        f"3. #{p1} Satu data 0: belum ditinjau (versi terbaru; versi sebelumnya sudah ditinjau),"
+        " 1 suara",
     ]
     assert "sudah ditutup" in str(await v1.press(f"✓ #{p2} Layanan daring 0", ballots[V1]))
+    # Tetapkan with nothing picked: said, nothing confirmed.
+    assert "Mohon pilih dahulu" in str(await organiser.press("Tetapkan program unggulan"))
     await organiser.press(f"☐ 1. #{p3} Kanal aduan 0")
     await organiser.expect("Peringkat")
     await organiser.press(f"☐ 2. #{p2} Layanan daring 0")
     await organiser.expect("Peringkat")
     await organiser.press("Tetapkan program unggulan")
+    sure = await organiser.expect("Tetapkan 2 program unggulan dimensi Smart Governance")
+    assert f"#{p3} Kanal aduan 0" in sure.text and (await selection.get(db, rid)).status == "closed"
+    await organiser.press("✅ Ya, tetapkan")
     await organiser.expect("ditetapkan")
     assert await selection.chosen_proposal_ids(db) == [(rid, p2), (rid, p3)]
     told = await users[A].expect("program unggulan", timeout=15)
     assert f"#{p3}" in told.text
     assert "tidak berlaku" in str(await organiser.press_data(f"sel:confirm:{rid}"))  # once
+    assert "tidak berlaku" in str(await organiser.press_data(f"sel:confirm:{rid}:yes"))
     # Closed early: the round says when it was closed, not when it would have closed.
     row = await selection.get(db, rid)
     assert row is not None and row.closed_at is not None

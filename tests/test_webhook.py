@@ -13,7 +13,7 @@ from storage import participants, processed_updates
 from tests.conftest import ORGANISER_ID
 from tests.harness import TOKEN, BotProcess, RunningBot, make_settings, webhook_settings
 from tests.seeding import registered
-from tests.test_broadcast import label, received, send_now, wait_for
+from tests.test_broadcast import HEADERS, label, send_now, wait_for
 from tests.test_registration import ID, check_profile, register_via_bot
 
 
@@ -63,7 +63,8 @@ async def test_registration_and_a_broadcast_in_webhook_mode(tg, tmp_path) -> Non
         await send_now(organiser, "Rapat dimulai pukul 09.00")
         await organiser.expect("Laporan pengumuman", timeout=20)
         for user_id in [*people, siti.id]:
-            assert received(tg, user_id)[-1] == "Rapat dimulai pukul 09.00"
+            last = tg.sent_messages(user_id)[-1].content
+            assert last == HEADERS["id"] + "\n\nRapat dimulai pukul 09.00"
     finally:
         await bot.stop()
     assert not [c for c in tg.calls("getUpdates") if c.status == 200]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import locales
+from config import PROJECT_ROOT
 from handlers.base.keyboards import fitted
 from tests.seeding import registered
 
@@ -89,6 +90,13 @@ def test_one_name_per_role_everywhere() -> None:
     assert locales.plain("id", "broadcast.aud_desc_role", role=expected["dewan"]) == (
         "peserta dengan peran Dewan Smart City"
     )
+    # English: "review team" for the tim pendamping, in the role name as everywhere else.
+    assert "review team" in locales.plain("en", "registration.role_narasumber")
+    english = [
+        *locales.catalogue("en").values(),
+        (PROJECT_ROOT / "locales/faq.en.yaml").read_text(),
+    ]
+    assert not [text for text in english if re.search(r"(?i)support team|mentor team", text)]
 
 
 def test_both_languages_have_the_same_keys_and_placeholders() -> None:

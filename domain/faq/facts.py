@@ -21,14 +21,20 @@ from storage.db import Database
 from storage.participants import Participant
 
 
-def _session_line(event: Event, pair: tuple[Stage, Session] | None, lang: str) -> str:
+def _session_line(
+    event: Event, pair: tuple[Stage, Session] | None, now: datetime, lang: str
+) -> str:
+    """The next session as /jadwal marks it: "Sedang berlangsung" once it has started,
+    else "Berikutnya" (the same rule, Session.in_progress, and the same words)."""
     if pair is None:
         return locales.t(lang, "faq.fact_no_session")
     stage, session = pair
     when = format_range(session.start, session.end, event.tz, lang)
+    marker = "schedule.now_marker" if session.in_progress(now) else "schedule.next_marker"
     return locales.t(
         lang,
         "faq.fact_session",
+        marker=locales.t(lang, marker),
         stage=stage.title_in(lang),
         session=session.title_in(lang),
         when=when,
@@ -148,7 +154,7 @@ def event_facts(
         "organiser": escape(info.organiser),
         "venue": _venue(event, pair, lang),
         "online_url": _online_url(event, pair, lang, links, private),
-        "next_session": _session_line(event, pair, lang),
+        "next_session": _session_line(event, pair, now, lang),
         "schedule": _schedule(event, lang),
         "hours": _hours(event, pair, lang),
         "registration_time": _registration_time(event, pair, lang),

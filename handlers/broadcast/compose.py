@@ -18,6 +18,26 @@ from handlers.broadcast.keyboards import compose_menu, preview_menu, show_menu
 SUMMARY_LENGTH = 120  # of the plain-text summary kept for /siaran and the audit
 
 
+def header(lang: str) -> locales.Html:
+    """The line every announcement starts with, in the recipient's language."""
+    return locales.t(lang, "broadcast.header")
+
+
+# Room the header takes (its longest language, and the blank line after it), so that an
+# announcement that passes content_problem still fits Telegram's limit with it.
+HEADER_ROOM = max(locales.visible_length(header(lang)) for lang in locales.LANGUAGES) + 2
+
+
+def with_header(payload: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The announcement as one recipient gets it (and the preview shows it): the header,
+    then the organiser's text or caption."""
+    key = "text" if "text" in payload else "caption"
+    body = payload.get(key)
+    # The body is Telegram's own HTML of the organiser's message (text_html, caption_html):
+    # already safe, kept as it is.
+    return {**payload, key: str(header(lang) + (locales.Html("\n\n" + body) if body else ""))}
+
+
 def payload_of(message: Message) -> tuple[dict[str, Any], str] | None:
     """The announcement as the outbox sends it, keeping the organiser's formatting, and a
     plain-text summary for lists. None for anything but text, a photo or a document."""
@@ -77,6 +97,7 @@ def content_problem(message: Message, lang: str) -> locales.Html | None:
         length, limit, key = locales.utf16_length(message.caption), locales.CAPTION_LIMIT, "caption"
     else:
         return None
+    limit -= HEADER_ROOM  # the header goes above it
     if length > limit:
         return locales.t(lang, f"broadcast.{key}_too_long", length=length, limit=limit)
     return None
@@ -105,7 +126,7 @@ async def ask_preview(turn: Turn) -> None:
         return
     lang, event = turn.lang, turn.context.event
     await chat.send_message(locales.t(lang, "broadcast.preview_title"))
-    await send_payload(turn.context.bot, chat.id, turn.data["payload"])
+    await send_payload(turn.context.bot, chat.id, with_header(turn.data["payload"], lang))
     audience = turn.data["audience"]
     text = (
         locales.t(lang, "broadcast.preview_question", audience=describe(audience, lang, event))

@@ -1,6 +1,6 @@
 """The announcement service: starts announcements when their time comes, writes one outbox
 row per recipient in one transaction, follows the progress (one message edited every few
-seconds) and finally queues the report (sent, failed, blocked)."""
+seconds) and finally edits it into the report (sent, failed, blocked)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import locales
 from domain.audience import describe, recipients
 from domain.delivery.sender import Spawn
 from handlers.base.context import BotApp, Services, services_of
+from handlers.broadcast.compose import with_header
 from locales import number
 from storage import broadcasts
 from storage.broadcasts import KIND, Broadcast, Recipient
@@ -28,10 +29,14 @@ TICK = 0.5  # seconds between looks at due and running announcements
 PROGRESS_EVERY = 3.0  # seconds between edits of a progress message
 
 
+REPORT_TRIES = 5  # transient failures of the in-place report before it goes as a new message
+
+
 @dataclass
 class _Progress:
     shown: str = ""
     edited_at: float = 0.0
+    report_failures: int = 0
 
 
 class BroadcastService:
@@ -104,7 +109,7 @@ class BroadcastService:
             OutgoingMessage(
                 KIND,
                 r.user_id,
-                b.payload,
+                with_header(b.payload, r.language),
                 ref=str(b.id),
                 dedupe_key=f"bc:{b.id}:{r.user_id}",
                 not_before=now,
@@ -171,6 +176,9 @@ class BroadcastService:
         state.shown, state.edited_at = text, loop.time()
 
     async def _finish(self, b: Broadcast, tally: dict[str, int]) -> None:
+        """The report, once: the progress message edited into it in place; only when that
+        message cannot be edited (never sent, deleted) a new one, through the outbox. A crash
+        between the edit and the commit edits it again ("not modified") and commits."""
         lang = b.report_lang
         failed = tally.get("failed", 0) + tally.get("cancelled", 0)
         report_text = locales.t(
@@ -183,25 +191,41 @@ class BroadcastService:
             failed=number(failed, lang),
             blocked=number(tally.get("blocked", 0), lang),
         )
-        report = OutgoingMessage(
-            "broadcast_report",
-            b.report_chat_id,
-            {"text": report_text},
-            ref=str(b.id),
-            dedupe_key=f"bc:{b.id}:report",
-            not_before=self.services.clock.now(),
-        )
+        edited = await self._edit_into_report(b, report_text)
+        if edited is None:
+            return  # a moment's trouble (429, network): the next look tries again
+        report = None
+        if not edited:
+            report = OutgoingMessage(
+                "broadcast_report",
+                b.report_chat_id,
+                {"text": report_text},
+                ref=str(b.id),
+                dedupe_key=f"bc:{b.id}:report",
+                not_before=self.services.clock.now(),
+            )
         if not await broadcasts.finish(self.services.db, b.id, tally, report):
             return
         log.info("Broadcast %s done: %s", b.id, tally)
-        final = locales.t(
-            lang,
-            "broadcast.progress_done",
-            id=b.id,
-            sent=number(tally.get("sent", 0), lang),
-            total=number(b.total, lang),
-        )
-        await self._put_progress(b, final, force=True)
         self._progress.pop(b.id, None)
-        if self.services.sender is not None:
+        if report is not None and self.services.sender is not None:
             self.services.sender.wake()
+
+    async def _edit_into_report(self, b: Broadcast, text: str) -> bool | None:
+        """Whether the progress message now reads as the report; None: not now, try again
+        (a transient error, at most REPORT_TRIES times, then False)."""
+        if b.progress_message_id is None:
+            return False
+        try:
+            await self.app.bot.edit_message_text(text, b.report_chat_id, b.progress_message_id)
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.warning("Broadcast %s: report in place: %s", b.id, exc)
+            return False
+        except TelegramError as exc:
+            log.warning("Broadcast %s: report in place: %s", b.id, exc)
+            state = self._progress.setdefault(b.id, _Progress())
+            state.report_failures += 1
+            return None if state.report_failures < REPORT_TRIES else False
+        return True

@@ -52,26 +52,40 @@ def mode_of(person: Participant | None) -> str | None:
     return person.mode if person is not None and person.is_registered else None
 
 
+def _dates(event: Event, stage: Stage, lang: str) -> str:
+    first, last = format_date(stage.start, event.tz, lang), format_date(stage.end, event.tz, lang)
+    return first if first == last else f"{first} – {last}"
+
+
 def render_stage(
     event: Event, stage: Stage, now: datetime, lang: str, viewer: Viewer | None, full: bool
 ) -> str:
-    """One stage: brief when past (unless `full`), else title, goal and each session."""
+    """One stage: brief when past (unless `full`), else title, goal and each session. In a
+    group (a phone's screen, read by many) only the stage of the next session is in full;
+    the later ones are a line each, with the stage buttons below for the rest."""
     viewer = viewer or Viewer()
     person = viewer.person
     tz = event.tz
+    upcoming = event.next_session(now, person)
     if stage.end <= now and not full:
-        dates = f"{format_date(stage.start, tz, lang)} – {format_date(stage.end, tz, lang)}"
-        return locales.t(lang, "schedule.stage_past", title=stage.title_in(lang), dates=dates)
+        return locales.t(
+            lang,
+            "schedule.stage_past",
+            title=stage.title_in(lang),
+            dates=_dates(event, stage, lang),
+        )
+    if not full and not viewer.private and (upcoming is None or upcoming[0] is not stage):
+        key = "schedule.stage_later_example" if stage.example_dates else "schedule.stage_later"
+        return locales.t(lang, key, title=stage.title_in(lang), dates=_dates(event, stage, lang))
     lines = [locales.t(lang, "schedule.stage_title", title=stage.title_in(lang))]
     if stage.goal:
         lines.append(locales.t(lang, "schedule.stage_goal", goal=stage.goal_in(lang)))
     if stage.example_dates:
         lines.append(locales.t(lang, "schedule.example_dates"))
-    upcoming = event.next_session(now, person)
     for session in sessions_for(stage, person):
         is_next = upcoming is not None and session is upcoming[1]
         marker = ""
-        if session.start <= now < session.end:
+        if session.in_progress(now):
             marker = locales.t(lang, "schedule.now_marker")
         elif is_next:
             marker = locales.t(lang, "schedule.next_marker")
@@ -84,7 +98,9 @@ def render_stage(
                 when=format_range(session.start, session.end, tz, lang),
             )
         )
-        place = place_text(event, session, mode_of(person), lang, links=viewer.links)
+        place = place_text(
+            event, session, mode_of(person), lang, links=viewer.links, note_hidden=viewer.private
+        )
         if place:
             lines.append(place)
     return "\n".join(lines)

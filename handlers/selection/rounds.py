@@ -1,8 +1,8 @@
 """/seleksi (organisers): the rounds, opening one (the flow in steps.py), closing one, the
 ranking, picking and confirming the program unggulan; and the voters' ballot buttons.
 
-sel:new, sel:view:<round>, sel:close:<round>, sel:pick:<round>:<proposal>,
-sel:confirm:<round> are for organisers (checked on the server for every press);
+sel:new, sel:view:<round>, sel:close:<round>[:yes], sel:pick:<round>:<proposal>,
+sel:confirm:<round>[:yes] are for organisers (close and confirm ask first; :yes acts) (checked on the server for every press);
 sel:vote:<round>:<proposal>:<1 vote|0 take back> is for the voters of that round (checked
 the same way)."""
 
@@ -88,8 +88,13 @@ async def _organiser_press(update: Update, context: BotContext) -> None:
         await expired(update)
         return
     action = press.action
-    if action == "close" and len(press.args) == 1:
-        await store.close(context.db, round_.id)
+    if action in ("close", "confirm") and len(press.args) == 1:
+        await _ask_sure(update, context, round_, action, lang)
+        return
+    if action == "close" and press.args[1:] == ("yes",):
+        if not await store.close(context.db, round_.id):  # closed meanwhile: nothing to do
+            await expired(update)
+            return
     elif action == "pick" and len(press.args) == 2:
         pid = press.int_arg(1)
         rows = await store.candidates(context.db, round_.id)
@@ -98,7 +103,7 @@ async def _organiser_press(update: Update, context: BotContext) -> None:
             await expired(update)
             return
         await store.set_chosen(context.db, round_.id, pid, not current[pid])
-    elif action == "confirm" and len(press.args) == 1:
+    elif action == "confirm" and press.args[1:] == ("yes",):
         if not await _confirm(context, round_.id):
             await expired(update)
             return
@@ -109,12 +114,31 @@ async def _organiser_press(update: Update, context: BotContext) -> None:
     await _show(update, context, round_.id, lang)
 
 
+async def _ask_sure(
+    update: Update, context: BotContext, round_: store.Round, action: str, lang: str
+) -> None:
+    """ "Tutup sekarang" and "Tetapkan" ask first (Ya / Batal): the Ya press is checked again
+    on its own (the round's status, the organiser), as every press is."""
+    wanted = "open" if action == "close" else "closed"
+    if round_.status != wanted:
+        await expired(update)
+        return
+    chosen = [c for c in await store.candidates(context.db, round_.id) if c["chosen"]]
+    if action == "confirm" and not chosen:
+        await answer_callback(update, locales.plain(lang, "selection.confirm_none"), alert=True)
+        return
+    await answer_callback(update)
+    text, markup = views.ask_sure(context.event, lang, round_, action, chosen)
+    await edit_or_send(update, text, reply_markup=markup)
+
+
 async def _show(update: Update, context: BotContext, rid: int, lang: str) -> None:
     round_ = await store.get(context.db, rid)
     assert round_ is not None
     rows = await store.candidates(context.db, rid)
     ranked = await rules.ranking(context.db, rid) if round_.status != "open" else []
-    text, markup = views.organiser_view(context.event, lang, round_, rows, ranked)
+    earlier = await store.reviewed_only_earlier(context.db, rid) if ranked else set()
+    text, markup = views.organiser_view(context.event, lang, round_, rows, ranked, earlier)
     await edit_or_send(update, text, reply_markup=markup)
 
 

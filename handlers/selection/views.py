@@ -50,13 +50,48 @@ def ballot(
     return Html("\n").join(lines), InlineKeyboardMarkup(rows)
 
 
+def _score(score: float | None, earlier: bool, lang: str) -> str:
+    if score is not None:
+        return locales.plain(lang, "selection.score", score=f"{score:.2f}".replace(".", ","))
+    return locales.plain(lang, "selection.score_earlier" if earlier else "selection.score_none")
+
+
+def ask_sure(
+    event: Event, lang: str, round_: Round, action: str, chosen: list[Any]
+) -> tuple[Html, InlineKeyboardMarkup]:
+    """The question before "Tutup sekarang" or "Tetapkan" acts, with Ya and Batal (back to
+    the round)."""
+    dimension = event.dimension(round_.dimension)
+    name = dimension.name if dimension else round_.dimension
+    if action == "close":
+        text = locales.t(lang, "selection.sure_close", id=round_.id, dimension=name)
+    else:
+        names = Html("\n").join(
+            locales.t(lang, "selection.ballot_line", id=c["proposal_id"], name=c["name"] or "")
+            for c in chosen
+        )
+        text = (
+            locales.t(lang, "selection.sure_confirm", id=round_.id, dimension=name, n=len(chosen))
+            + Html("\n")
+            + names
+        )
+    rows = [
+        [button(lang, f"selection.btn.yes_{action}", SEL, action, round_.id, "yes")],
+        [button(lang, "selection.btn.no", SEL, "view", round_.id)],
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
 def organiser_view(
     event: Event,
     lang: str,
     round_: Round,
     candidates: list[Any],
     ranked: list[Ranked],
+    earlier: set[int] | None = None,
 ) -> tuple[Html, InlineKeyboardMarkup]:
+    """`earlier`: candidates whose reviews are all of an older version (the score counts the
+    version selected only): their missing score says why."""
     dimension = event.dimension(round_.dimension)
     names = {int(c["proposal_id"]): c["name"] or "" for c in candidates}
     chosen = {int(c["proposal_id"]) for c in candidates if c["chosen"]}
@@ -88,7 +123,7 @@ def organiser_view(
                     rank=r.rank,
                     id=r.entry.proposal_id,
                     name=names.get(r.entry.proposal_id, ""),
-                    score=f"{score:.2f}".replace(".", ",") if score is not None else "–",
+                    score=_score(score, r.entry.proposal_id in (earlier or set()), lang),
                     votes=r.entry.votes,
                     chosen=" ✅" if r.entry.proposal_id in chosen else "",
                 )
