@@ -249,3 +249,10 @@ async def test_round_closes_on_time_and_its_organiser_is_told(
         await organiser.expect("Peringkat")
     finally:
         await running.stop()
+
+
+def test_english_counts_one_vote_and_several_votes() -> None:
+    from handlers.selection.views import votes_text
+
+    assert [votes_text(n, "en") for n in (0, 1, 2)] == ["0 votes", "1 vote", "2 votes"]
+    assert [votes_text(n, "id") for n in (1, 2)] == ["1 suara", "2 suara"]

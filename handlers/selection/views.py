@@ -124,7 +124,7 @@ def organiser_view(
                     id=r.entry.proposal_id,
                     name=names.get(r.entry.proposal_id, ""),
                     score=_score(score, r.entry.proposal_id in (earlier or set()), lang),
-                    votes=r.entry.votes,
+                    votes=votes_text(r.entry.votes, lang),
                     chosen=" ✅" if r.entry.proposal_id in chosen else "",
                 )
             )
@@ -137,3 +137,8 @@ def organiser_view(
             rows.append([button(lang, "selection.btn.confirm", SEL, "confirm", round_.id)])
     rows.append([button(lang, "common.back", SEL, "list")])
     return Html("\n").join(lines), InlineKeyboardMarkup(rows)
+
+
+def votes_text(n: int, lang: str) -> str:
+    """ "3 suara"; in English "1 vote", "2 votes"."""
+    return locales.plain(lang, "selection.votes_one" if n == 1 else "selection.votes", n=n)
