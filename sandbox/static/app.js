@@ -227,12 +227,16 @@ function formatSize(bytes) {
 // The sandbox's times carry their own offset (WIB): read the wall clock from the string.
 const clockTime = (iso) => (iso || "").slice(11, 16).replace(":", ".");
 
+// The page's own words and dates follow the persona's language (Telegram's, for the bot).
+function personaLocale() {
+  const persona = view.state && view.state.personas.find((p) => p.key === view.persona);
+  return persona && persona.language === "en" ? "en-GB" : "id-ID";
+}
+
 function dayLabel(iso) {
   const [y, m, d] = (iso || "").slice(0, 10).split("-").map(Number);
   if (!y) return "";
-  const persona = view.state && view.state.personas.find((p) => p.key === view.persona);
-  const locale = persona && persona.language === "en" ? "en-GB" : "id-ID";
-  return new Intl.DateTimeFormat(locale, {
+  return new Intl.DateTimeFormat(personaLocale(), {
     weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
@@ -282,8 +286,9 @@ function renderMessage(message) {
   if (message.edited) {
     const edited = document.createElement("span");
     edited.dataset.testid = "edited";
-    edited.textContent = "(diedit) ";
-    edited.title = "edited";
+    const english = personaLocale() === "en-GB";
+    edited.textContent = english ? "(edited) " : "(diedit) ";
+    edited.title = english ? "diedit" : "edited";
     meta.append(edited);
   }
   meta.append(document.createTextNode(clockTime(message.date)));
@@ -720,6 +725,17 @@ function label(item) {
   return (persona && persona.language === "en" && item.label_en) || item.label;
 }
 
+// "Min, 10 Jan · 08.00": the day and wall-clock time written in the moment's own offset (WIB).
+function momentWhen(iso) {
+  const language = personaLocale();
+  const day = new Date(`${(iso || "").slice(0, 10)}T12:00:00Z`);
+  if (Number.isNaN(day.getTime())) return clockTime(iso);
+  const date = new Intl.DateTimeFormat(language, {
+    weekday: "short", day: "numeric", month: "short", timeZone: "UTC",
+  }).format(day);
+  return `${date} · ${clockTime(iso)}`;
+}
+
 function renderClock() {
   const state = view.state;
   if (!state) return;
@@ -727,10 +743,20 @@ function renderClock() {
   const list = $("clock-next-list");
   list.replaceChildren(...(state.next || []).map((moment) => {
     const text = label(moment);
-    const element = button(text, "clock-next", () => moveClock({ action: "to", at: moment.at }, element));
+    const element = button(text, "clock-next", async () => {
+      await moveClock({ action: "to", at: moment.at }, element);
+      // On a phone the open panel hides the chat: close it, the label above shows the new time.
+      if (!window.matchMedia("(min-width: 900px)").matches) $("clock-panel").open = false;
+    });
     element.dataset.kind = moment.kind;
-    element.setAttribute("aria-label", `Maju ke / Jump to: ${text}`);
+    const when = momentWhen(moment.at);
+    element.setAttribute("aria-label", `Maju ke / Jump to: ${when}, ${text}`);
     element.prepend(document.createTextNode(moment.kind === "reminder" ? "🔔 " : "▶ "));
+    // Where the jump lands, so that one can tell "1 day before" from "the start" at a glance.
+    const time = document.createElement("small");
+    time.className = "clock-when";
+    time.textContent = when;
+    element.prepend(time);
     return element;
   }));
   $("clock-next-title").hidden = !(state.next || []).length;
