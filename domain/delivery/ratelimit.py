@@ -7,8 +7,9 @@ aiolimiter's leaky buckets, keeps:
   20 messages/min per group;
 - a 429 to the chat it concerns (other chats carry on), or to all bulk traffic when it concerns
   the whole bot, while replies keep going;
-- interactive replies first: bulk traffic (the outbox) queues for the overall budget one
-  request at a time, so a reply never waits behind more than one broadcast message.
+- interactive replies first: the overall budget is a row of evenly spaced slots; a reply takes
+  the next one, while bulk traffic (the outbox, one request at a time) takes a slot only when it
+  is free at that moment, so a reply never waits behind a broadcast message.
 
 Only messages count (send*, copy*, forward*): answering a button press or editing a message
 is not a message for Telegram's limits, and is never delayed."""
@@ -77,13 +78,39 @@ def _is_group(chat: int | str) -> bool:
     return isinstance(chat, str) or chat < 0
 
 
+class _Slots:
+    """The overall budget as slots `interval` apart: no two messages closer than that, so no
+    second ever holds more than the rate. A reply reserves the next slot at once; bulk traffic
+    waits until a slot is free *now* and takes it then, so a reply that arrives while a
+    broadcast message waits goes first (aiolimiter's queue would serve them in order)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1 / rate
+        self.next_free = 0.0  # loop time of the first slot nobody holds
+
+    async def reply(self) -> None:
+        now = asyncio.get_running_loop().time()
+        slot = max(now, self.next_free)
+        self.next_free = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    async def bulk(self) -> None:
+        loop = asyncio.get_running_loop()
+        # Sleeping until the slot is due is the point here (a reply may take it meanwhile,
+        # then the loop sleeps again), so an Event would only add a timer of its own.
+        while (wait := self.next_free - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+        self.next_free = loop.time() + self.interval
+
+
 class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     """`rate_limit_args`: {"bulk": True} for outbox traffic, {"max_retries": n} to change how
     many 429s are retried here (the outbox sender uses 0 and reschedules the row itself)."""
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self._overall = AsyncLimiter(1, 1 / self.limits.overall_rate)
+        self._overall = _Slots(self.limits.overall_rate)
         # One bulk request at a time queues for the overall budget (see _acquire).
         self._bulk_turn = asyncio.Lock()
         self._chats: dict[int | str, AsyncLimiter] = {}
@@ -143,12 +170,11 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         # The chat's own budget first: waiting for it must never hold a slot of the overall one.
         await self._chat_limiter(chat).acquire()
         if not bulk:
-            await self._overall.acquire()
+            await self._overall.reply()
             return
-        # One bulk request at a time queues for the overall budget, so a reply arriving now
-        # waits behind at most one broadcast message, never behind a crowd of them.
+        # One bulk request at a time waits for a free slot; replies take theirs first.
         async with self._bulk_turn:
-            await self._overall.acquire()
+            await self._overall.bulk()
 
     def _chat_limiter(self, chat: int | str) -> AsyncLimiter:
         limiter = self._chats.get(chat)
