@@ -13,8 +13,6 @@ from storage import outbox
 from storage.db import Database, utcnow
 from storage.outbox import OutgoingMessage
 
-PAGE = 1000  # recipients per read of registered_recipients
-
 KIND = "broadcast"
 
 
@@ -69,37 +67,27 @@ def _from_row(row: Any) -> Broadcast:
 
 async def registered_recipients(db: Database) -> list[Recipient]:
     """Every registered participant with consent in force (never drafts, never deleted data,
-    never a withdrawn consent), blocked or not. Read in pages of PAGE people, so that the
-    database (and every reply) is never held for long: 50,000 at once took seconds."""
-    found: list[Recipient] = []
-    after: list[int] = []
-    while True:
-        rows = await db.fetchall(
-            f"""SELECT p.user_id, p.role, p.dimension, p.opd_id, p.mode,
-                      COALESCE(u.active, 1) AS active, COALESCE(u.language, 'id') AS language
-               FROM participants p LEFT JOIN users u ON u.user_id = p.user_id
-               WHERE p.status = 'registered'
-                 AND EXISTS (SELECT 1 FROM consents c
-                             WHERE c.user_id = p.user_id AND c.withdrawn_at IS NULL)
-                 {"AND p.user_id > ?" if after else ""}
-               ORDER BY p.user_id LIMIT {PAGE}""",
-            after,
+    never a withdrawn consent), blocked or not. Read in pages (Database.fetch_by_user)."""
+    rows = await db.fetch_by_user(
+        """SELECT p.user_id, p.role, p.dimension, p.opd_id, p.mode,
+                  COALESCE(u.active, 1) AS active, COALESCE(u.language, 'id') AS language
+           FROM participants p LEFT JOIN users u ON u.user_id = p.user_id
+           WHERE p.status = 'registered'
+             AND EXISTS (SELECT 1 FROM consents c
+                         WHERE c.user_id = p.user_id AND c.withdrawn_at IS NULL)"""
+    )
+    return [
+        Recipient(
+            r["user_id"],
+            r["role"],
+            r["dimension"],
+            r["opd_id"],
+            r["mode"],
+            bool(r["active"]),
+            r["language"],
         )
-        found.extend(
-            Recipient(
-                r["user_id"],
-                r["role"],
-                r["dimension"],
-                r["opd_id"],
-                r["mode"],
-                bool(r["active"]),
-                r["language"],
-            )
-            for r in rows
-        )
-        if len(rows) < PAGE:
-            return found
-        after = [rows[-1]["user_id"]]
+        for r in rows
+    ]
 
 
 async def recipient_groups(db: Database) -> list[tuple[Recipient, int]]:

@@ -20,6 +20,7 @@ Params = Sequence[Any] | dict[str, Any]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+USER_PAGE = 1000  # people per read of Database.fetch_by_user (about 20 ms of the database)
 
 
 def utcnow() -> str:
@@ -217,6 +218,26 @@ class Database:
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self._turn(), self.conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
+
+    async def fetch_by_user(
+        self, select_where: str, params: Sequence[Any] = ()
+    ) -> list[aiosqlite.Row]:
+        """Every row of `select_where` (a SELECT over participants `p` ending in its WHERE
+        clause) in p.user_id order, read USER_PAGE rows at a time, so that reading 50,000
+        people never holds the database, and every reply, for seconds."""
+        page = USER_PAGE
+        found: list[aiosqlite.Row] = []
+        after: list[Any] = []
+        while True:
+            next_page = " AND p.user_id > ?" if after else ""
+            rows = await self.fetchall(
+                f"{select_where}{next_page} ORDER BY p.user_id LIMIT {page}",
+                [*params, *after],
+            )
+            found.extend(rows)
+            if len(rows) < page:
+                return found
+            after = [rows[-1]["user_id"]]
 
     def turn(self) -> Any:
         """Hold the connection between transactions (for the online backup: a copy never
