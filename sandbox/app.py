@@ -389,7 +389,11 @@ class Sandbox:
         persona = self._persona(body.get("persona"))
         image = body.get("image")
         # An uploaded image, or a photo in a chat (the scanner's own or from_persona's).
-        data = _decode_image(image) if isinstance(image, str) else self._photo_bytes(persona, body)
+        data = (
+            _decode_base64(image, "image must be base64 (PNG or JPEG)")
+            if isinstance(image, str)
+            else self._photo_bytes(persona, body)
+        )
         url = links.read_qr(data)
         if url is None:
             raise ApiFailure(400, "no QR code found in the image")
@@ -498,10 +502,6 @@ def _number(value: str | None, name: str, kind: type[int] | type[float]) -> Any:
         return kind(value)
     except ValueError:
         raise ApiFailure(400, f"{name} must be a number") from None
-
-
-def _decode_image(text: str) -> bytes:
-    return _decode_base64(text, "image must be base64 (PNG or JPEG)")
 
 
 def _decode_base64(text: str, complaint: str) -> bytes:

@@ -1,8 +1,9 @@
 """/seleksi (organisers): the rounds, opening one (the flow in steps.py), closing one, the
 ranking, picking and confirming the program unggulan; and the voters' ballot buttons.
 
-sel:new, sel:view:<round>, sel:close:<round>[:yes], sel:pick:<round>:<proposal>,
-sel:confirm:<round>[:yes] are for organisers (close and confirm ask first; :yes acts) (checked on the server for every press);
+sel:new, sel:list, sel:view:<round>, sel:close:<round>[:yes], sel:pick:<round>:<proposal>,
+sel:confirm:<round>[:yes] are for organisers, checked on the server for every press (close
+and confirm ask first; :yes acts);
 sel:vote:<round>:<proposal>:<1 vote|0 take back> is for the voters of that round (checked
 the same way)."""
 
