@@ -330,7 +330,10 @@ def build_application(
         TolerantApplicationBuilder()
         .token(settings.token())
         .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
-        .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls}))
+        # Two connections for getUpdates: at shutdown PTB calls it once more to confirm the
+        # last batch, and with one the long poll still holding it gave a pool timeout (an
+        # ERROR line on a clean stop; seen in test_make_run_without_a_token_starts_the_sandbox).
+        .get_updates_request(HTTPXRequest(connection_pool_size=2, httpx_kwargs={"verify": tls}))
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=event.tz))
         .concurrent_updates(PerChatUpdateProcessor(64, db))
