@@ -5,13 +5,14 @@ plan)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import locales
+from handlers.schedule.commands import offsets_text
 from schedules import reminders
 from schedules.clock import Clock
-from schedules.event import Event, parse_offset
+from schedules.event import Event
 from schedules.timefmt import format_datetime
 
 UPCOMING = 5
@@ -68,17 +69,7 @@ def upcoming(event: Event, now: datetime, limit: int = UPCOMING) -> list[Moment]
 
 def _labels(key: str, session: Any, offset: str | None) -> tuple[str, str]:
     def label(lang: str) -> str:
-        before = _duration(parse_offset(offset), lang) if offset else ""
+        before = offsets_text([offset], lang) if offset else ""  # /pengingat's words
         return locales.plain(lang, key, title=session.title_in(lang), before=before)
 
     return label("id"), label("en")
-
-
-def _duration(delta: timedelta, lang: str) -> str:
-    """1 hari, 2 jam, 30 menit: the largest whole unit."""
-    seconds = int(delta.total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size and seconds % size == 0 or unit == "minute":
-            n = max(seconds // size, 1)
-            return locales.plain(lang, f"sandbox.{unit}" if n == 1 else f"sandbox.{unit}s", n=n)
-    raise AssertionError("unreachable")
