@@ -31,7 +31,7 @@ from domain.offices import office_names  # noqa: E402
 from schedules.event import load_event  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-L2 = 0.05
+L2 = 0.002  # leave-one-style-out (bench/faq_cv.py): 0.05 squeezed the model, top-1 64 %
 # Out-of-scope questions left unanswered on the tuning data: 0.965 allows 3 of its 86 (two
 # of them one small-talk question, "have you eaten?", in two phrasings); 0.97 allows 2 and
 # costs 18 points of top-1 on the same data.
