@@ -25,12 +25,12 @@ from domain.faq.text import OFFICE_MARK, Analyzer, is_indonesian_word, root_word
 # sets these lines (one per language: ruff format leaves them alone).
 # fmt: off
 CALIBRATION: dict[str, tuple[float, ...]] = {
-    "id": (-8.041, 0.943, 1.155, 2.517, 0.470, -0.596, 0.186, 2.074, -1.284, -0.116, 0.849, 0.577, 0.746, -0.765),
-    "en": (-3.301, 1.123, 0.800, -0.185, 1.249, -0.652, 0.154, 1.195, -1.912, 0.846, 0.125, 0.540, -0.652, 0.748),
+    "id": (-8.221, 0.961, 1.137, 2.612, 0.600, -0.684, 0.127, 1.951, -0.847, 0.319, 0.734, 0.555, 0.781, -0.487),
+    "en": (-3.846, 1.100, 1.065, 0.085, 0.984, -0.566, -0.260, 1.492, -1.646, 0.444, -0.136, 0.673, -0.760, 0.606),
 }
 # fmt: on
-SURE_AT = 0.905  # probability needed to answer
-MAYBE_AT = 0.895  # probability needed for "did you mean <question>?"
+SURE_AT = 0.925  # probability needed to answer
+MAYBE_AT = 0.803  # probability needed for "did you mean <question>?"
 PARTIAL_CREDIT = 0.5  # credit for a word the FAQ knows, but not the best entry
 UNKNOWN_WEIGHT = 2.0  # weight of a word unknown to the FAQ, in units of the highest idf
 COMBINED_WEIGHT = 1.0  # weight of the whole-entry BM25 score added to the best phrasing's
@@ -302,23 +302,31 @@ class Index:
         probability from the calibrated features; "sure" above SURE_AT, "maybe" (shown as
         "did you mean") above MAYBE_AT."""
         ranking = self._rank(text)
+        whole = ranking.best
         question = last_clause(text)
+        clause: tuple[int, ...] = ()
         if question is not None:
-            # A long message with context first: the question is often its last clause.
+            # A long message with context first: the question is often its last clause. It
+            # decides only for an entry the whole message also ranks among its closest: a
+            # tag question at the end ("..., is that a problem?") does not override it.
             inner = self._rank(question)
-            if inner.score > ranking.score:
+            clause = inner.best
+            if inner.score > ranking.score and inner.best and (not whole or inner.best[0] in whole):
                 ranking = inner
         if ranking.sure:
             return ranking
-        offered = self.offered(ranking.best, text)
+        offered = self.offered(ranking.best, text, (whole, clause))
         return Ranking(best=offered, score=ranking.score, sure=False, maybe=ranking.maybe)
 
-    def offered(self, best: tuple[int, ...], text: str) -> tuple[int, ...]:
-        """The closest questions to offer when not sure: BM25's best first, then the BM25
-        and letter-level rankings merged by reciprocal rank."""
+    def offered(
+        self, best: tuple[int, ...], text: str, others: Sequence[tuple[int, ...]] = ()
+    ) -> tuple[int, ...]:
+        """The closest questions to offer when not sure: the best ranking's first, then the
+        rankings (of the whole message and of its last clause) and the letter-level one
+        merged by reciprocal rank."""
         letters = self.letter_ranking(text)
         fused: dict[int, float] = {}
-        for ranks in (best, letters):
+        for ranks in (best, *others, letters):
             for n, i in enumerate(ranks):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (FUSION_K + n + 1)
         head = best[:1] or letters[:1]
