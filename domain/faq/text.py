@@ -47,6 +47,8 @@ class Lexicon:
         javanese = _word_map(raw, "javanese")
         # Javanese phrases ("kados pundi") join the phrases; single words are slang-like.
         phrases = {k: v for k, v in javanese.items() if " " in k} | _word_map(raw, "phrases")
+        # Small talk ("sudah makan belum?") is one word the FAQ does not know.
+        phrases |= {normalise(p): SMALL_TALK for p in _words(raw, "small_talk")}
         words = {k: v for k, v in javanese.items() if " " not in k}
         chat = chat_dictionary(protected | set(_words(raw, "stopwords_id")) | keep)
         return cls(
@@ -106,6 +108,7 @@ _REDUPLICATION = re.compile(r"\b([a-z]{2,})2\b")  # "masing2" -> "masing"
 _EN_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("s", ""))
 
 
+SMALL_TALK = "basabasi"  # what a small-talk question is read as: a real word the FAQ lacks
 OFFICE_MARK = "kantoropd"  # what an office name in a question is replaced with (no real word)
 OFFICE_WORD = "opd"  # the word the FAQ reads it as
 
