@@ -7,7 +7,7 @@ style and the style left out is measured with them. Fit-and-report on the same r
 the model; this is the figure to compare changes by. Also prints how spread the fitted
 probabilities are (a model squeezed into a narrow band makes the threshold a cliff).
 
-Run from the project root: ``python bench/faq_cv.py``.
+Run from the project root: ``python bench/faq_cv.py [--min-rejected 0.965]``.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def spread(rows: list[EvalRow]) -> tuple[float, float, float]:
 
 
 def main() -> int:
+    if "--min-rejected" in sys.argv:  # try another rejection target than the calibration's
+        cal.MIN_REJECTED = float(sys.argv[sys.argv.index("--min-rejected") + 1])
     _memoise()
     load_books()
     rows = cal.tuning_rows()

@@ -42,6 +42,7 @@ EN_PART = 4  # the shortest part of an English word split in two ("zoomlink")
 FUSION_K = 5  # reciprocal rank fusion: 1 / (FUSION_K + rank)
 LETTERS_MIN = 60.0  # a letter-level candidate needs this similarity (0-100)
 OFFERED = 3  # closest questions offered when not sure
+CLAUSE_TERMS = 2  # a last clause that changes the best entry needs this many terms
 
 
 @dataclass(frozen=True)
@@ -312,12 +313,22 @@ class Index:
             # tag question at the end ("..., is that a problem?") does not override it.
             inner = self._rank(question)
             clause = inner.best
-            if inner.score > ranking.score and inner.best and (not whole or inner.best[0] in whole):
+            if inner.score > ranking.score and self._clause_agrees(inner.best, whole, question):
                 ranking = inner
         if ranking.sure:
             return ranking
         offered = self.offered(ranking.best, text, (whole, clause))
         return Ranking(best=offered, score=ranking.score, sure=False, maybe=ranking.maybe)
+
+    def _clause_agrees(
+        self, clause: tuple[int, ...], whole: tuple[int, ...], question: str
+    ) -> bool:
+        """Whether a last clause's best entry may stand for the whole message: the same best
+        entry, or one of the whole message's closest when the clause has two terms or more
+        (a single word, "after", is no question of its own)."""
+        if not clause or clause[:1] == whole[:1]:
+            return bool(clause)
+        return clause[0] in whole and len(self.query_terms(question)) >= CLAUSE_TERMS
 
     def offered(
         self, best: tuple[int, ...], text: str, others: Sequence[tuple[int, ...]] = ()
