@@ -31,11 +31,13 @@ from domain.offices import office_names  # noqa: E402
 from schedules.event import load_event  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-L2 = 0.002  # leave-one-style-out (bench/faq_cv.py): 0.05 squeezed the model, top-1 64 %
-# Out-of-scope questions left unanswered on the tuning data: 0.965 allows 3 of its 86 (two
-# of them one small-talk question, "have you eaten?", in two phrasings); 0.97 allows 2 and
-# costs 18 points of top-1 on the same data.
-MIN_REJECTED = 0.965
+# The L2 penalty (per sample): 0.05 squeezed the probabilities into 0.65-0.90 and gave 70 %
+# top-1 when each style is left out in turn (bench/faq_cv.py); 0.002 gives 86 % there.
+L2 = 0.002
+# Out-of-scope questions left unanswered on the tuning data (112 with the third batch): with
+# each style left out in turn, 0.965 gives top-1 95.4 % and 94.6 % refused, 0.975 gives
+# 94.2 % and 96.4 %: the margin over the 95 % target is worth the point of top-1.
+MIN_REJECTED = 0.975
 MAYBE_PRECISION = 0.8  # share of right first candidates in the "did you mean" band
 OFFICES = office_names(load_event(DEFAULT_EVENT_FILE))  # the default event's, as the bot reads
 

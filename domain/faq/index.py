@@ -25,12 +25,12 @@ from domain.faq.text import OFFICE_MARK, SMALL_TALK, Analyzer, is_indonesian_wor
 # sets these lines (one per language: ruff format leaves them alone).
 # fmt: off
 CALIBRATION: dict[str, tuple[float, ...]] = {
-    "id": (-7.189, 1.168, 0.946, 2.408, 0.678, -0.654, -0.186, 1.708, -0.920, 0.435, 0.832, 0.967, 0.231, -0.491),
-    "en": (-2.880, 1.175, 0.576, 0.106, 0.827, -0.924, -0.344, 1.553, -1.432, 0.227, -0.152, 0.512, -0.816, 0.395),
+    "id": (-5.832, 1.107, 1.101, 1.767, 1.010, -0.574, -0.182, 1.070, -1.199, 0.367, 1.029, 1.034, 0.158, -0.215, 1.527, -1.069, -0.518),
+    "en": (-3.365, 1.228, 0.529, -0.011, 0.898, -0.980, -0.324, 1.627, -1.441, 0.200, -0.130, 0.572, -0.889, 0.297, 0.544, 0.396, 0.299),
 }
 # fmt: on
-SURE_AT = 0.910  # probability needed to answer
-MAYBE_AT = 0.845  # probability needed for "did you mean <question>?"
+SURE_AT = 0.865  # probability needed to answer
+MAYBE_AT = 0.865  # probability needed for "did you mean <question>?"
 PARTIAL_CREDIT = 0.5  # credit for a word the FAQ knows, but not the best entry
 UNKNOWN_WEIGHT = 2.0  # weight of a word unknown to the FAQ, in units of the highest idf
 COMBINED_WEIGHT = 1.0  # weight of the whole-entry BM25 score added to the best phrasing's
@@ -43,6 +43,7 @@ FUSION_K = 5  # reciprocal rank fusion: 1 / (FUSION_K + rank)
 LETTERS_MIN = 60.0  # a letter-level candidate needs this similarity (0-100)
 OFFERED = 3  # closest questions offered when not sure
 CLAUSE_TERMS = 2  # a last clause that changes the best entry needs this many terms
+RIVALS = 4  # other entries holding every matched term that make a match vague
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ class Index:
         order: list[int],
         office: bool = False,
         letters: dict[int, float] | None = None,
+        anchored: bool = False,
     ) -> list[float]:
         """What the "sure" decision is made of (see CALIBRATION)."""
         top = order[0]
@@ -284,7 +286,23 @@ class Index:
             # Real words the FAQ does not know ("nikah", "pajak") point at another topic;
             # an unknown typo or name does not.
             foreign / sum(weights) if weights else 0.0,
+            # A question that names the event or its things ("bimtek", "peserta") is about
+            # it; real words the FAQ lacks in one that does not point away from the FAQ.
+            1.0 if anchored else 0.0,
+            0.0 if anchored or not weights else foreign / sum(weights),
+            # How many other entries hold every term the best one matched: one word that
+            # half the FAQ has ("usulan") is no clear match.
+            1.0 if self.rivals(terms, top) >= RIVALS else 0.0,
         ]
+
+    def rivals(self, terms: list[str], entry_index: int) -> int:
+        """The number of other entries that hold every question term the entry holds."""
+        matched = self.entry_terms[entry_index].intersection(terms)
+        if not matched:
+            return 0
+        return sum(
+            1 for i, held in enumerate(self.entry_terms) if i != entry_index and matched <= held
+        )
 
     def is_foreign(self, term: str) -> bool:
         """A real word (a dictionary word, not a typo) that the FAQ does not know."""
@@ -374,7 +392,9 @@ class Index:
         if not scores or scores[order[0]] <= 0:
             return order, scores, []
         office = OFFICE_MARK in text
-        return order, scores, self.features(terms, scores, order, office, self.letter_scores(text))
+        letters = self.letter_scores(text)
+        anchored = self.analyzer.names_event(text)
+        return order, scores, self.features(terms, scores, order, office, letters, anchored)
 
     def _rank(self, text: str) -> Ranking:
         order, scores, features = self.decision(text)

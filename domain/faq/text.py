@@ -36,6 +36,7 @@ class Lexicon:
     protected: frozenset[str] = frozenset()
     javanese: dict[str, str] = field(default_factory=dict)
     own_slang: dict[str, dict[str, str]] = field(default_factory=dict)  # the lexicon's own
+    anchors: frozenset[str] = frozenset()  # words that name the event or its things
 
     @classmethod
     def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
@@ -63,6 +64,7 @@ class Lexicon:
             protected=protected,
             javanese=javanese,
             own_slang={"id": _word_map(raw, "slang"), "en": _word_map(raw, "slang_en")},
+            anchors=protected | frozenset(_words(raw, "anchors")),
         )
 
 
@@ -219,6 +221,17 @@ class Analyzer:
                 if word not in self.stopwords:
                     out.append(word)
         return out
+
+    def names_event(self, text: str) -> bool:
+        """Whether the text names the event or one of its things ("bimtek", "peserta",
+        "usulan", "zoom"), with an informal suffix or not ("acaranya"). Stopwords count:
+        the English pipeline drops "workshop"."""
+        for token in normalise(text).split():
+            if token in self.lexicon.anchors:
+                return True
+            if any(v in self.lexicon.anchors for v in self.variants(token)):
+                return True
+        return False
 
     def term(self, word: str) -> str:
         """Index term of a word: synonym of the word, else synonym of its stem, else the stem."""
