@@ -217,10 +217,18 @@ class Analyzer:
             if token == OFFICE_MARK:
                 out.append(OFFICE_WORD)
                 continue
-            for word in self.slang.get(token, token).split():
+            for word in self.expand(token):
                 if word not in self.stopwords:
                     out.append(word)
         return out
+
+    def expand(self, token: str) -> list[str]:
+        """A token's standard words: its slang entry, and that entry's words' own entries
+        once more ("tlat" -> "telat" -> "terlambat": the chat and Javanese lists meet)."""
+        words = self.slang.get(token, token).split()
+        if words == [token]:
+            return words
+        return [w for word in words for w in self.slang.get(word, word).split()]
 
     def names_event(self, text: str) -> bool:
         """Whether the text names the event or one of its things ("bimtek", "peserta",
