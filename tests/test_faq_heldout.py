@@ -57,17 +57,16 @@ def test_second_batch_is_split_by_its_rule() -> None:
 
 def test_heldout_floors(heldout: EvalReport) -> None:
     # Measured on the held-out half with the second and third batches (357 in scope, 74 out
-    # of scope): top-1 81.5 %, rejected 98.6 %, right entry offered when unsure 85.2 %
-    # (52/61), top three 347/357, lowest style 74.0 % (English). The floors are just under
-    # those figures; the targets (top-1 90 %, offered 97 %, every style 80 %) are
-    # not met yet.
+    # of scope): top-1 90.5 %, rejected 97.3 %, right entry offered when unsure 82.1 %
+    # (23/28), top three 351/357, lowest style 82.0 % (English). The floors are just under
+    # those figures; the target for the offered three (97 %) is not met yet.
     assert heldout.in_scope >= 350 and heldout.out_of_scope >= 70
-    assert heldout.top1_accuracy >= 0.81, heldout.format(misses=False)
-    assert heldout.rejection_rate >= 0.95, heldout.format(misses=False)
-    assert heldout.offered_rate >= 0.78, heldout.format(misses=False)
-    assert heldout.top3 / heldout.in_scope >= 0.965, heldout.format(misses=False)
+    assert heldout.top1_accuracy >= 0.895, heldout.format(misses=False)
+    assert heldout.rejection_rate >= 0.96, heldout.format(misses=False)
+    assert heldout.offered_rate >= 0.81, heldout.format(misses=False)
+    assert heldout.top3 / heldout.in_scope >= 0.98, heldout.format(misses=False)
     for style in heldout.styles:
-        assert heldout.style_accuracy(style) >= 0.73, (style, heldout.format(misses=False))
+        assert heldout.style_accuracy(style) >= 0.81, (style, heldout.format(misses=False))
 
 
 def terms(text: str, lang: str = "id") -> list[str]:
