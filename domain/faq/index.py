@@ -21,8 +21,10 @@ from domain.faq.text import OFFICE_MARK, SMALL_TALK, Analyzer, is_indonesian_wor
 # The "sure" decision: a logistic model per language over Index.features (intercept first:
 # coverage, known-word coverage, phrasing coverage, margin, unknown share, question word, log
 # score, office named, letter similarity, letter ranking agrees, term share of the best and
-# of the second entry), fitted on the tuning half by bench/faq_calibrate.py --write, which
-# sets these lines (one per language: ruff format leaves them alone).
+# of the second entry, share of real words the FAQ lacks, names the event, that share when
+# it does not, vague), fitted on the tuning half by bench/faq_calibrate.py --write, which
+# sets these lines (one per language: ruff format leaves them alone); bench/faq_cv.py
+# checks the fit by leaving each style out in turn.
 # fmt: off
 CALIBRATION: dict[str, tuple[float, ...]] = {
     "id": (-6.052, 1.113, 1.146, 1.911, 1.231, -0.581, -0.182, 1.097, -1.142, 0.412, 0.952, 0.908, 0.211, -0.262, 1.418, -0.926, -0.482),
