@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ import locales
 from schedules.clock import Clock
 from schedules.event import Event, Session, Stage
 from schedules.timefmt import format_range, format_relative
+from storage.db import Paced
 from storage.outbox import OutgoingMessage
 from storage.participants import Participant
 
@@ -36,7 +38,6 @@ log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 3
 CHANGE_MARGIN = timedelta(seconds=60)
-ENQUEUE_CHUNK = 1000
 CATCH_UP_DELAY = timedelta(seconds=1)
 
 
@@ -318,11 +319,16 @@ class ReminderService:
         # A chunk of people at a time, on the event loop (each chunk takes milliseconds:
         # the texts are made once per fire, language and mode), with the database between
         # chunks: replies go on meanwhile. A worker thread made every reply wait for the GIL.
+        # The chunks are Paced: each write takes a few milliseconds of the database.
         texts = ReminderTexts(self.event, now)
-        added = 0
-        for start in range(0, len(people), ENQUEUE_CHUNK):
-            chunk = people[start : start + ENQUEUE_CHUNK]
+        paced = Paced()
+        added = start = 0
+        while start < len(people):
+            chunk = people[start : start + paced.size]
+            start += len(chunk)
+            began = time.perf_counter()
             added += await self.enqueue(texts.messages(due(self.event, chunk, now)))
+            paced.took(time.perf_counter() - began, len(chunk))
             await asyncio.sleep(0)  # a chunk with nothing to queue does not wait for the database
         if added:
             log.info("Reminders enqueued: %d", added)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from itertools import islice
 from typing import Any
 
 from storage import outbox
-from storage.db import Database, utcnow
+from storage.db import Database, Paced, utcnow
 from storage.outbox import OutgoingMessage
 
 KIND = "broadcast"
@@ -192,15 +193,18 @@ async def start_sending(db: Database, broadcast_id: int, total: int, now: dateti
 
 
 async def queue_recipients(
-    db: Database, broadcast_id: int, messages: Iterable[OutgoingMessage], chunk: int = 1000
+    db: Database, broadcast_id: int, messages: Iterable[OutgoingMessage]
 ) -> None:
-    """Write the recipients' outbox rows in short transactions, so that replies go on in
-    between; then mark the announcement queued, with its real total. A crash halfway leaves
-    it 'sending' without `queued_at`: it is queued again, and the dedupe keys skip whoever is
-    in already, so nobody is lost or doubled."""
+    """Write the recipients' outbox rows in short transactions (each a few milliseconds:
+    Paced), so that replies go on in between; then mark the announcement queued, with its
+    real total. A crash halfway leaves it 'sending' without `queued_at`: it is queued again,
+    and the dedupe keys skip whoever is in already, so nobody is lost or doubled."""
     pending = iter(messages)  # taken a chunk at a time: a generator is made as it is written
-    while batch := list(islice(pending, chunk)):
+    paced = Paced()
+    while batch := list(islice(pending, paced.size)):
+        began = time.perf_counter()
         await outbox.enqueue(db, batch)
+        paced.took(time.perf_counter() - began, len(batch))
         await asyncio.sleep(0)  # let a waiting reply have the database
     async with db.transaction():
         tally = await counts(db, broadcast_id)
