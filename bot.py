@@ -247,6 +247,7 @@ async def _stop_services(services: Services, grace: float = STOP_GRACE) -> None:
 
 async def shutdown(app: BotApp) -> None:
     services = services_of(app)
+    faq_book.stop_building()  # a first start's FAQ index build, if it still runs
     await _stop_services(services, grace=0)
     if services.lease is not None:
         await services.lease.release()

@@ -124,6 +124,27 @@ def test_a_failing_child_process_only_costs_the_build_here(tmp_path, monkeypatch
     assert pickle.loads(cache.path_in(tmp_path).read_bytes()) == ["built"]
 
 
+def test_a_stopping_bot_ends_the_child_process(tmp_path, monkeypatch, caplog) -> None:
+    """A bot stopped during its first start's build leaves no process using a core."""
+    slow = tmp_path / "slow-python"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(faq_book.sys, "executable", str(slow))
+    result: list[bool] = []
+    began = time.monotonic()
+    building = threading.Thread(
+        target=lambda: result.append(faq_book.build_in_child(cache.path_in(tmp_path)))
+    )
+    with caplog.at_level(logging.INFO, logger="domain.faq.book"):
+        building.start()
+        while faq_book._child is None and time.monotonic() - began < 10:
+            time.sleep(0.01)
+        faq_book.stop_building()
+        building.join(10)
+    assert result == [False] and time.monotonic() - began < 10
+    assert "the bot stops" in caplog.text and "building it here" not in caplog.text
+
+
 def test_a_damaged_file_is_built_again_and_replaced(tmp_path, monkeypatch, caplog) -> None:
     monkeypatch.setattr(cache, "_folder", tmp_path)
     path = cache.path_in(tmp_path)

@@ -243,29 +243,49 @@ def load_books() -> dict[str, FaqBook]:
 BUILD_TIMEOUT = 120.0  # seconds; the build takes about 1 s, the child's start-up 0.5 s
 
 
+_child: subprocess.Popen[bytes] | None = None  # the build_in_child process while it runs
+_killed: set[int] = set()  # pids of the children stop_building ended
+
+
 def build_in_child(path: Path) -> bool:
     """Build the books in a child process that writes the cache file `path` (the bot's
     data folder): built in a thread of the bot, they held the GIL for a second, and every
     reply's database call and request waited for it (5 ms at each turn; /jadwal several
     times slower for that second). True when the child wrote the file."""
+    global _child
     try:
-        done = subprocess.run(
+        _child = child = subprocess.Popen(
             [sys.executable, "-m", "domain.faq.book", str(path.parent)],
             cwd=PROJECT_ROOT,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            timeout=BUILD_TIMEOUT,
-            check=False,
         )
+        _, err = child.communicate(timeout=BUILD_TIMEOUT)
+        code = child.returncode
     except (OSError, subprocess.SubprocessError) as exc:
+        stop_building()
         log.warning("FAQ index not built in a child process (%s): building it here", exc)
         return False
-    if done.returncode != 0 or not path.is_file():
-        tail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no file"]
+    finally:
+        _child = None
+    if child.pid in _killed:
+        log.info("FAQ index build in a child process ended: the bot stops")
+        return False
+    if code != 0 or not path.is_file():
+        tail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {code}"]
         log.warning("FAQ index not built in a child process (%s): building it here", tail[0])
         return False
     return True
+
+
+def stop_building() -> None:
+    """End a build_in_child process (the bot stops): it would go on using a core for a
+    second after the bot has gone. The next start builds the file again."""
+    child = _child
+    if child is not None and child.poll() is None:
+        _killed.add(child.pid)
+        child.kill()
 
 
 def _write_cache(folder: Path) -> None:
