@@ -42,7 +42,9 @@ class Holder:
 @dataclass(frozen=True)
 class Outcome:
     """One retention run: when erasure starts, whether that moment has come, who held
-    personal data at the start of the run, and how many of them were erased."""
+    personal data at the start of the run (read only when the run needs it: for the
+    warning, the erasure and the command line; empty before the warning week), and how many
+    of them were erased."""
 
     ends: datetime
     ended: bool
@@ -160,9 +162,12 @@ async def run(
                 ]
             )  # fmt: skip
         return outcome
+    if now < ends - WARNING_AHEAD:
+        # Nothing to do yet: nobody is read (at 50,000 people the read and the list held
+        # the event loop, and so every reply, for half a second at each start-up).
+        return Outcome(ends, False, [])
     found = await holders(db)
-    if now >= ends - WARNING_AHEAD:
-        added = await enqueue(warning_messages(event, await _admins(db, admin_ids), len(found)))
-        if added:
-            log.info("Retention ends %s: %d admin(s) warned", ends.isoformat(), added)
+    added = await enqueue(warning_messages(event, await _admins(db, admin_ids), len(found)))
+    if added:
+        log.info("Retention ends %s: %d admin(s) warned", ends.isoformat(), added)
     return Outcome(ends, False, found)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ import locales
 from schedules.clock import Clock
 from schedules.event import Event, Session, Stage
 from schedules.timefmt import format_range, format_relative
+from storage.db import Paced
 from storage.outbox import OutgoingMessage
 from storage.participants import Participant
 
@@ -36,7 +38,6 @@ log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 3
 CHANGE_MARGIN = timedelta(seconds=60)
-ENQUEUE_CHUNK = 1000
 CATCH_UP_DELAY = timedelta(seconds=1)
 
 
@@ -158,21 +159,29 @@ def place_text(
     return locales.Html("\n").join(parts)
 
 
-def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
-    """One participant's reminder; "besok, pukul 08.00" is said from the fire time (or now,
-    when a reminder is caught up late). With the link: reminders go only to the people who
-    may see it (the service's `people`, domain.meeting_links.reminder_recipients)."""
-    person, fire = item.participant, item.fire
-    lang = person.language
-    text = locales.t(
+def reminder_text(event: Event, fire: Fire, lang: str, mode: str | None, now: datetime) -> str:
+    """The reminder of `fire` for a participant of this language and mode: the same for
+    everyone alike, so a batch makes it once per language and mode (ReminderTexts)."""
+    return locales.t(
         lang,
         "schedule.reminder",
         stage=fire.stage.title_in(lang),
         title=fire.session.title_in(lang),
         when=format_range(fire.session.start, fire.session.end, event.tz, lang),
         relative=format_relative(fire.session.start, max(now, fire.at), event.tz, lang),
-        place=place_text(event, fire.session, person.mode, lang, links=True),
+        place=place_text(event, fire.session, mode, lang, links=True),
     )
+
+
+def reminder_message(
+    event: Event, item: Due, now: datetime, text: str | None = None
+) -> OutgoingMessage:
+    """One participant's reminder; "besok, pukul 08.00" is said from the fire time (or now,
+    when a reminder is caught up late). With the link: reminders go only to the people who
+    may see it (the service's `people`, domain.meeting_links.reminder_recipients)."""
+    person, fire = item.participant, item.fire
+    if text is None:
+        text = reminder_text(event, fire, person.language, person.mode, now)
     return OutgoingMessage(
         kind="reminder",
         chat_id=person.user_id,
@@ -180,6 +189,30 @@ def reminder_message(event: Event, item: Due, now: datetime) -> OutgoingMessage:
         ref=fire.session.id,
         dedupe_key=item.key,
     )
+
+
+class ReminderTexts:
+    """The reminders of one check: each (fire, language, mode) text is made once. Making it
+    for each of 50,000 participants took seconds of CPU (in a worker thread, it slowed
+    every reply by competing for the GIL); now a batch of 1,000 takes milliseconds."""
+
+    def __init__(self, event: Event, now: datetime) -> None:
+        self.event = event
+        self.now = now
+        self._texts: dict[tuple[str, str, str, str | None], str] = {}
+
+    def message(self, item: Due) -> OutgoingMessage:
+        person, fire = item.participant, item.fire
+        key = (fire.session.id, fire.offset, person.language, person.mode)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = reminder_text(
+                self.event, fire, person.language, person.mode, self.now
+            )
+        return reminder_message(self.event, item, self.now, text)
+
+    def messages(self, items: Iterable[Due]) -> list[OutgoingMessage]:
+        return [self.message(item) for item in items]
 
 
 Enqueue = Callable[[list[OutgoingMessage]], Awaitable[int]]
@@ -283,16 +316,20 @@ class ReminderService:
             if item.key not in self._dropped_logged:
                 self._dropped_logged.add(item.key)
                 log.info("Reminder %s dropped: the session has already started", item.key)
-        # Planning and texts for tens of thousands take seconds of CPU: done in a worker
-        # thread, a chunk at a time, so that replies go on meanwhile (on the event loop and
-        # on the database, which each chunk holds only briefly).
-        event = self.event
-        items = await asyncio.to_thread(due, event, people, now)
-        added = 0
-        for start in range(0, len(items), ENQUEUE_CHUNK):
-            chunk = items[start : start + ENQUEUE_CHUNK]
-            texts = await asyncio.to_thread(_messages, event, chunk, now)
-            added += await self.enqueue(texts)
+        # A chunk of people at a time, on the event loop (each chunk takes milliseconds:
+        # the texts are made once per fire, language and mode), with the database between
+        # chunks: replies go on meanwhile. A worker thread made every reply wait for the GIL.
+        # The chunks are Paced: each write takes a few milliseconds of the database.
+        texts = ReminderTexts(self.event, now)
+        paced = Paced()
+        added = start = 0
+        while start < len(people):
+            chunk = people[start : start + paced.size]
+            start += len(chunk)
+            began = time.perf_counter()
+            added += await self.enqueue(texts.messages(due(self.event, chunk, now)))
+            paced.took(time.perf_counter() - began, len(chunk))
+            await asyncio.sleep(0)  # a chunk with nothing to queue does not wait for the database
         if added:
             log.info("Reminders enqueued: %d", added)
         # Only once the batch is in the outbox: a failed run is done again in full.
@@ -313,10 +350,6 @@ class ReminderService:
     def forget_plan(self) -> None:
         """The next check reads everyone again (after an event reload)."""
         self._planned_fires = set()
-
-
-def _messages(event: Event, items: list[Due], now: datetime) -> list[OutgoingMessage]:
-    return [reminder_message(event, item, now) for item in items]
 
 
 def _iso(moment: datetime) -> str:

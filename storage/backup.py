@@ -22,15 +22,34 @@ async def copy_database(db: Database, target: Path) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     partial.unlink(missing_ok=True)
-    # Made by the bot's own connection's thread: check_same_thread off for the target.
-    dest = sqlite3.connect(partial, check_same_thread=False, isolation_level=None)
+    if str(db.path) == ":memory:":  # only the bot's own connection sees it
+        # Made by the bot's own connection's thread: check_same_thread off for the target.
+        dest = sqlite3.connect(partial, check_same_thread=False, isolation_level=None)
+        try:
+            async with db.turn():
+                await db.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")  # the copy is a single file
+        finally:
+            dest.close()
+    else:
+        await asyncio.to_thread(_snapshot, db.path, partial)
+    return await asyncio.to_thread(_publish, partial, target)
+
+
+def _snapshot(source: Path, partial: Path) -> None:
+    """Copy the database file by the backup API from a reader connection of its own, in one
+    step: one read transaction, so the copy is the committed state of one moment (WAL lets
+    the bot write meanwhile). Through the bot's connection, the copy held it, and every
+    reply, for 0.1 s at 50,000 participants."""
+    src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
+    dest = sqlite3.connect(partial, isolation_level=None)
     try:
-        async with db.turn():
-            await db.conn.backup(dest)
+        src.execute("PRAGMA busy_timeout=5000")
+        src.backup(dest)  # pages=-1: everything in one step
         dest.execute("PRAGMA journal_mode=DELETE")  # the copy is a single file
     finally:
         dest.close()
-    return await asyncio.to_thread(_publish, partial, target)
+        src.close()
 
 
 def _publish(partial: Path, target: Path) -> int:

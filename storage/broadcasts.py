@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from storage import outbox
-from storage.db import Database, utcnow
+from storage.db import Database, Paced, utcnow
 from storage.outbox import OutgoingMessage
 
 KIND = "broadcast"
@@ -68,26 +71,22 @@ def _from_row(row: Any) -> Broadcast:
 async def registered_recipients(db: Database) -> list[Recipient]:
     """Every registered participant with consent in force (never drafts, never deleted data,
     never a withdrawn consent), blocked or not. Read in pages (Database.fetch_by_user)."""
-    rows = await db.fetch_by_user(
+    return await db.fetch_by_user(
         """SELECT p.user_id, p.role, p.dimension, p.opd_id, p.mode,
                   COALESCE(u.active, 1) AS active, COALESCE(u.language, 'id') AS language
            FROM participants p LEFT JOIN users u ON u.user_id = p.user_id
            WHERE p.status = 'registered'
              AND EXISTS (SELECT 1 FROM consents c
-                         WHERE c.user_id = p.user_id AND c.withdrawn_at IS NULL)"""
+                         WHERE c.user_id = p.user_id AND c.withdrawn_at IS NULL)""",
+        convert=_recipient,
     )
-    return [
-        Recipient(
-            r["user_id"],
-            r["role"],
-            r["dimension"],
-            r["opd_id"],
-            r["mode"],
-            bool(r["active"]),
-            r["language"],
-        )
-        for r in rows
-    ]
+
+
+def _recipient(r: Any) -> Recipient:
+    return Recipient(
+        r["user_id"], r["role"], r["dimension"], r["opd_id"], r["mode"], bool(r["active"]),
+        r["language"],
+    )  # fmt: skip
 
 
 async def recipient_groups(db: Database) -> list[tuple[Recipient, int]]:
@@ -194,14 +193,18 @@ async def start_sending(db: Database, broadcast_id: int, total: int, now: dateti
 
 
 async def queue_recipients(
-    db: Database, broadcast_id: int, messages: list[OutgoingMessage], chunk: int = 1000
+    db: Database, broadcast_id: int, messages: Iterable[OutgoingMessage]
 ) -> None:
-    """Write the recipients' outbox rows in short transactions, so that replies go on in
-    between; then mark the announcement queued, with its real total. A crash halfway leaves
-    it 'sending' without `queued_at`: it is queued again, and the dedupe keys skip whoever is
-    in already, so nobody is lost or doubled."""
-    for start in range(0, len(messages), chunk):
-        await outbox.enqueue(db, messages[start : start + chunk])
+    """Write the recipients' outbox rows in short transactions (each a few milliseconds:
+    Paced), so that replies go on in between; then mark the announcement queued, with its
+    real total. A crash halfway leaves it 'sending' without `queued_at`: it is queued again,
+    and the dedupe keys skip whoever is in already, so nobody is lost or doubled."""
+    pending = iter(messages)  # taken a chunk at a time: a generator is made as it is written
+    paced = Paced()
+    while batch := list(islice(pending, paced.size)):
+        began = time.perf_counter()
+        await outbox.enqueue(db, batch)
+        paced.took(time.perf_counter() - began, len(batch))
         await asyncio.sleep(0)  # let a waiting reply have the database
     async with db.transaction():
         tally = await counts(db, broadcast_id)

@@ -54,5 +54,15 @@ async def active_user_ids(db: Database, among: list[int] | None = None) -> set[i
             among,
         )
         return {int(r["user_id"]) for r in rows}
-    rows = await db.fetchall("SELECT DISTINCT user_id FROM consents WHERE withdrawn_at IS NULL")
-    return {int(r["user_id"]) for r in rows}
+    # In pages: one read of 50,000 held the database (every reply) for 0.15-0.3 s.
+    return set(
+        await db.fetch_by_user(
+            "SELECT DISTINCT user_id FROM consents WHERE withdrawn_at IS NULL",
+            key="user_id",
+            convert=_user_id,
+        )
+    )
+
+
+def _user_id(row: Any) -> int:
+    return int(row["user_id"])

@@ -44,7 +44,7 @@ async def enqueue(db: Database, messages: list[OutgoingMessage]) -> int:
             m.dedupe_key,
             m.chat_id,
             json.dumps(m.payload, ensure_ascii=False),
-            _iso(m.not_before),
+            now if m.not_before is None else _iso(m.not_before),  # one clock read per batch
             now,
         )
         for m in messages

@@ -4,7 +4,7 @@ next question, so that a restart resumes where the user was."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from storage.db import Database, utcnow
@@ -42,10 +42,16 @@ _SELECT = """SELECT p.*, COALESCE(u.language, 'id') AS language
              FROM participants p LEFT JOIN users u ON u.user_id = p.user_id"""
 
 
+_FIELDS = tuple(f.name for f in fields(Participant))
+_MUTED = _FIELDS.index("reminders_muted")
+
+
 def _from_row(row: Any) -> Participant:
-    data = dict(row)
-    data["reminders_muted"] = bool(data["reminders_muted"])
-    return Participant(**data)
+    # By column name, positionally: half the time of Participant(**dict(row)), which counts
+    # when 50,000 are read (each page is converted on the event loop as it arrives).
+    values = [row[name] for name in _FIELDS]
+    values[_MUTED] = bool(values[_MUTED])
+    return Participant(*values)
 
 
 async def get(db: Database, user_id: int) -> Participant | None:
@@ -109,10 +115,10 @@ async def reachable(db: Database, changed_since: str | None = None) -> list[Part
     rows changed since this one began."""
     where = f"{_SELECT} WHERE p.status = 'registered' AND COALESCE(u.active, 1) = 1"
     if changed_since is None:
-        rows = await db.fetch_by_user(where)
-    else:
-        rows = await db.fetch_by_user(f"{where} AND p.updated_at >= ?", [changed_since])
-    return [_from_row(r) for r in rows]
+        return await db.fetch_by_user(where, convert=_from_row)
+    return await db.fetch_by_user(
+        f"{where} AND p.updated_at >= ?", [changed_since], convert=_from_row
+    )
 
 
 # --- registration feature additions --------------------------------------------------------
@@ -165,8 +171,7 @@ async def set_office(db: Database, user_id: int, opd_id: str) -> None:
 
 async def holding_data(db: Database) -> list[Participant]:
     """Every participant whose personal data has not been erased (drafts included)."""
-    rows = await db.fetch_by_user(f"{_SELECT} WHERE p.status != 'deleted'")
-    return [_from_row(r) for r in rows]
+    return await db.fetch_by_user(f"{_SELECT} WHERE p.status != 'deleted'", convert=_from_row)
 
 
 async def reachable_in_offices(db: Database, opd_ids: Iterable[str]) -> list[Participant]:

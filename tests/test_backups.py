@@ -228,6 +228,39 @@ async def test_daily_backups_rotate_and_the_bot_makes_the_first_at_start(tg, tmp
     )
 
 
+async def test_the_bots_backup_holds_what_it_answered_just_before(tg, tmp_path) -> None:
+    """The running bot's backup reads through a connection of its own (not the bot's, which
+    replies must not wait for): an answer the bot has just confirmed is in the copy, and the
+    bot goes on answering while the copy is made."""
+    settings = make_settings(tg, tmp_path / "bot.sqlite3")
+    bot = await RunningBot(settings).start()
+    try:
+        wati = tg.user(first_name="Wati", language_code="id")
+        await wati.send("/daftar")
+        await wati.expect(ID["notice"])
+        await wati.press(ID["agree"])
+        await wati.expect(ID["step"].format(n=1))
+        await wati.send("Wati Susanti, S.E.")
+        await wati.expect(ID["step"].format(n=2))  # the answer is committed before this
+        target = tmp_path / "copy.sqlite3"
+        copying = asyncio.create_task(backups.make_backup(bot.db, target, via="test"))
+        budi = tg.user(first_name="Budi", language_code="id")
+        await budi.send("/jadwal")
+        await budi.expect("Tahap", timeout=10)
+        await copying
+    finally:
+        await bot.stop()
+    assert_single_private_file(target)
+    copy = sqlite3.connect(target)
+    try:
+        row = copy.execute(
+            "SELECT full_name FROM participants WHERE user_id = ?", (wati.id,)
+        ).fetchone()
+    finally:
+        copy.close()
+    assert row == ("Wati Susanti, S.E.",)
+
+
 async def test_the_end_of_retention_deletes_the_backups_that_hold_personal_data(
     tg, tmp_path
 ) -> None:

@@ -97,6 +97,54 @@ def test_the_code_and_the_libraries_are_in_the_digest(monkeypatch) -> None:
     assert {"index.py", "text.py", "book.py", "spelling.py"} <= set(code)
 
 
+def test_a_child_process_builds_the_file_and_the_bot_reads_it(tmp_path, monkeypatch) -> None:
+    """The bot's first start builds the index in a child process (a second of pure-Python
+    CPU in one of its threads made every reply wait for the GIL); the books read back
+    answer as the built ones."""
+    built = built_books()
+    monkeypatch.setattr(cache, "_folder", tmp_path)
+
+    def no_build() -> dict[str, faq_book.FaqBook]:
+        raise AssertionError("the child process should have built the file")
+
+    loaded = cache.load_or_build(no_build, elsewhere=faq_book.build_in_child)
+    assert cache_files(tmp_path) == [f"faq-index-{cache.digest()}.pickle"]
+    assert type(loaded["id"]) is faq_book.FaqBook  # not the child's __main__ copy
+    assert answers(loaded) == answers(built)
+
+
+def test_a_failing_child_process_only_costs_the_build_here(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(cache, "_folder", tmp_path)
+    monkeypatch.setattr(faq_book.sys, "executable", "/bin/false")
+    with caplog.at_level(logging.WARNING, logger="domain.faq.book"):
+        assert cache.load_or_build(lambda: ["built"], elsewhere=faq_book.build_in_child) == [
+            "built"
+        ]
+    assert "not built in a child process" in caplog.text
+    assert pickle.loads(cache.path_in(tmp_path).read_bytes()) == ["built"]
+
+
+def test_a_stopping_bot_ends_the_child_process(tmp_path, monkeypatch, caplog) -> None:
+    """A bot stopped during its first start's build leaves no process using a core."""
+    slow = tmp_path / "slow-python"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(faq_book.sys, "executable", str(slow))
+    result: list[bool] = []
+    began = time.monotonic()
+    building = threading.Thread(
+        target=lambda: result.append(faq_book.build_in_child(cache.path_in(tmp_path)))
+    )
+    with caplog.at_level(logging.INFO, logger="domain.faq.book"):
+        building.start()
+        while faq_book._child is None and time.monotonic() - began < 10:
+            time.sleep(0.01)
+        faq_book.stop_building()
+        building.join(10)
+    assert result == [False] and time.monotonic() - began < 10
+    assert "the bot stops" in caplog.text and "building it here" not in caplog.text
+
+
 def test_a_damaged_file_is_built_again_and_replaced(tmp_path, monkeypatch, caplog) -> None:
     monkeypatch.setattr(cache, "_folder", tmp_path)
     path = cache.path_in(tmp_path)
@@ -124,7 +172,7 @@ async def test_a_question_before_the_index_is_ready_waits_for_it(tg, settings, m
     books = built_books()
     ready_at: list[float] = []
 
-    def slow_load(build):
+    def slow_load(build, elsewhere=None):
         time.sleep(4.0)  # a cold build on a slow machine
         ready_at.append(time.monotonic())
         return books
@@ -152,7 +200,7 @@ async def test_the_bot_writes_the_cache_and_a_restart_reads_it(tg, settings) -> 
     keeps it next to the database; the next start reads it and answers the same."""
     siti = tg.user(first_name="Siti", language_code="id")
     data: Path = settings.database_path.parent
-    for run in ("built and written to", "read from"):
+    for run in ("built in a child process and written to", "read from"):
         bot = BotProcess(settings).start()
         try:
             await siti.send("/jadwal")

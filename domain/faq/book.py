@@ -4,10 +4,14 @@ load, and `answer_question`, which searches both books."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import string
+import subprocess
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from domain.faq import cache as stored
@@ -16,6 +20,9 @@ from locales import LOCALES_DIR, load_yaml
 
 if TYPE_CHECKING:  # the index's libraries (numpy with rank-bm25, symspellpy) load with it
     from domain.faq.index import Index
+
+log = logging.getLogger(__name__)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 PLACEHOLDERS: frozenset[str] = frozenset(
     {
@@ -229,8 +236,62 @@ def load_books() -> dict[str, FaqBook]:
     if _books is None:
         with _loading:
             if _books is None:
-                _books = stored.load_or_build(build_books)
+                _books = stored.load_or_build(build_books, elsewhere=build_in_child)
     return _books
+
+
+BUILD_TIMEOUT = 120.0  # seconds; the build takes about 1 s, the child's start-up 0.5 s
+
+
+_child: subprocess.Popen[bytes] | None = None  # the build_in_child process while it runs
+_killed: set[int] = set()  # pids of the children stop_building ended
+
+
+def build_in_child(path: Path) -> bool:
+    """Build the books in a child process that writes the cache file `path` (the bot's
+    data folder): built in a thread of the bot, they held the GIL for a second, and every
+    reply's database call and request waited for it (5 ms at each turn; /jadwal several
+    times slower for that second). True when the child wrote the file."""
+    global _child
+    try:
+        _child = child = subprocess.Popen(
+            [sys.executable, "-m", "domain.faq.book", str(path.parent)],
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _, err = child.communicate(timeout=BUILD_TIMEOUT)
+        code = child.returncode
+    except (OSError, subprocess.SubprocessError) as exc:
+        stop_building()
+        log.warning("FAQ index not built in a child process (%s): building it here", exc)
+        return False
+    finally:
+        _child = None
+    if child.pid in _killed:
+        log.info("FAQ index build in a child process ended: the bot stops")
+        return False
+    if code != 0 or not path.is_file():
+        tail = err.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {code}"]
+        log.warning("FAQ index not built in a child process (%s): building it here", tail[0])
+        return False
+    return True
+
+
+def stop_building() -> None:
+    """End a build_in_child process (the bot stops): it would go on using a core for a
+    second after the bot has gone. The next start builds the file again."""
+    child = _child
+    if child is not None and child.poll() is None:
+        _killed.add(child.pid)
+        child.kill()
+
+
+def _write_cache(folder: Path) -> None:
+    """The child's work: build the books and write them to `folder`'s cache file."""
+    stored.use(folder)
+    stored.load_or_build(build_books)
 
 
 async def ready() -> None:
@@ -296,3 +357,11 @@ def _in_book(match: FaqMatch, book: FaqBook) -> FaqMatch:
         candidates=tuple(local(e) for e in match.candidates),
         maybe=match.maybe,
     )
+
+
+if __name__ == "__main__":  # the child process of build_in_child
+    # Through the module's own name: the pickled classes must be domain.faq.book's, not
+    # those of this copy run as __main__.
+    from domain.faq import book
+
+    book._write_cache(Path(sys.argv[1]))

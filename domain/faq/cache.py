@@ -61,23 +61,32 @@ def path_in(folder: Path) -> Path:
     return folder / f"{PREFIX}{digest()}.pickle"
 
 
-def load_or_build(build: Callable[[], T]) -> T:
+def load_or_build(build: Callable[[], T], elsewhere: Callable[[Path], bool] | None = None) -> T:
     """The books from the cache file when it is there and readable, else `build()` (and the
-    file written for the next start)."""
+    file written for the next start). With `elsewhere`, a missing file is first made by it
+    (another process: the bot's own threads and event loop then do not compete with a
+    second of pure-Python CPU for the GIL), then read; when it fails, built here."""
     if _folder is None:
         return build()
     path = path_in(_folder)
-    try:
-        with path.open("rb") as file:
-            value: T = pickle.load(file)  # our own file: see the docstring
-        log.info("FAQ index read from %s", path)
-        return value
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # damaged or from an incompatible build: built again
-        log.warning(
-            "FAQ cache %s unreadable (%s: %s): building the index", path, type(exc).__name__, exc
-        )
+    attempts = [None, elsewhere] if elsewhere is not None else [None]
+    for make in attempts:
+        if make is not None and not make(path):
+            break
+        try:
+            with path.open("rb") as file:
+                value: T = pickle.load(file)  # our own file: see the docstring
+            how = "read from" if make is None else "built in a child process and written to"
+            log.info("FAQ index %s %s", how, path)
+            return value
+        except FileNotFoundError:
+            continue
+        except Exception as exc:  # damaged or from an incompatible build: built again
+            log.warning(
+                "FAQ cache %s unreadable (%s: %s): building the index",
+                path, type(exc).__name__, exc,
+            )  # fmt: skip
+            break
     value = build()
     try:
         _write(path, value)
