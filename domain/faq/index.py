@@ -80,6 +80,9 @@ class Index:
         self.weight, self.unknown_weight = _entry_idf(self.entry_terms)
         self.doc_terms = [set(doc) for doc in docs]
         self.doc_texts = [" ".join(words) for _, words in docs_words]
+        # The last question's letter-level scores: an unsure question needs them twice (a
+        # confidence feature, then the ranking of the three offered).
+        self._letters_memo: tuple[str, dict[int, float]] = ("", {})
         self.entry_docs: list[list[int]] = [[] for _ in range(self.size)]
         for d, i in enumerate(self.doc_entry):
             self.entry_docs[i].append(d)
@@ -375,14 +378,15 @@ class Index:
         """Per entry, the letter-level similarity (rapidfuzz token set ratio, 0-100) of its
         closest phrasing to the question's words."""
         query = " ".join(self.analyzer.words(text))
+        if not query or query == self._letters_memo[0]:
+            return self._letters_memo[1] if query else {}
         best: dict[int, float] = {}
-        if not query:
-            return best
         scores = process.cdist([query], self.doc_texts, scorer=fuzz.token_set_ratio)[0]
         for d, score in enumerate(scores):
             entry = self.doc_entry[d]
             if score > best.get(entry, -1.0):
                 best[entry] = float(score)
+        self._letters_memo = (query, best)
         return best
 
     def decision(self, text: str) -> tuple[list[int], list[float], list[float]]:
