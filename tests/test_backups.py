@@ -71,6 +71,19 @@ def assert_single_private_file(path: Path) -> None:
     assert not Path(f"{path}-wal").exists()
 
 
+async def wati_gives_her_name(tg):
+    """A newcomer who agrees to the notice and answers the first step (her name); returns
+    once the bot has asked the second, i.e. after it committed the answer."""
+    wati = tg.user(first_name="Wati", language_code="id")
+    await wati.send("/daftar")
+    await wati.expect(ID["notice"])
+    await wati.press(ID["agree"])
+    await wati.expect(ID["step"].format(n=1))
+    await wati.send("Wati Susanti, S.E.")
+    await wati.expect(ID["step"].format(n=2))
+    return wati
+
+
 async def test_backup_during_a_broadcast_and_a_registration_restores_everything(
     tg, tmp_path
 ) -> None:
@@ -90,13 +103,7 @@ async def test_backup_during_a_broadcast_and_a_registration_restores_everything(
         await organiser.press(label("aud_all"))
         await organiser.expect("Silakan kirim isi pengumuman")
         await send_now(organiser, "Materi tahap II sudah tersedia")
-        newcomer = tg.user(first_name="Wati", language_code="id")
-        await newcomer.send("/daftar")
-        await newcomer.expect(ID["notice"])
-        await newcomer.press(ID["agree"])
-        await newcomer.expect(ID["step"].format(n=1))
-        await newcomer.send("Wati Susanti, S.E.")
-        await newcomer.expect(ID["step"].format(n=2))
+        newcomer = await wati_gives_her_name(tg)
         await wait_for(lambda: sum(1 for u in people if received(tg, u)) >= 5, within=20)
         before = await snapshot(bot.db)
         copy = tmp_path / "copy.sqlite3"
@@ -235,13 +242,7 @@ async def test_the_bots_backup_holds_what_it_answered_just_before(tg, tmp_path) 
     settings = make_settings(tg, tmp_path / "bot.sqlite3")
     bot = await RunningBot(settings).start()
     try:
-        wati = tg.user(first_name="Wati", language_code="id")
-        await wati.send("/daftar")
-        await wati.expect(ID["notice"])
-        await wati.press(ID["agree"])
-        await wati.expect(ID["step"].format(n=1))
-        await wati.send("Wati Susanti, S.E.")
-        await wati.expect(ID["step"].format(n=2))  # the answer is committed before this
+        wati = await wati_gives_her_name(tg)  # the answer is committed before it returns
         target = tmp_path / "copy.sqlite3"
         copying = asyncio.create_task(backups.make_backup(bot.db, target, via="test"))
         budi = tg.user(first_name="Budi", language_code="id")
