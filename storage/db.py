@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
@@ -308,6 +309,24 @@ class Database:
         async with self._tx_lock:
             yield
 
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, undone if the waiting task is cancelled (a bot stopping while a
+        job waits for the database): aiosqlite runs the statement in its thread all the
+        same, and a transaction left open swallowed the next writes, which the close then
+        rolled back (the lease's release at stop: a restore then said the bot still ran)."""
+        try:
+            await self.conn.execute("BEGIN IMMEDIATE")
+        except asyncio.CancelledError:
+            # Queued right behind the BEGIN, before the lock is let go.
+            try:
+                await asyncio.shield(self._rollback_if_open())
+            finally:
+                raise
+
+    async def _rollback_if_open(self) -> None:
+        with contextlib.suppress(sqlite3.OperationalError):  # a failed BEGIN opened nothing
+            await self.conn.execute("ROLLBACK")
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on error. Use `db.execute` etc. inside.
@@ -319,7 +338,7 @@ class Database:
         async with self._tx_lock:
             self._tx_owner = asyncio.current_task()
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     yield self.conn
                 except BaseException:

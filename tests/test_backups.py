@@ -181,8 +181,8 @@ async def test_restore_refuses_a_bad_file_and_a_running_bot(tg, tmp_path, settin
         assert code == 1 and "The bot is running" in err and "stop it first" in err
     finally:
         await bot.stop()
-    code, out, _ = await cli(settings, "restore", str(good))
-    assert code == 0 and "The database it replaced is kept as" in out
+    code, out, err = await cli(settings, "restore", str(good))
+    assert code == 0 and "The database it replaced is kept as" in out, (out, err)
 
 
 async def test_a_restore_erases_again_whoever_deleted_their_data_since(
