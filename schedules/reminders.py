@@ -161,7 +161,9 @@ def place_text(
 
 def reminder_text(event: Event, fire: Fire, lang: str, mode: str | None, now: datetime) -> str:
     """The reminder of `fire` for a participant of this language and mode: the same for
-    everyone alike, so a batch makes it once per language and mode (ReminderTexts)."""
+    everyone alike, so a batch makes it once per language and mode (ReminderTexts).
+    "besok, pukul 08.00" is said from the fire time (or now, when a reminder is caught up
+    late)."""
     return locales.t(
         lang,
         "schedule.reminder",
@@ -173,20 +175,14 @@ def reminder_text(event: Event, fire: Fire, lang: str, mode: str | None, now: da
     )
 
 
-def reminder_message(
-    event: Event, item: Due, now: datetime, text: str | None = None
-) -> OutgoingMessage:
-    """One participant's reminder; "besok, pukul 08.00" is said from the fire time (or now,
-    when a reminder is caught up late). With the link: reminders go only to the people who
-    may see it (the service's `people`, domain.meeting_links.reminder_recipients)."""
-    person, fire = item.participant, item.fire
-    if text is None:
-        text = reminder_text(event, fire, person.language, person.mode, now)
+def reminder_message(item: Due, text: str) -> OutgoingMessage:
+    """One participant's reminder. With the link: reminders go only to the people who may
+    see it (the service's `people`, domain.meeting_links.reminder_recipients)."""
     return OutgoingMessage(
         kind="reminder",
-        chat_id=person.user_id,
+        chat_id=item.participant.user_id,
         payload={"text": text},
-        ref=fire.session.id,
+        ref=item.fire.session.id,
         dedupe_key=item.key,
     )
 
@@ -209,7 +205,7 @@ class ReminderTexts:
             text = self._texts[key] = reminder_text(
                 self.event, fire, person.language, person.mode, self.now
             )
-        return reminder_message(self.event, item, self.now, text)
+        return reminder_message(item, text)
 
     def messages(self, items: Iterable[Due]) -> list[OutgoingMessage]:
         return [self.message(item) for item in items]
