@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from locales import LOCALES_DIR
 
@@ -69,24 +69,11 @@ def load_or_build(build: Callable[[], T], elsewhere: Callable[[Path], bool] | No
     if _folder is None:
         return build()
     path = path_in(_folder)
-    attempts = [None, elsewhere] if elsewhere is not None else [None]
-    for make in attempts:
-        if make is not None and not make(path):
-            break
-        try:
-            with path.open("rb") as file:
-                value: T = pickle.load(file)  # our own file: see the docstring
-            how = "read from" if make is None else "built in a child process and written to"
-            log.info("FAQ index %s %s", how, path)
-            return value
-        except FileNotFoundError:
-            continue
-        except Exception as exc:  # damaged or from an incompatible build: built again
-            log.warning(
-                "FAQ cache %s unreadable (%s: %s): building the index",
-                path, type(exc).__name__, exc,
-            )  # fmt: skip
-            break
+    there, found = _read(path, "read from")
+    if not there and elsewhere is not None and elsewhere(path):
+        _, found = _read(path, "built in a child process and written to")
+    if found is not None:
+        return cast(T, found)
     value = build()
     try:
         _write(path, value)
@@ -94,6 +81,23 @@ def load_or_build(build: Callable[[], T], elsewhere: Callable[[Path], bool] | No
     except Exception as exc:  # read-only folder, full disk, an object pickle cannot take
         log.warning("FAQ cache %s not written (%s: %s)", path, type(exc).__name__, exc)
     return value
+
+
+def _read(path: Path, how: str) -> tuple[bool, object | None]:
+    """Whether the cache file is there, and its value (None when it is unreadable: damaged
+    or from an incompatible build, then built again)."""
+    try:
+        with path.open("rb") as file:
+            value: object = pickle.load(file)  # our own file: see the docstring
+    except FileNotFoundError:
+        return False, None
+    except Exception as exc:
+        log.warning(
+            "FAQ cache %s unreadable (%s: %s): building the index", path, type(exc).__name__, exc
+        )
+        return True, None
+    log.info("FAQ index %s %s", how, path)
+    return True, value
 
 
 def _write(path: Path, value: object) -> None:
