@@ -271,6 +271,7 @@ class Index:
         weights = [self.weight.get(t, self.unknown_weight) for t in terms]
         unknown = sum(w for t, w in zip(terms, weights, strict=True) if t not in self.terms)
         foreign = sum(w for t, w in zip(terms, weights, strict=True) if self.is_foreign(t))
+        foreign_share = foreign / sum(weights) if weights else 0.0
         return [
             self.coverage(terms, top),
             self.known_coverage(terms, top),
@@ -290,11 +291,11 @@ class Index:
             self.term_share(terms, order[1]) if len(order) > 1 else 0.0,
             # Real words the FAQ does not know ("nikah", "pajak") point at another topic;
             # an unknown typo or name does not.
-            foreign / sum(weights) if weights else 0.0,
+            foreign_share,
             # A question that names the event or its things ("bimtek", "peserta") is about
             # it; real words the FAQ lacks in one that does not point away from the FAQ.
             1.0 if anchored else 0.0,
-            0.0 if anchored or not weights else foreign / sum(weights),
+            0.0 if anchored else foreign_share,
             # How many other entries hold every term the best one matched: one word that
             # half the FAQ has ("usulan") is no clear match.
             1.0 if self.rivals(terms, top) >= RIVALS else 0.0,
@@ -378,8 +379,11 @@ class Index:
         """Per entry, the letter-level similarity (rapidfuzz token set ratio, 0-100) of its
         closest phrasing to the question's words."""
         query = " ".join(self.analyzer.words(text))
-        if not query or query == self._letters_memo[0]:
-            return self._letters_memo[1] if query else {}
+        if not query:
+            return {}
+        memo_query, memo = self._letters_memo  # read once: the warm-up thread may replace it
+        if query == memo_query:
+            return memo
         best: dict[int, float] = {}
         scores = process.cdist([query], self.doc_texts, scorer=fuzz.token_set_ratio)[0]
         for d, score in enumerate(scores):
