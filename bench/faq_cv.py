@@ -84,9 +84,10 @@ def main() -> int:
             f"{report.offered_right:>3}/{report.unsure:<3}       {faq_index.SURE_AT:.3f}    "
             f"{p5:.2f}/{p50:.2f}/{p95:.2f}"
         )
-        for attr in ("in_scope", "correct", "out_of_scope", "rejected", "unsure", "top3"):
+        for attr in (
+            "in_scope", "correct", "out_of_scope", "rejected", "unsure", "offered_right", "top3"
+        ):  # fmt: skip
             setattr(total, attr, getattr(total, attr) + getattr(report, attr))
-        total.offered_right += report.offered_right
     print(
         f"all folds  top-1 {total.correct / total.in_scope:.1%} ({total.correct}/{total.in_scope}), "
         f"refused {total.rejected / total.out_of_scope:.1%} ({total.rejected}/{total.out_of_scope}), "
